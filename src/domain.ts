@@ -1,0 +1,67 @@
+/**
+ * The domain vocabulary shared by every stage. Categories are plain strings at every
+ * boundary; integer codes exist only inside a fitted model.
+ */
+export type Category = string;
+
+/** One labeled spreadsheet row, as ingest produces it and training consumes it. */
+export interface LabeledAbstract {
+  /** `r` + the spreadsheet row number for the paste and for sheet exports without an id column. */
+  id: string;
+  company: string;
+  title: string;
+  /** ISO 8601 (YYYY-MM-DD) when the source date could be read, otherwise the source text. */
+  date: string;
+  url: string;
+  category: Category;
+  abstract: string;
+  /** `[Duplicate]` in front of the category: the paper is already listed under another title. */
+  duplicate: boolean;
+  /** The abstract cell was empty or said "Abstract not found". */
+  abstractMissing: boolean;
+  /** 1-based line (paste) or row (CSV) in the source file where this row starts. */
+  sourceLine?: number;
+}
+
+/** An abstract to be labeled. */
+export interface UnlabeledAbstract {
+  id: string;
+  abstract: string;
+  /** Where it came from, for the output (file name and 1-based line). */
+  source?: string;
+  line?: number;
+}
+
+export interface Prediction {
+  id: string;
+  category: Category;
+  confidence: number;
+  runnerUp: Category;
+  runnerUpConfidence: number;
+  /** `model` for a guess, `known` when the abstract matches a labeled row. */
+  source: "model" | "known" | "none";
+  /** Id of the labeled row an abstract was matched to (source = known). */
+  matchedId?: string;
+}
+
+export interface TaxonomyEntry {
+  name: Category;
+  description?: string;
+  keyPhrases?: string[];
+}
+
+export interface Taxonomy {
+  categories: TaxonomyEntry[];
+}
+
+/** A problem found in an input file: what, where, and what to do. */
+export interface InputProblem {
+  code: string;
+  file: string;
+  /** 1-based line or row as the user's editor or spreadsheet shows it. */
+  line?: number;
+  column?: string;
+  value?: string;
+  message: string;
+  hint?: string;
+}

@@ -1,0 +1,35 @@
+import type { Category, LabeledAbstract } from "../domain.js";
+
+/**
+ * The one model contract. Every classifier is fitted by a `fit` function and then exposes a
+ * single scoring primitive, `jointLogLikelihood` (unnormalised log scores per category, in
+ * `categories` order); probabilities and the predicted label are derived from it in
+ * `scoring.ts`, never computed twice.
+ */
+export interface FittedClassifier {
+  /** Model kind, e.g. "multinomial-nb". */
+  readonly kind: string;
+  readonly categories: readonly Category[];
+  /** Log scores for one tokenised text. */
+  jointLogLikelihood(tokens: readonly string[]): Float64Array;
+  /** Plain JSON for the model file (learned state and settings, no functions). */
+  toJSON(): unknown;
+}
+
+export interface TrainingExample {
+  tokens: string[];
+  category: Category;
+}
+
+export type Fit<P> = (examples: readonly TrainingExample[], params: P, categories: readonly Category[]) => FittedClassifier;
+
+/** What cross-validation needs: train on rows, predict rows. Keeps evaluation independent of model internals. */
+export interface Trainer {
+  train(rows: readonly LabeledAbstract[]): Predictor;
+}
+
+export interface Predictor {
+  readonly categories: readonly Category[];
+  /** Probabilities per category (same order as `categories`), summing to 1. */
+  predictProba(abstract: string): Float64Array;
+}
