@@ -12,6 +12,11 @@ export interface FittedClassifier {
   readonly categories: readonly Category[];
   /** Log scores for one tokenised text. */
   jointLogLikelihood(tokens: readonly string[]): Float64Array;
+  /**
+   * Per-category evidence a single occurrence of `term` adds (in score units), for explanations;
+   * undefined for a term the model does not know.
+   */
+  termWeights?(term: string): Float64Array | undefined;
   /** Plain JSON for the model file (learned state and settings, no functions). */
   toJSON(): unknown;
 }
@@ -19,6 +24,8 @@ export interface FittedClassifier {
 export interface TrainingExample {
   tokens: string[];
   category: Category;
+  /** How much this example counts (1 for a labeled row; taxonomy descriptions may count less). */
+  weight?: number;
 }
 
 export type Fit<P> = (examples: readonly TrainingExample[], params: P, categories: readonly Category[]) => FittedClassifier;

@@ -1,0 +1,45 @@
+// Development aid: compares model settings by our own repeated CV (not the fixed reference folds).
+import { readFileSync } from "node:fs";
+import Papa from "papaparse";
+import type { LabeledAbstract, Taxonomy } from "../src/domain.js";
+import { crossValidate } from "../src/evaluation/crossValidate.js";
+import { fitClassifier, type ModelKind } from "../src/models/registry.js";
+import { makeTokenizer, DEFAULT_TOKENIZER } from "../src/text/tokenize.js";
+import { taxonomyExamples } from "../src/models/taxonomyEvidence.js";
+import { probabilities } from "../src/models/scoring.js";
+
+const rows = Papa.parse<Record<string, string>>(readFileSync("../shared/reference/labeled.csv", "utf8"), { header: true, skipEmptyLines: true }).data
+  .filter((r) => r.duplicate === "0" && r.abstract_missing === "0")
+  .map((r) => ({ id: r.id!, company: r.company!, title: r.title!, date: r.date!, url: r.url!, category: r.category!, abstract: r.abstract!, duplicate: false, abstractMissing: false })) as LabeledAbstract[];
+const taxonomy = JSON.parse(readFileSync("data/taxonomy.json", "utf8")) as Taxonomy;
+
+function trainer(kind: ModelKind, beta: number, titles: boolean, ngrams = 1, extra: Parameters<typeof fitClassifier>[3] = {}) {
+  const tok = makeTokenizer({ ...DEFAULT_TOKENIZER, ngrams });
+  return {
+    train(train: readonly LabeledAbstract[]) {
+      const cats = [...new Set([...train.map((r) => r.category), ...taxonomy.categories.map((c) => c.name)])].sort();
+      const ex = [...train.map((r) => ({ tokens: tok(titles ? r.title + ". " + r.abstract : r.abstract), category: r.category })), ...taxonomyExamples(taxonomy, tok, beta)];
+      const m = fitClassifier(kind, ex, cats, extra);
+      return { categories: cats, predictProba: (a: string) => probabilities(m.jointLogLikelihood(tok(a))) };
+    },
+  };
+}
+
+const configs: [string, ReturnType<typeof trainer>][] = [];
+const which = process.argv.slice(2);
+for (const beta of [1, 2, 3, 5, 10, 20]) configs.push([`complement-nb beta=${beta}`, trainer("complement-nb", beta, false)]);
+for (const beta of [3, 10]) configs.push([`complement-nb titles beta=${beta}`, trainer("complement-nb", beta, true)]);
+for (const beta of [3, 10]) configs.push([`complement-nb bigram beta=${beta}`, trainer("complement-nb", beta, false, 2)]);
+for (const alpha of [0.1, 1]) configs.push([`complement-nb a=${alpha} beta=3`, trainer("complement-nb", 3, false, 1, { nb: { alpha } })]);
+for (const beta of [5, 10]) configs.push([`tfidf-nb beta=${beta}`, trainer("tfidf-nb", beta, false)]);
+for (const beta of [5, 10]) configs.push([`multinomial-nb beta=${beta}`, trainer("multinomial-nb", beta, false)]);
+for (const beta of [10]) configs.push([`logistic beta=${beta}`, trainer("logistic", beta, false)]);
+for (const [name, t] of configs) {
+  if (which.length && !which.some((w) => name.includes(w))) continue;
+  const t0 = Date.now();
+  const cv = crossValidate(rows, t, { folds: 5, repeats: 3, seed: 42 });
+  const mf = cv.model.perRepeat.map((r) => r.report.macro.f1);
+  const acc = cv.model.perRepeat.map((r) => r.report.accuracy);
+  const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
+  console.log(`${name.padEnd(34)} acc ${mean(acc).toFixed(3)} macroF1 ${mean(mf).toFixed(3)}  (${Date.now() - t0} ms)`);
+}

@@ -1,0 +1,47 @@
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { formatProblem } from "../../errors.js";
+import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
+import { loadTaxonomy, saveTaxonomy, taxonomyFromCategories } from "../../ingest/taxonomy.js";
+import { writeFileAtomic } from "../../io/atomic.js";
+import { say, type CliContext } from "../context.js";
+import { DEFAULT_TAXONOMY, readInputText } from "../data.js";
+
+export interface IngestOptions {
+  output: string;
+  taxonomy: string;
+}
+
+/**
+ * Reads the spreadsheet (paste or export) and writes the canonical labeled CSV. The first run
+ * creates the taxonomy file from the categories it finds; later runs split categories with it.
+ */
+export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): IngestResult {
+  const text = readInputText(file);
+  const hadTaxonomy = existsSync(opts.taxonomy);
+  const taxonomy = hadTaxonomy ? loadTaxonomy(opts.taxonomy) : undefined;
+  let result = readLabeled(file, { taxonomy, text });
+  if (!hadTaxonomy) {
+    const created = taxonomyFromCategories(result.categories);
+    saveTaxonomy(opts.taxonomy, created);
+    say(ctx, `created ${opts.taxonomy} with ${created.categories.length} categories found in the data; edit it to rename, describe or add categories`);
+    result = readLabeled(file, { taxonomy: created, text });
+  }
+  writeFileAtomic(opts.output, labeledToCsv(result.rows));
+  for (const line of formatIngestSummary(summarizeIngest(result))) say(ctx, line);
+  for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
+  say(ctx, `wrote ${result.rows.length} rows to ${opts.output}`);
+  return result;
+}
+
+export function registerIngest(program: Command, ctx: CliContext): void {
+  program
+    .command("ingest")
+    .description("read the labeled spreadsheet (pasted as text, or a CSV/TSV export) into the canonical labeled CSV")
+    .argument("<file>", "spreadsheet paste or CSV/TSV export")
+    .option("-o, --output <file>", "canonical labeled CSV to write", "data/labeled.csv")
+    .option("--taxonomy <file>", "taxonomy file (created from the data when missing)", DEFAULT_TAXONOMY)
+    .action((file: string, opts: IngestOptions) => {
+      runIngest(ctx, file, opts);
+    });
+}

@@ -1,0 +1,64 @@
+import type { Command } from "commander";
+import { readdirSync } from "node:fs";
+import { basename, join } from "node:path";
+import { writeFileAtomic, assertWritable } from "../../io/atomic.js";
+import { serializeModel } from "../../models/modelFile.js";
+import { DEFAULT_MODEL_KIND } from "../../models/registry.js";
+import { trainModel } from "../../models/train.js";
+import { say, type CliContext } from "../context.js";
+import { DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy } from "../data.js";
+import { runEval } from "./eval.js";
+import { runIngest } from "./ingest.js";
+import { predictToFile, reportPredictSummary } from "./predict.js";
+
+interface RunOptions {
+  sheet: string;
+  dumps?: string[];
+  labeled: string;
+  model: string;
+  reportDir: string;
+  predictions: string;
+}
+
+const BUNDLED_SHEET = "data/raw/001_65e12ee1781831be.txt";
+
+/** Every `.txt` in the sheet's folder except the sheet itself: the bundled unlabeled dumps. */
+function bundledDumps(sheet: string): string[] {
+  const dir = join(sheet, "..");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".txt") && f !== basename(sheet))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command("run")
+    .description("the whole pipeline on the bundled data: ingest, train, eval, predict (what `npm start` runs)")
+    .option("--sheet <file>", "labeled spreadsheet paste or export", BUNDLED_SHEET)
+    .option("--dumps <files...>", "unlabeled dumps to label (default: the other .txt files beside the sheet)")
+    .option("--labeled <file>", "canonical labeled CSV to write", "data/labeled.csv")
+    .option("--model <file>", "model to write", "models/model.json")
+    .option("--report-dir <dir>", "folder for the eval reports", "eval")
+    .option("--predictions <file>", "predictions to write", "data/predictions.csv")
+    .action(async (opts: RunOptions) => {
+      [opts.labeled, opts.model, opts.predictions].forEach(assertWritable);
+      say(ctx, "== ingest");
+      runIngest(ctx, opts.sheet, { output: opts.labeled, taxonomy: DEFAULT_TAXONOMY });
+      say(ctx, "== train");
+      const taxonomy = optionalTaxonomy(undefined);
+      const data = loadTrainingData(ctx, opts.labeled, taxonomy);
+      say(ctx, "== eval (cross-validation)");
+      const report = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, taxonomy);
+      const model = trainModel(data.rows, { kind: DEFAULT_MODEL_KIND, taxonomy, source: { path: opts.labeled, sha256: data.sha256 } });
+      model.evaluation = report.summary;
+      writeFileAtomic(opts.model, serializeModel(model));
+      say(ctx, `model written to ${opts.model}`);
+      say(ctx, "== predict");
+      const dumps = opts.dumps ?? bundledDumps(opts.sheet);
+      const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv");
+      reportPredictSummary(ctx, summary, opts.predictions);
+      say(ctx, "");
+      say(ctx, `done: ${opts.labeled}, ${opts.model}, ${join(opts.reportDir, "report.md")}, ${join(opts.reportDir, "report.json")}, ${opts.predictions}`);
+    });
+}

@@ -1,0 +1,32 @@
+import type { Command } from "commander";
+import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { serializeModel } from "../../models/modelFile.js";
+import type { ModelKind } from "../../models/registry.js";
+import { trainModel } from "../../models/train.js";
+import { say, type CliContext } from "../context.js";
+import { loadTrainingData, optionalTaxonomy } from "../data.js";
+import { modelKindOption } from "../options.js";
+
+export function registerTrain(program: Command, ctx: CliContext): void {
+  program
+    .command("train")
+    .description("train a model on labeled rows (the spreadsheet paste, or a CSV/TSV with id, abstract, category)")
+    .requiredOption("-d, --data <file>", "labeled data")
+    .requiredOption("-o, --out <model.json>", "where to write the model")
+    .addOption(modelKindOption())
+    .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
+    .option("--titles", "also learn from titles (predictions see abstracts only)", false)
+    .action((opts: { data: string; out: string; model: ModelKind; taxonomy?: string; titles: boolean }) => {
+      assertWritable(opts.out); // fail in a second, not after the work
+      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const data = loadTrainingData(ctx, opts.data, taxonomy);
+      const model = trainModel(data.rows, { kind: opts.model, taxonomy, titles: opts.titles, source: { path: opts.data, sha256: data.sha256 } });
+      writeFileAtomic(opts.out, serializeModel(model));
+      const r = model.report;
+      say(ctx, `model ${opts.model} with ${model.categories.length} categories written to ${opts.out}`);
+      if (r && r.innerFolds > 0) {
+        say(ctx, `  taxonomy weight ${r.priorWeight} (inner ${r.innerFolds}-fold macro-F1 ${r.selection.map((s) => `${s.priorWeight}: ${s.macroF1.toFixed(3)}`).join(", ")})`);
+        say(ctx, `  temperature ${r.calibration.temperature.toFixed(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
+      }
+    });
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { EXIT, SafetagError, formatProblem } from "../errors.js";
+import type { CliContext } from "./context.js";
+import { registerIngest } from "./commands/ingest.js";
+import { registerTrain } from "./commands/train.js";
+import { registerEval } from "./commands/eval.js";
+import { registerPredict } from "./commands/predict.js";
+import { registerRun } from "./commands/run.js";
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command()
+    .name("safetag")
+    .description("Sort AI-safety research abstracts into safety categories: ingest, train, eval, predict.")
+    .option("-q, --quiet", "print only errors", false)
+    .option("--debug", "show stack traces for unexpected errors", false)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
+    .hook("preAction", (cmd) => {
+      const opts = cmd.opts<{ quiet?: boolean; debug?: boolean }>();
+      ctx.quiet = Boolean(opts.quiet);
+      ctx.debug = Boolean(opts.debug);
+    });
+  for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun]) register(program, ctx);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; the only place errors become exit codes. */
+export async function main(argv: string[], partial: Partial<CliContext> = {}): Promise<number> {
+  const ctx: CliContext = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, quiet: false, debug: false, ...partial };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (e) {
+    return reportError(e, ctx);
+  }
+}
+
+function reportError(e: unknown, ctx: CliContext): number {
+  if (e instanceof CommanderError) {
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof SafetagError) {
+    ctx.stderr.write(`safetag: error ${e.code}: ${e.message}\n`);
+    const shown = e.problems.slice(0, 50);
+    for (const p of shown) ctx.stderr.write(`  ${formatProblem(p)}\n`);
+    if (e.problems.length > shown.length) ctx.stderr.write(`  … and ${e.problems.length - shown.length} more problems\n`);
+    if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
+    if (ctx.debug && e.stack) ctx.stderr.write(e.stack + "\n");
+    return e.exitCode;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === "ENOENT" && err.path) {
+    ctx.stderr.write(`safetag: error E_NO_INPUT: ${err.path}: no such file\n  hint: check the path; paths are relative to ${process.cwd()}\n`);
+    return EXIT.noInput;
+  }
+  ctx.stderr.write(`safetag: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (ctx.debug && err?.stack) ctx.stderr.write(err.stack + "\n");
+  else ctx.stderr.write("  (run with --debug for the stack trace)\n");
+  return EXIT.software;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

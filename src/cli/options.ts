@@ -1,0 +1,14 @@
+import { InvalidArgumentError, Option } from "commander";
+import { DEFAULT_MODEL_KIND, MODEL_KINDS } from "../models/registry.js";
+
+export function modelKindOption(): Option {
+  return new Option("-m, --model <kind>", "model kind").choices([...MODEL_KINDS]).default(DEFAULT_MODEL_KIND);
+}
+
+/** A whole number option with a lower bound, parsed strictly ("5x" is an error, not 5). */
+export function intArg(name: string, min: number): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Classification metrics as pure functions of (gold, predicted, labels), following
+ * scikit-learn's conventions so our figures can be checked against it:
+ *
+ * - The confusion matrix has one row per TRUE label and one column per PREDICTED label, both in
+ *   the order of `labels`. Every label given appears, even one with no support that is never
+ *   predicted (its row and column are all zeros).
+ * - Undefined ratios are 0 (scikit-learn's `zero_division=0`): precision of a label never
+ *   predicted, recall of a label with no support, F1 when both are 0, accuracy of nothing.
+ * - Macro averages are unweighted means over ALL labels given, including labels with no support
+ *   and never predicted (which count as 0), as `f1_score(average="macro", zero_division=0,
+ *   labels=labels)`. With few rows per category this is the honest choice: a model that never
+ *   finds a rare category is charged for it.
+ * - Weighted averages weight each label by its support; micro averages pool the counts (for
+ *   single-label data over all labels, micro precision = recall = F1 = accuracy).
+ * - A gold or predicted value that is not among `labels` is an error, not silently dropped.
+ */
+import type { Category } from "../domain.js";
+import { EXIT, SafetagError } from "../errors.js";
+
+/** `counts[t][p]`: how many items of true label `labels[t]` were predicted as `labels[p]`. */
+export interface ConfusionMatrix {
+  labels: Category[];
+  counts: number[][];
+}
+
+export interface CategoryScores {
+  category: Category;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Number of items whose true label is this category. */
+  support: number;
+  /** Number of items predicted as this category. */
+  predicted: number;
+}
+
+export interface AverageScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Total support (number of items). */
+  support: number;
+}
+
+export interface ClassificationReport {
+  labels: Category[];
+  /** Number of items scored. */
+  total: number;
+  correct: number;
+  accuracy: number;
+  /** One entry per label, in `labels` order. */
+  perCategory: CategoryScores[];
+  micro: AverageScores;
+  macro: AverageScores;
+  weighted: AverageScores;
+}
+
+/** Rows = true labels, columns = predicted labels; see the module comment. */
+export function confusionMatrix(
+  gold: readonly Category[],
+  predicted: readonly Category[],
+  labels: readonly Category[],
+): ConfusionMatrix {
+  if (gold.length !== predicted.length) {
+    throw new SafetagError(
+      "EVAL_LENGTH_MISMATCH",
+      `There are ${gold.length} gold labels but ${predicted.length} predictions; they must pair up one to one.`,
+      { exitCode: EXIT.software },
+    );
+  }
+  const index = labelIndex(labels);
+  const counts = zeros(labels.length);
+  for (let i = 0; i < gold.length; i++) {
+    const t = lookup(index, gold[i] as Category, "gold");
+    const p = lookup(index, predicted[i] as Category, "predicted");
+    (counts[t] as number[])[p]! += 1;
+  }
+  return { labels: [...labels], counts };
+}
+
+/** Cell-wise sum of matrices over the same labels (e.g. pooling the repeats of cross-validation). */
+export function sumConfusionMatrices(matrices: readonly ConfusionMatrix[], labels: readonly Category[]): ConfusionMatrix {
+  const counts = zeros(labels.length);
+  for (const m of matrices) {
+    if (m.labels.length !== labels.length || m.labels.some((l, i) => l !== labels[i])) {
+      throw new SafetagError("EVAL_LABELS_MISMATCH", "Confusion matrices over different labels cannot be added.", {
+        exitCode: EXIT.software,
+      });
+    }
+    m.counts.forEach((row, t) => row.forEach((c, p) => ((counts[t] as number[])[p]! += c)));
+  }
+  return { labels: [...labels], counts };
+}
+
+/** Accuracy, per-category precision/recall/F1/support, and micro, macro and weighted averages. */
+export function classificationReport(
+  gold: readonly Category[],
+  predicted: readonly Category[],
+  labels: readonly Category[],
+): ClassificationReport {
+  return reportFromConfusion(confusionMatrix(gold, predicted, labels));
+}
+
+/** The same report computed from a confusion matrix (rows true, columns predicted). */
+export function reportFromConfusion(matrix: ConfusionMatrix): ClassificationReport {
+  const { labels, counts } = matrix;
+  const n = labels.length;
+  const support = counts.map((row) => sum(row));
+  const predictedCount = labels.map((_, p) => sum(counts.map((row) => row[p] ?? 0)));
+  const truePositive = labels.map((_, i) => counts[i]?.[i] ?? 0);
+  const total = sum(support);
+  const correct = sum(truePositive);
+
+  const perCategory: CategoryScores[] = labels.map((category, i) => {
+    const tp = truePositive[i] ?? 0;
+    const sup = support[i] ?? 0;
+    const pred = predictedCount[i] ?? 0;
+    return {
+      category,
+      precision: ratio(tp, pred),
+      recall: ratio(tp, sup),
+      // 2TP / (2TP + FP + FN), the harmonic mean of precision and recall, and 0 when TP = 0.
+      f1: ratio(2 * tp, sup + pred),
+      support: sup,
+      predicted: pred,
+    };
+  });
+
+  const microP = ratio(correct, sum(predictedCount));
+  const microR = ratio(correct, total);
+  const mean = (pick: (s: CategoryScores) => number): number => (n === 0 ? 0 : sum(perCategory.map(pick)) / n);
+  const weightedMean = (pick: (s: CategoryScores) => number): number =>
+    ratio(sum(perCategory.map((s) => pick(s) * s.support)), total);
+
+  return {
+    labels: [...labels],
+    total,
+    correct,
+    accuracy: ratio(correct, total),
+    perCategory,
+    micro: { precision: microP, recall: microR, f1: ratio(2 * microP * microR, microP + microR), support: total },
+    macro: { precision: mean((s) => s.precision), recall: mean((s) => s.recall), f1: mean((s) => s.f1), support: total },
+    weighted: {
+      precision: weightedMean((s) => s.precision),
+      recall: weightedMean((s) => s.recall),
+      f1: weightedMean((s) => s.f1),
+      support: total,
+    },
+  };
+}
+
+/** Fraction of items whose prediction equals the gold label; 0 for no items. */
+export function accuracy(gold: readonly Category[], predicted: readonly Category[]): number {
+  if (gold.length !== predicted.length) {
+    throw new SafetagError("EVAL_LENGTH_MISMATCH", `There are ${gold.length} gold labels but ${predicted.length} predictions.`, {
+      exitCode: EXIT.software,
+    });
+  }
+  let correct = 0;
+  for (let i = 0; i < gold.length; i++) if (gold[i] === predicted[i]) correct++;
+  return ratio(correct, gold.length);
+}
+
+/** Unweighted mean F1 over all `labels` (zero_division = 0; labels with no support count as 0). */
+export function macroF1(gold: readonly Category[], predicted: readonly Category[], labels: readonly Category[]): number {
+  return classificationReport(gold, predicted, labels).macro.f1;
+}
+
+/** `a / b`, or 0 when `b` is 0: the zero_division = 0 policy in one place. */
+export function ratio(a: number, b: number): number {
+  return b === 0 ? 0 : a / b;
+}
+
+/** Map each label to its position; duplicate labels would make rows ambiguous. */
+export function labelIndex(labels: readonly Category[]): Map<Category, number> {
+  const index = new Map<Category, number>();
+  labels.forEach((label, i) => {
+    if (index.has(label)) {
+      throw new SafetagError("EVAL_DUPLICATE_LABEL", `The label list names ${JSON.stringify(label)} twice.`, {
+        exitCode: EXIT.software,
+      });
+    }
+    index.set(label, i);
+  });
+  return index;
+}
+
+function lookup(index: Map<Category, number>, label: Category, side: "gold" | "predicted"): number {
+  const i = index.get(label);
+  if (i === undefined) {
+    throw new SafetagError("EVAL_UNKNOWN_LABEL", `A ${side} label is not among the labels being scored.`, {
+      exitCode: EXIT.software,
+      hint: `Value ${JSON.stringify(label)}; labels are ${JSON.stringify([...index.keys()])}.`,
+    });
+  }
+  return i;
+}
+
+function zeros(n: number): number[][] {
+  return Array.from({ length: n }, () => new Array<number>(n).fill(0));
+}
+
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}

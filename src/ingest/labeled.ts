@@ -1,0 +1,127 @@
+/**
+ * The labeled data, whatever shape it came in: the spreadsheet pasted as text, a CSV/TSV export
+ * of it, or the canonical labeled CSV written by `safetag ingest`. One entry point, one result.
+ */
+import { readFileSync } from "node:fs";
+import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
+import { EXIT, SafetagError } from "../errors.js";
+import { toCsv } from "../io/csv.js";
+import { parsePaste } from "./paste.js";
+import type { IngestResult } from "./result.js";
+import { fieldOf, parseSheetExport } from "./sheet.js";
+
+export type { IngestResult } from "./result.js";
+
+/** The canonical labeled CSV, in this column order. */
+export const LABELED_COLUMNS = ["id", "company", "title", "date", "url", "category", "abstract", "duplicate", "abstract_missing"] as const;
+
+export type LabeledFormat = "paste" | "sheet";
+
+export interface ReadLabeledOptions {
+  taxonomy?: Taxonomy;
+  /** The file's text when the caller has already read it (to hash it, say); `path` then only names it. */
+  text?: string;
+}
+
+export function readLabeled(path: string, options: ReadLabeledOptions = {}): IngestResult {
+  const text = normalizeText(options.text ?? readText(path));
+  return detectLabeledFormat(text, path) === "sheet"
+    ? parseSheetExport(text, path, options.taxonomy)
+    : parsePaste(text, path, options.taxonomy);
+}
+
+/** No BOM, `\n` line ends: what both readers expect. */
+export function normalizeText(text: string): string {
+  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+}
+
+/**
+ * A sheet export when the name says CSV/TSV or the first line is a header naming an abstract and a
+ * category column; anything else is read as a paste (which reports what it cannot read).
+ */
+export function detectLabeledFormat(text: string, path = ""): LabeledFormat {
+  if (/\.(csv|tsv)$/i.test(path)) return "sheet";
+  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  const fields = new Set(firstLine.split(/[,\t;|]/).map((cell) => fieldOf(cell.trim().replace(/^"|"$/g, ""))));
+  return fields.has("abstract") && fields.has("category") ? "sheet" : "paste";
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SafetagError("E_NO_INPUT", `${path}: cannot read the labeled file (${code ?? (e as Error).message})`, {
+      exitCode: EXIT.noInput,
+      hint: "check the path: the labeled spreadsheet paste, or a CSV/TSV with abstract and category columns",
+    });
+  }
+}
+
+/** The canonical CSV: cells that look like formulas are escaped (see io/csv.ts); flags as 1/0. */
+export function labeledToCsv(rows: readonly LabeledAbstract[]): string {
+  return toCsv(LABELED_COLUMNS, rows.map((r) => ({
+    id: r.id,
+    company: r.company,
+    title: r.title,
+    date: r.date,
+    url: r.url,
+    category: r.category,
+    abstract: r.abstract,
+    duplicate: r.duplicate ? 1 : 0,
+    abstract_missing: r.abstractMissing ? 1 : 0,
+  })));
+}
+
+/** Rows a model may learn from: not a repeat of another row, and with an abstract. */
+export function usableForTraining(rows: readonly LabeledAbstract[]): LabeledAbstract[] {
+  return rows.filter((r) => !r.duplicate && !r.abstractMissing && r.category !== "");
+}
+
+export interface IngestSummary {
+  /** Rows with a category (rows left out are in `problems`). */
+  rowsRead: number;
+  /** Rows usable for training. */
+  kept: number;
+  duplicates: number;
+  missingAbstracts: number;
+  emptyRows: number;
+  /** Usable rows per category, most first. */
+  perCategory: Record<Category, number>;
+  problems: InputProblem[];
+}
+
+export function summarizeIngest(result: IngestResult): IngestSummary {
+  const usable = usableForTraining(result.rows);
+  const counts = new Map<Category, number>(result.categories.map((c) => [c, 0]));
+  for (const row of usable) counts.set(row.category, (counts.get(row.category) ?? 0) + 1);
+  const perCategory = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en")));
+  return {
+    rowsRead: result.rows.length,
+    kept: usable.length,
+    duplicates: result.rows.filter((r) => r.duplicate).length,
+    missingAbstracts: result.rows.filter((r) => r.abstractMissing).length,
+    emptyRows: result.emptyRows.length,
+    perCategory,
+    problems: result.problems,
+  };
+}
+
+/** The summary as terminal lines; the problems themselves are printed by the caller with formatProblem. */
+export function formatIngestSummary(summary: IngestSummary): string[] {
+  const entries = Object.entries(summary.perCategory);
+  const width = Math.max(0, ...entries.map(([name]) => name.length));
+  const countWidth = String(Math.max(0, ...entries.map(([, n]) => n))).length;
+  return [
+    `${plural(summary.rowsRead, "row")} read: ${summary.kept} usable for training, ` +
+      `${plural(summary.duplicates, "duplicate")} and ${summary.missingAbstracts} without abstract set aside; ` +
+      `${plural(summary.emptyRows, "empty row")} skipped`,
+    `${plural(entries.length, "category", "categories")} (usable rows):`,
+    ...entries.map(([name, n]) => `  ${name.padEnd(width)}  ${String(n).padStart(countWidth)}`),
+    summary.problems.length === 0 ? "no problems found" : `${plural(summary.problems.length, "problem")} found`,
+  ];
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

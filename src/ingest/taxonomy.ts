@@ -1,0 +1,235 @@
+/**
+ * The taxonomy file names the categories (and later their history). It is JSON with a format tag
+ * and a version so that an older safetag refuses a newer file instead of misreading it.
+ * Every problem in a file is collected and reported together.
+ */
+import { readFileSync } from "node:fs";
+import type { InputProblem, Taxonomy, TaxonomyEntry } from "../domain.js";
+import { EXIT, SafetagError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic.js";
+
+export const TAXONOMY_FORMAT = "safetag-taxonomy";
+export const TAXONOMY_VERSION = 1;
+
+/** What is on disk: the domain Taxonomy plus the format tag and version. */
+export interface TaxonomyFile extends Taxonomy {
+  format: typeof TAXONOMY_FORMAT;
+  version: number;
+  description?: string;
+}
+
+const HINT = `a taxonomy file looks like {"format": "${TAXONOMY_FORMAT}", "version": ${TAXONOMY_VERSION}, "categories": [{"name": "Robustness", "description": "...", "keyPhrases": ["adversarial"]}]}`;
+
+type FieldCheck = (value: unknown) => string | undefined;
+const isString: FieldCheck = (v) => (typeof v === "string" ? undefined : "must be a string");
+const isStringList: FieldCheck = (v) =>
+  Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : "must be a list of strings";
+
+/**
+ * The fields a category entry may have, with their checks. New fields (renamedFrom, mergedInto...)
+ * are added here; anything not listed is reported, so a typo such as `keyphrases` is not silently ignored.
+ */
+const ENTRY_FIELDS: Record<string, FieldCheck> = {
+  name: (v) => (typeof v === "string" && v.trim() !== "" ? undefined : "must be a non-empty string"),
+  description: isString,
+  keyPhrases: isStringList,
+};
+const TOP_FIELDS = ["format", "version", "description", "categories"];
+
+/** Reads and validates a taxonomy file; throws a SafetagError listing every problem. */
+export function loadTaxonomy(path: string): Taxonomy {
+  let json: string;
+  try {
+    json = readFileSync(path, "utf8");
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new SafetagError("E_TAXONOMY_READ", `${path}: cannot read the taxonomy file (${reason})`, {
+      exitCode: EXIT.noInput,
+      hint: "check the path, or run `safetag ingest` once to create the taxonomy from the labeled data",
+    });
+  }
+  return parseTaxonomy(json, path);
+}
+
+export function saveTaxonomy(path: string, taxonomy: Taxonomy): void {
+  writeFileAtomic(path, taxonomyToJson(taxonomy));
+}
+
+/** The file text for a taxonomy: stable key order, one category per block, trailing newline. */
+export function taxonomyToJson(taxonomy: Taxonomy): string {
+  const file: TaxonomyFile = {
+    format: TAXONOMY_FORMAT,
+    version: TAXONOMY_VERSION,
+    categories: taxonomy.categories.map((c) => ({ ...c })),
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+/** A bare taxonomy (names only, in the given order) for a first run on data without one. */
+export function taxonomyFromCategories(names: readonly string[]): Taxonomy {
+  const seen = new Set<string>();
+  const categories: TaxonomyEntry[] = [];
+  for (const name of names) {
+    const key = categoryKey(name);
+    if (key === "" || seen.has(key)) continue;
+    seen.add(key);
+    categories.push({ name: name.trim() });
+  }
+  return { categories };
+}
+
+export function parseTaxonomy(json: string, file: string): Taxonomy {
+  let data: unknown;
+  try {
+    data = JSON.parse(json.replace(/^\uFEFF/, ""));
+  } catch (e) {
+    const message = (e as Error).message;
+    throw new SafetagError("E_TAXONOMY_JSON", `${file}: not valid JSON (${message})`, {
+      problems: [{ code: "E_TAXONOMY_JSON", file, line: jsonErrorLine(json, message), message: "not valid JSON", value: message, hint: HINT }],
+      hint: HINT,
+    });
+  }
+  const problems = checkTopLevel(data, file);
+  if (problems.length > 0) throw taxonomyError(file, problems);
+  const categories = (data as { categories: unknown[] }).categories;
+  const entryProblems = categories.flatMap((entry, i) => checkEntry(entry, i, file));
+  if (entryProblems.length > 0) throw taxonomyError(file, entryProblems);
+  const entries = categories.map((c) => toEntry(c as Record<string, unknown>));
+  const duplicates = duplicateNames(entries, file);
+  if (duplicates.length > 0) throw taxonomyError(file, duplicates);
+  return { categories: entries };
+}
+
+/** The format tag and version are checked first: a wrong format makes every other complaint noise. */
+function checkTopLevel(data: unknown, file: string): InputProblem[] {
+  const problem = (column: string, message: string, value?: unknown, hint = HINT): InputProblem => ({
+    code: "E_TAXONOMY_FORMAT", file, column, message, value: value === undefined ? undefined : JSON.stringify(value), hint,
+  });
+  if (!isRecord(data)) return [problem("(file)", "the file must hold a JSON object")];
+  if (data.format !== TAXONOMY_FORMAT) return [problem("format", `must be "${TAXONOMY_FORMAT}"`, data.format)];
+  if (typeof data.version !== "number" || !Number.isInteger(data.version) || data.version < 1) {
+    return [problem("version", "must be a whole number from 1", data.version)];
+  }
+  if (data.version > TAXONOMY_VERSION) {
+    return [problem("version", `is newer than this safetag understands (${TAXONOMY_VERSION})`, data.version, "upgrade safetag to read this file")];
+  }
+  const problems: InputProblem[] = [];
+  if (!Array.isArray(data.categories)) problems.push(problem("categories", "must be a list of categories", data.categories));
+  if (data.description !== undefined && typeof data.description !== "string") problems.push(problem("description", "must be a string", data.description));
+  for (const key of Object.keys(data).filter((k) => !TOP_FIELDS.includes(k))) {
+    problems.push(problem(key, "is not a taxonomy field", undefined, unknownFieldHint(key, TOP_FIELDS)));
+  }
+  return problems;
+}
+
+function checkEntry(entry: unknown, index: number, file: string): InputProblem[] {
+  const where = `categories[${index}]`;
+  const problem = (column: string, message: string, value: unknown, hint = HINT): InputProblem => ({
+    code: "E_TAXONOMY_ENTRY", file, column, message, value: value === undefined ? undefined : JSON.stringify(value), hint,
+  });
+  if (!isRecord(entry)) return [problem(where, "must be an object with a `name`", entry)];
+  const problems: InputProblem[] = [];
+  for (const [field, check] of Object.entries(ENTRY_FIELDS)) {
+    const value = entry[field];
+    if (value === undefined && field !== "name") continue;
+    const complaint = check(value);
+    if (complaint) problems.push(problem(`${where}.${field}`, complaint, value));
+  }
+  for (const key of Object.keys(entry).filter((k) => !(k in ENTRY_FIELDS))) {
+    problems.push(problem(`${where}.${key}`, "is not a category field", undefined, unknownFieldHint(key, Object.keys(ENTRY_FIELDS))));
+  }
+  return problems;
+}
+
+function toEntry(raw: Record<string, unknown>): TaxonomyEntry {
+  const entry: TaxonomyEntry = { name: normalizeLabel(raw.name as string) };
+  if (typeof raw.description === "string") entry.description = raw.description;
+  if (Array.isArray(raw.keyPhrases)) entry.keyPhrases = raw.keyPhrases as string[];
+  return entry;
+}
+
+/** Two names that differ only in case or spacing would split one category in two. */
+function duplicateNames(entries: readonly TaxonomyEntry[], file: string): InputProblem[] {
+  const firstIndex = new Map<string, number>();
+  const problems: InputProblem[] = [];
+  entries.forEach((entry, i) => {
+    const key = categoryKey(entry.name);
+    const first = firstIndex.get(key);
+    if (first === undefined) firstIndex.set(key, i);
+    else {
+      problems.push({
+        code: "E_TAXONOMY_DUPLICATE", file, column: `categories[${i}].name`, value: entry.name,
+        message: `repeats category ${first} (${JSON.stringify(entries[first]!.name)})`,
+        hint: "names are compared ignoring case, spaces, hyphens and underscores; keep one entry",
+      });
+    }
+  });
+  return problems;
+}
+
+function taxonomyError(file: string, problems: InputProblem[]): SafetagError {
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+  return new SafetagError(first.code, `${file}: ${first.column ?? ""} ${first.message}${more}`, { problems, hint: first.hint });
+}
+
+function unknownFieldHint(key: string, known: readonly string[]): string {
+  const near = closestCategory(key, known);
+  return near ? `did you mean \`${near}\`?` : `known fields: ${known.join(", ")}`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** 1-based line of a JSON.parse error, when the message gives a position. */
+function jsonErrorLine(json: string, message: string): number | undefined {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return undefined;
+  return json.slice(0, Number(m[1])).split("\n").length;
+}
+
+/** Collapses inner whitespace; the spelling and case are the user's. */
+export function normalizeLabel(label: string): string {
+  return label.replace(/\s+/g, " ").trim();
+}
+
+/** The key under which two category names are the same: case, spaces, `-` and `_` ignored. */
+export function categoryKey(label: string): string {
+  return label.normalize("NFKC").toLowerCase().replace(/[\s_-]+/g, "");
+}
+
+/**
+ * The name in `names` that `label` most likely means, for "did you mean" hints: an exact match
+ * ignoring case and spacing first, then the nearest by edit distance if it is near enough
+ * (at most a third of the label's length, and at least 2 edits allowed).
+ */
+export function closestCategory(label: string, names: readonly string[]): string | undefined {
+  const key = categoryKey(label);
+  const exact = names.find((n) => categoryKey(n) === key);
+  if (exact !== undefined) return exact;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    const d = editDistance(key, categoryKey(name));
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** Levenshtein distance, two rows at a time. */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, substitution));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,122 @@
+import type { Category } from "../domain.js";
+import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
+import type { FittedClassifier, TrainingExample } from "./contract.js";
+import { minimize } from "./lbfgs.js";
+import { logSumExp } from "./scoring.js";
+
+export interface LogisticParams {
+  /** Inverse L2 strength, as scikit-learn's C: larger fits the training data harder. */
+  C: number;
+  /** "balanced" weighs each category's examples by n / (k · n_c), so a 2-row category counts as much as a 30-row one. */
+  classWeight: "balanced" | "none";
+  features: FeatureSettings;
+  maxIterations: number;
+}
+
+export const DEFAULT_LOGISTIC_PARAMS: LogisticParams = { C: 10, classWeight: "balanced", features: TFIDF, maxIterations: 300 };
+
+export interface LogisticState {
+  features: FeatureState;
+  /** weights[c][t] */
+  weights: number[][];
+  bias: number[];
+}
+
+/**
+ * Multinomial (softmax) logistic regression on sparse TF-IDF vectors, L2-regularised,
+ * fitted by L-BFGS. Scores are log-probabilities up to a constant.
+ */
+export class LogisticRegression implements FittedClassifier {
+  readonly kind = "logistic";
+  readonly features: FeatureSpace;
+  private readonly table: Float64Array;
+
+  constructor(
+    readonly categories: readonly Category[],
+    readonly params: LogisticParams,
+    readonly state: LogisticState,
+  ) {
+    this.features = new FeatureSpace(params.features, state.features);
+    const k = categories.length;
+    const v = this.features.size;
+    this.table = new Float64Array(v * k);
+    for (let c = 0; c < k; c++) for (let t = 0; t < v; t++) this.table[t * k + c] = state.weights[c]![t]!;
+  }
+
+  jointLogLikelihood(tokens: readonly string[]): Float64Array {
+    const k = this.categories.length;
+    const out = Float64Array.from(this.state.bias);
+    const x = this.features.vectorize(tokens);
+    for (let j = 0; j < x.indices.length; j++) {
+      const base = x.indices[j]! * k;
+      const v = x.values[j]!;
+      for (let c = 0; c < k; c++) out[c]! += v * this.table[base + c]!;
+    }
+    return out;
+  }
+
+  termWeights(term: string): Float64Array | undefined {
+    const t = this.features.termIndex(term);
+    if (t === undefined) return undefined;
+    const k = this.categories.length;
+    return this.table.slice(t * k, t * k + k);
+  }
+
+  toJSON(): unknown {
+    return { kind: this.kind, params: this.params, state: this.state };
+  }
+}
+
+export function fitLogistic(examples: readonly TrainingExample[], params: LogisticParams, categories: readonly Category[]): LogisticRegression {
+  const k = categories.length;
+  const catIndex = new Map(categories.map((c, i) => [c, i]));
+  const features = FeatureSpace.fit(examples.map((e) => e.tokens), params.features);
+  const v = features.size;
+  const xs: SparseVector[] = examples.map((e) => features.vectorize(e.tokens));
+  const ys = examples.map((e) => {
+    const c = catIndex.get(e.category);
+    if (c === undefined) throw new Error(`category ${JSON.stringify(e.category)} is not among the model's categories`);
+    return c;
+  });
+  const perClass = new Array<number>(k).fill(0);
+  examples.forEach((e, i) => (perClass[ys[i]!]! += e.weight ?? 1));
+  const present = perClass.filter((n) => n > 0).length;
+  const total = perClass.reduce((a, b) => a + b, 0);
+  const w = examples.map((e, i) => (e.weight ?? 1) * (params.classWeight === "balanced" ? total / (present * perClass[ys[i]!]!) : 1));
+  const wSum = w.reduce((a, b) => a + b, 0) || 1;
+  // scikit-learn's objective: C · Σ w_i loss_i + ½‖W‖²; divided by C · Σw for a scale-free step.
+  const lambda = 1 / (params.C * wSum);
+  const scores = new Float64Array(k);
+
+  const objective = (theta: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    let loss = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!;
+      for (let c = 0; c < k; c++) {
+        let s = theta[k * v + c]!;
+        for (let j = 0; j < x.indices.length; j++) s += theta[c * v + x.indices[j]!]! * x.values[j]!;
+        scores[c] = s;
+      }
+      const z = logSumExp(scores);
+      const wi = w[i]! / wSum;
+      loss -= wi * (scores[ys[i]!]! - z);
+      for (let c = 0; c < k; c++) {
+        const r = wi * (Math.exp(scores[c]! - z) - (c === ys[i] ? 1 : 0));
+        grad[k * v + c]! += r;
+        for (let j = 0; j < x.indices.length; j++) grad[c * v + x.indices[j]!]! += r * x.values[j]!;
+      }
+    }
+    for (let p = 0; p < k * v; p++) {
+      loss += 0.5 * lambda * theta[p]! * theta[p]!;
+      grad[p]! += lambda * theta[p]!;
+    }
+    return loss;
+  };
+
+  const { x: theta } = minimize(objective, new Float64Array(k * (v + 1)), { maxIterations: params.maxIterations });
+  const weights = categories.map((_, c) => Array.from(theta.subarray(c * v, (c + 1) * v)));
+  const bias = Array.from(theta.subarray(k * v, k * v + k));
+  return new LogisticRegression(categories, params, { features: features.state, weights, bias });
+}

@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import type { Category } from "../domain.js";
+import { SafetagError, EXIT } from "../errors.js";
+import type { TokenizerSettings } from "../text/tokenize.js";
+import { restoreClassifier } from "./registry.js";
+import type { FittedClassifier } from "./contract.js";
+
+export const MODEL_FORMAT = "safetag-model";
+export const MODEL_VERSION = 1;
+
+/** Everything a model file records: how it was made, from what, and how well it did. */
+export interface ModelMetadata {
+  createdAt: string;
+  training: { path: string; rows: number; sha256: string };
+  tokenizer: TokenizerSettings;
+  categories: Category[];
+  /** Labeled abstracts by their normalised-text hash, so a known paper gets its known label. */
+  known: Record<string, { id: string; category: Category }>;
+  /** Softmax temperature applied to the classifier's scores (1 = uncalibrated). */
+  temperature: number;
+  /** Predictions less confident than this are marked `needs_review`. */
+  reviewThreshold: number;
+  /** How training chose its settings and calibrated itself (inner cross-validation). */
+  report?: TrainingReport;
+  evaluation?: unknown;
+}
+
+export interface TrainingReport {
+  innerFolds: number;
+  selection: { priorWeight: number; macroF1: number; accuracy: number }[];
+  priorWeight: number;
+  calibration: { temperature: number; nllBefore: number; nllAfter: number };
+  review: { targetPrecision: number; threshold: number; coverage: number; precision: number };
+  titles: boolean;
+}
+
+export interface ModelFile extends ModelMetadata {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  model: unknown;
+}
+
+export interface LoadedModel extends ModelMetadata {
+  classifier: FittedClassifier;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** A short stable key for the known-abstract index. */
+export function textHash(normalised: string): string {
+  return sha256(normalised).slice(0, 24);
+}
+
+export function serializeModel(model: LoadedModel): string {
+  const { classifier, ...meta } = model;
+  const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, ...meta, model: classifier.toJSON() };
+  return JSON.stringify(file);
+}
+
+function bad(file: string, message: string, hint?: string): SafetagError {
+  return new SafetagError("E_MODEL_FORMAT", `${file}: ${message}`, { exitCode: EXIT.dataError, hint });
+}
+
+/** Parses and validates a model file's text; never trusts a field it has not checked. */
+export function parseModel(text: string, file: string): LoadedModel {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw bad(file, `not a JSON model file (${(e as Error).message})`, "the file may be truncated; train again with `safetag train`");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad(file, "not a safetag model (expected a JSON object)");
+  const m = raw as Partial<ModelFile>;
+  if (m.format !== MODEL_FORMAT) throw bad(file, `unknown model format ${JSON.stringify(m.format)}; expected "${MODEL_FORMAT}"`, "is this a safetag model file?");
+  if (typeof m.version !== "number" || !Number.isInteger(m.version)) throw bad(file, "model version is missing");
+  if (m.version > MODEL_VERSION) {
+    throw bad(file, `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
+  }
+  if (!Array.isArray(m.categories) || m.categories.length === 0 || !m.categories.every((c) => typeof c === "string")) {
+    throw bad(file, "model has no categories");
+  }
+  if (typeof m.tokenizer !== "object" || m.tokenizer === null) throw bad(file, "model has no tokenizer settings");
+  const temperature = typeof m.temperature === "number" && m.temperature > 0 && Number.isFinite(m.temperature) ? m.temperature : 1;
+  const reviewThreshold = typeof m.reviewThreshold === "number" && m.reviewThreshold >= 0 && m.reviewThreshold <= 1 ? m.reviewThreshold : 0;
+  const classifier = restoreClassifier(m.model, m.categories, file);
+  return {
+    createdAt: String(m.createdAt ?? ""),
+    training: m.training ?? { path: "", rows: 0, sha256: "" },
+    tokenizer: m.tokenizer,
+    categories: m.categories,
+    known: typeof m.known === "object" && m.known !== null ? m.known : {},
+    temperature,
+    reviewThreshold,
+    report: m.report,
+    evaluation: m.evaluation,
+    classifier,
+  };
+}

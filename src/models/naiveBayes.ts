@@ -1,0 +1,145 @@
+import { createRequire } from "node:module";
+import type { Category } from "../domain.js";
+import { FeatureSpace, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { FittedClassifier, TrainingExample } from "./contract.js";
+
+const require = createRequire(import.meta.url);
+const { MultinomialNB } = require("ml-naivebayes") as {
+  MultinomialNB: new () => { train(x: number[][], y: number[]): void; conditionalProbability: { to2DArray(): number[][] } };
+};
+
+export interface NaiveBayesParams {
+  /** Lidstone smoothing added to every term weight (1 = Laplace). */
+  alpha: number;
+  /** Class prior: training frequencies, or the same for every category. */
+  prior: "empirical" | "uniform";
+  /**
+   * Complement naive Bayes (Rennie et al. 2003): each category is scored by how unlike the
+   * *other* categories' texts a text is, which is far steadier when some categories have only
+   * one or two examples. Uses no prior.
+   */
+  complement: boolean;
+  /** Term weighting: raw counts (classic) or TF-IDF. */
+  features: FeatureSettings;
+}
+
+export const DEFAULT_NB_PARAMS: NaiveBayesParams = { alpha: 1, prior: "empirical", complement: false, features: RAW_COUNTS };
+
+/** What is learned: raw (weighted) totals only; smoothed log-probabilities are derived from them. */
+export interface NaiveBayesState {
+  features: FeatureState;
+  /** classTotals[c][t]: summed weight of term t in training texts of category c. */
+  classTotals: number[][];
+  /** Summed example weight per category (a plain count when every example weighs 1). */
+  docCounts: number[];
+}
+
+/**
+ * Multinomial (or complement) naive Bayes over sparse weighted term vectors.
+ *
+ * ml-naivebayes computes the log conditional table; it only knows add-one smoothing over dense
+ * integer-labelled rows, so we give it one row per category (that category's term totals, or
+ * for complement NB the totals of all *other* categories) divided by alpha:
+ * (n/α + 1) / (N/α + V) = (n + α) / (N + αV), i.e. Lidstone smoothing with any α.
+ * Its prior would then be uniform over the rows, so the prior is computed here.
+ */
+export class NaiveBayes implements FittedClassifier {
+  readonly kind = "naive-bayes";
+  readonly features: FeatureSpace;
+  private readonly logPrior: Float64Array;
+  /** Term-major weights: table[t * k + c]. */
+  private readonly table: Float64Array;
+
+  constructor(
+    readonly categories: readonly Category[],
+    readonly params: NaiveBayesParams,
+    readonly state: NaiveBayesState,
+  ) {
+    this.features = new FeatureSpace(params.features, state.features);
+    const k = categories.length;
+    const totalDocs = state.docCounts.reduce((a, b) => a + b, 0);
+    this.logPrior = Float64Array.from(state.docCounts, (n) =>
+      params.complement || params.prior === "uniform" || totalDocs === 0 ? -Math.log(k) : Math.log(Math.max(n, 1e-9) / totalDocs),
+    );
+    this.table = params.complement
+      ? complementWeights(state.classTotals, params.alpha, this.features.size)
+      : logConditionalTable(state.classTotals, params.alpha, this.features.size);
+  }
+
+  jointLogLikelihood(tokens: readonly string[]): Float64Array {
+    const k = this.categories.length;
+    const out = Float64Array.from(this.logPrior);
+    const x = this.features.vectorize(tokens);
+    for (let j = 0; j < x.indices.length; j++) {
+      const base = x.indices[j]! * k;
+      const v = x.values[j]!;
+      for (let c = 0; c < k; c++) out[c]! += v * this.table[base + c]!;
+    }
+    return out;
+  }
+
+  /** Per-term evidence for each category (log P(t|c), or the complement weight), for explanations. */
+  termWeights(term: string): Float64Array | undefined {
+    const t = this.features.termIndex(term);
+    if (t === undefined) return undefined;
+    const k = this.categories.length;
+    return this.table.slice(t * k, t * k + k);
+  }
+
+  toJSON(): unknown {
+    return { kind: this.kind, params: this.params, state: this.state };
+  }
+}
+
+function transpose(rows: number[][], v: number): Float64Array {
+  const k = rows.length;
+  const out = new Float64Array(v * k);
+  for (let c = 0; c < k; c++) for (let t = 0; t < v; t++) out[t * k + c] = rows[c]![t]!;
+  return out;
+}
+
+function mlNaiveBayesTable(rows: number[][], alpha: number): number[][] {
+  const nb = new MultinomialNB();
+  nb.train(
+    rows.map((row) => row.map((n) => n / alpha)),
+    rows.map((_, c) => c),
+  );
+  return nb.conditionalProbability.to2DArray();
+}
+
+function logConditionalTable(classTotals: number[][], alpha: number, v: number): Float64Array {
+  if (v === 0) return new Float64Array(0);
+  return transpose(mlNaiveBayesTable(classTotals, alpha), v);
+}
+
+/** Rennie et al.'s weight-normalised complement NB: score_c = −Σ x_t ŵ_ct, ŵ_c = w_c / Σ|w_c|. */
+function complementWeights(classTotals: number[][], alpha: number, v: number): Float64Array {
+  if (v === 0) return new Float64Array(0);
+  const all = new Array<number>(v).fill(0);
+  for (const row of classTotals) for (let t = 0; t < v; t++) all[t]! += row[t]!;
+  const complement = classTotals.map((row) => row.map((n, t) => all[t]! - n));
+  const logs = mlNaiveBayesTable(complement, alpha);
+  const normalised = logs.map((row) => {
+    const z = row.reduce((s, w) => s + Math.abs(w), 0) || 1;
+    return row.map((w) => -w / z);
+  });
+  return transpose(normalised, v);
+}
+
+export function fitNaiveBayes(examples: readonly TrainingExample[], params: NaiveBayesParams, categories: readonly Category[]): NaiveBayes {
+  const catIndex = new Map(categories.map((c, i) => [c, i]));
+  const features = FeatureSpace.fit(examples.map((e) => e.tokens), params.features);
+  const v = features.size;
+  const classTotals = categories.map(() => new Array<number>(v).fill(0));
+  const docCounts = categories.map(() => 0);
+  for (const ex of examples) {
+    const c = catIndex.get(ex.category);
+    if (c === undefined) throw new Error(`category ${JSON.stringify(ex.category)} is not among the model's categories`);
+    const w = ex.weight ?? 1;
+    docCounts[c]! += w;
+    const x = features.vectorize(ex.tokens);
+    const row = classTotals[c]!;
+    for (let j = 0; j < x.indices.length; j++) row[x.indices[j]!]! += w * x.values[j]!;
+  }
+  return new NaiveBayes(categories, params, { features: features.state, classTotals, docCounts });
+}

@@ -1,0 +1,114 @@
+import type { Category } from "../domain.js";
+import { SafetagError } from "../errors.js";
+import { RAW_COUNTS, TFIDF, type FeatureSettings } from "../features/featureSpace.js";
+import type { FittedClassifier, TrainingExample } from "./contract.js";
+import { Ensemble } from "./ensemble.js";
+import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, LogisticRegression, type LogisticParams, type LogisticState } from "./logistic.js";
+import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, type NaiveBayesState } from "./naiveBayes.js";
+
+/**
+ * The model kinds users can pick with `--model`. Each is a named recipe over the classifiers
+ * behind the one contract; new kinds are added here and nowhere else.
+ */
+export const MODEL_KINDS = ["multinomial-nb", "complement-nb", "tfidf-nb", "logistic", "ensemble"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export const DEFAULT_MODEL_KIND: ModelKind = "complement-nb";
+
+export const MODEL_DESCRIPTIONS: Record<ModelKind, string> = {
+  "multinomial-nb": "multinomial naive Bayes on raw counts, Laplace smoothing, empirical prior (the classic baseline)",
+  "complement-nb": "complement naive Bayes on TF-IDF (Rennie et al. 2003), steadier for tiny categories",
+  "tfidf-nb": "multinomial naive Bayes on TF-IDF weights with a uniform prior",
+  logistic: "class-balanced softmax logistic regression on TF-IDF, L2, fitted by L-BFGS",
+  ensemble: "average of complement NB and logistic regression probabilities",
+};
+
+export interface KindParams {
+  nb?: Partial<NaiveBayesParams>;
+  logistic?: Partial<LogisticParams>;
+}
+
+const nbParams = (over: Partial<NaiveBayesParams>, p?: Partial<NaiveBayesParams>): NaiveBayesParams => ({ ...DEFAULT_NB_PARAMS, ...over, ...p });
+const lrParams = (p?: Partial<LogisticParams>): LogisticParams => ({ ...DEFAULT_LOGISTIC_PARAMS, ...p });
+const COMPLEMENT = { complement: true, alpha: 0.3, features: TFIDF };
+
+export function fitClassifier(kind: ModelKind, examples: readonly TrainingExample[], categories: readonly Category[], params: KindParams = {}): FittedClassifier {
+  switch (kind) {
+    case "multinomial-nb":
+      return fitNaiveBayes(examples, nbParams({ features: RAW_COUNTS }, params.nb), categories);
+    case "complement-nb":
+      return fitNaiveBayes(examples, nbParams(COMPLEMENT, params.nb), categories);
+    case "tfidf-nb":
+      return fitNaiveBayes(examples, nbParams({ prior: "uniform", alpha: 0.1, features: TFIDF }, params.nb), categories);
+    case "logistic":
+      return fitLogistic(examples, lrParams(params.logistic), categories);
+    case "ensemble":
+      return new Ensemble(categories, [
+        fitNaiveBayes(examples, nbParams(COMPLEMENT, params.nb), categories),
+        fitLogistic(examples, lrParams(params.logistic), categories),
+      ]);
+  }
+}
+
+function fail(file: string, what: string): SafetagError {
+  return new SafetagError("E_MODEL_FORMAT", `${file}: ${what}`, { hint: "the model file is damaged or was not written by safetag; train again" });
+}
+
+function isMatrix(x: unknown, rows: number, cols: number): x is number[][] {
+  return Array.isArray(x) && x.length === rows && x.every((r) => isVector(r, cols));
+}
+
+function isVector(x: unknown, n: number): x is number[] {
+  return Array.isArray(x) && x.length === n && x.every((v) => typeof v === "number" && Number.isFinite(v));
+}
+
+function checkFeatures(f: unknown, file: string): { settings: FeatureSettings; terms: string[] } {
+  const s = f as { terms?: unknown; idf?: unknown } | undefined;
+  if (!s || !Array.isArray(s.terms) || !s.terms.every((t) => typeof t === "string")) throw fail(file, "model terms are missing");
+  if (s.idf !== undefined && !isVector(s.idf, s.terms.length)) throw fail(file, "model IDF weights do not match its terms");
+  return { settings: RAW_COUNTS, terms: s.terms };
+}
+
+function checkFeatureSettings(x: unknown, file: string): FeatureSettings {
+  const s = x as Partial<FeatureSettings> | undefined;
+  if (!s || typeof s.sublinearTf !== "boolean" || typeof s.idf !== "boolean" || typeof s.l2 !== "boolean") throw fail(file, "model feature settings are missing");
+  return { sublinearTf: s.sublinearTf, idf: s.idf, l2: s.l2 };
+}
+
+/** Rebuilds a classifier from its JSON, checking every size against the categories so a crafted file cannot crash us later. */
+export function restoreClassifier(json: unknown, categories: readonly Category[], file: string, depth = 0): FittedClassifier {
+  const m = json as { kind?: unknown; params?: Record<string, unknown>; state?: Record<string, unknown>; members?: unknown } | null;
+  if (typeof m !== "object" || m === null) throw fail(file, "model section is missing");
+  const k = categories.length;
+  switch (m.kind) {
+    case "naive-bayes": {
+      const p = m.params ?? {};
+      const s = m.state ?? {};
+      const { terms } = checkFeatures(s.features, file);
+      if (!isMatrix(s.classTotals, k, terms.length)) throw fail(file, "model term totals do not match its categories and terms");
+      if (!isVector(s.docCounts, k)) throw fail(file, "model document counts do not match its categories");
+      const alpha = Number(p.alpha);
+      if (!(alpha > 0)) throw fail(file, "model smoothing alpha must be positive");
+      const params: NaiveBayesParams = {
+        alpha,
+        prior: p.prior === "uniform" ? "uniform" : "empirical",
+        complement: p.complement === true,
+        features: checkFeatureSettings(p.features, file),
+      };
+      return new NaiveBayes(categories, params, s as unknown as NaiveBayesState);
+    }
+    case "logistic": {
+      const p = m.params ?? {};
+      const s = m.state ?? {};
+      const { terms } = checkFeatures(s.features, file);
+      if (!isMatrix(s.weights, k, terms.length) || !isVector(s.bias, k)) throw fail(file, "model weights do not match its categories and terms");
+      const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: Number(p.C) || DEFAULT_LOGISTIC_PARAMS.C, features: checkFeatureSettings(p.features, file) };
+      return new LogisticRegression(categories, params, s as unknown as LogisticState);
+    }
+    case "ensemble": {
+      if (depth > 2 || !Array.isArray(m.members) || m.members.length === 0 || m.members.length > 16) throw fail(file, "ensemble members are missing");
+      return new Ensemble(categories, m.members.map((x) => restoreClassifier(x, categories, file, depth + 1)));
+    }
+    default:
+      throw fail(file, `unknown model kind ${JSON.stringify(m.kind)}`);
+  }
+}

@@ -1,0 +1,179 @@
+import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
+import { repeatedStratifiedKFold } from "../evaluation/folds.js";
+import { abstractKey } from "../text/normalize.js";
+import { DEFAULT_TOKENIZER, makeTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
+import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
+import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
+import { DEFAULT_MODEL_KIND, fitClassifier, type ModelKind } from "./registry.js";
+import { probabilities, topTwo } from "./scoring.js";
+import { taxonomyExamples } from "./taxonomyEvidence.js";
+
+export interface TrainOptions {
+  kind?: ModelKind;
+  tokenizer?: TokenizerSettings;
+  /** Category descriptions used as prior evidence (and to know categories with no rows yet). */
+  taxonomy?: Taxonomy;
+  /** Candidate weights of the taxonomy evidence, in labeled rows; chosen by inner cross-validation. */
+  priorWeights?: number[];
+  /** Also learn from titles (predictions only ever see abstracts). */
+  titles?: boolean;
+  /** Precision wanted among predictions not sent to review. */
+  targetPrecision?: number;
+  innerFolds?: number;
+  seed?: number;
+  /** Where the rows came from, recorded in the model file. */
+  source?: { path: string; sha256: string };
+  /** The clock, passed in so that tests and reruns can be byte-identical. */
+  now?: () => Date;
+}
+
+export const DEFAULT_PRIOR_WEIGHTS = [3, 5, 10];
+export const DEFAULT_TARGET_PRECISION = 0.9;
+
+/** Categories a model knows: those with rows, plus the taxonomy's when it describes this data. */
+export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Taxonomy): Category[] {
+  const fromRows = new Set(rows.map((r) => r.category));
+  const described = taxonomy?.categories.map((c) => c.name) ?? [];
+  const relevant = described.some((c) => fromRows.has(c));
+  return [...new Set([...fromRows, ...(relevant ? described : [])])].sort();
+}
+
+interface Recipe {
+  kind: ModelKind;
+  tokenize: Tokenizer;
+  taxonomy?: Taxonomy;
+  titles: boolean;
+  categories: Category[];
+}
+
+function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number): TrainingExample[] {
+  const fromRows = rows.map((r) => ({ tokens: recipe.tokenize(recipe.titles && r.title ? `${r.title}. ${r.abstract}` : r.abstract), category: r.category }));
+  const known = new Set(recipe.categories);
+  const prior = taxonomyExamples(recipe.taxonomy, recipe.tokenize, priorWeight).filter((e) => known.has(e.category));
+  return [...fromRows, ...prior];
+}
+
+function fit(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number): FittedClassifier {
+  return fitClassifier(recipe.kind, examplesFor(recipe, rows, priorWeight), recipe.categories);
+}
+
+interface OutOfFold {
+  scores: Float64Array[];
+  gold: number[];
+}
+
+/** Scores every row with a model that never saw it: the evidence for choosing settings and calibrating. */
+function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number, folds: number, seed: number): OutOfFold {
+  const index = new Map(recipe.categories.map((c, i) => [c, i]));
+  const scores: Float64Array[] = new Array(rows.length);
+  const [splits] = repeatedStratifiedKFold(rows.map((r) => ({ category: r.category })), { folds, repeats: 1, seed });
+  for (const fold of splits!) {
+    const model = fit(recipe, fold.trainIdx.map((i) => rows[i]!), priorWeight);
+    for (const i of fold.testIdx) scores[i] = model.jointLogLikelihood(recipe.tokenize(rows[i]!.abstract));
+  }
+  return { scores, gold: rows.map((r) => index.get(r.category)!) };
+}
+
+function macroF1(oof: OutOfFold, k: number): { macroF1: number; accuracy: number } {
+  const tp = new Array<number>(k).fill(0);
+  const fp = new Array<number>(k).fill(0);
+  const fn = new Array<number>(k).fill(0);
+  oof.scores.forEach((s, i) => {
+    const p = topTwo(s).best;
+    const g = oof.gold[i]!;
+    if (p === g) tp[g]!++;
+    else {
+      fp[p]!++;
+      fn[g]!++;
+    }
+  });
+  const present = [...new Set(oof.gold)];
+  const f1 = present.map((c) => (2 * tp[c]! === 0 ? 0 : (2 * tp[c]!) / (2 * tp[c]! + fp[c]! + fn[c]!)));
+  return { macroF1: f1.reduce((a, b) => a + b, 0) / Math.max(1, f1.length), accuracy: tp.reduce((a, b) => a + b, 0) / Math.max(1, oof.gold.length) };
+}
+
+/**
+ * Fits a model on labeled rows. Everything is learned from these rows (and the taxonomy) only:
+ * the taxonomy weight is chosen, the temperature fitted and the review threshold set on
+ * out-of-fold predictions of an inner cross-validation over the same rows, then the final model
+ * is fitted on all of them.
+ */
+export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptions = {}): LoadedModel {
+  const tokenizerSettings = options.tokenizer ?? DEFAULT_TOKENIZER;
+  const recipe: Recipe = {
+    kind: options.kind ?? DEFAULT_MODEL_KIND,
+    tokenize: makeTokenizer(tokenizerSettings),
+    taxonomy: options.taxonomy,
+    titles: options.titles ?? false,
+    categories: modelCategories(rows, options.taxonomy),
+  };
+  const usesTaxonomy = recipe.categories.some((c) => options.taxonomy?.categories.some((t) => t.name === c));
+  const candidates = usesTaxonomy ? (options.priorWeights ?? DEFAULT_PRIOR_WEIGHTS) : [0];
+  const targetPrecision = options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
+  const seed = options.seed ?? 1;
+  const folds = Math.min(options.innerFolds ?? 5, rows.length);
+
+  let training: TrainingReport;
+  let priorWeight = candidates[Math.floor((candidates.length - 1) / 2)]!;
+  let temperature = 1;
+  if (folds >= 2) {
+    const tried = candidates.map((w) => {
+      const oof = outOfFold(recipe, rows, w, folds, seed);
+      return { priorWeight: w, oof, ...macroF1(oof, recipe.categories.length) };
+    });
+    // highest inner macro-F1; ties go to the more accurate, then the smaller weight
+    const best = tried.reduce((a, b) => (b.macroF1 > a.macroF1 + 1e-12 || (Math.abs(b.macroF1 - a.macroF1) <= 1e-12 && b.accuracy > a.accuracy + 1e-12) ? b : a));
+    priorWeight = best.priorWeight;
+    temperature = fitTemperature(best.oof.scores, best.oof.gold);
+    const calibrated = best.oof.scores.map((s) => probabilities(s, temperature));
+    const review = reviewThreshold(
+      calibrated.map((p) => p[topTwo(p).best]!),
+      calibrated.map((p, i) => topTwo(p).best === best.oof.gold[i]),
+      targetPrecision,
+    );
+    training = {
+      innerFolds: folds,
+      selection: tried.map(({ priorWeight: w, macroF1: f, accuracy: a }) => ({ priorWeight: w, macroF1: f, accuracy: a })),
+      priorWeight,
+      calibration: {
+        temperature,
+        nllBefore: negativeLogLikelihood(best.oof.scores, best.oof.gold, 1),
+        nllAfter: negativeLogLikelihood(best.oof.scores, best.oof.gold, temperature),
+      },
+      review: { targetPrecision, ...review },
+      titles: recipe.titles,
+    };
+  } else {
+    training = { innerFolds: 0, selection: [], priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, titles: recipe.titles };
+  }
+
+  const classifier = fit(recipe, rows, priorWeight);
+  const known: LoadedModel["known"] = {};
+  for (const r of rows) known[textHash(abstractKey(r.abstract))] = { id: r.id, category: r.category };
+  return {
+    createdAt: (options.now ?? (() => new Date()))().toISOString(),
+    training: { path: options.source?.path ?? "", rows: rows.length, sha256: options.source?.sha256 ?? "" },
+    tokenizer: tokenizerSettings,
+    categories: recipe.categories,
+    known,
+    temperature,
+    reviewThreshold: training.review.threshold,
+    report: training,
+    classifier,
+  };
+}
+
+/** Probabilities for one abstract under a model, temperature applied. */
+export function modelPredictor(model: LoadedModel): Predictor {
+  const tokenize = makeTokenizer(model.tokenizer);
+  return {
+    categories: model.categories,
+    predictProba: (abstract: string) => probabilities(model.classifier.jointLogLikelihood(tokenize(abstract)), model.temperature),
+  };
+}
+
+/** Cross-validation's view of training: rows in, predictor out. */
+export function modelTrainer(options: TrainOptions = {}): Trainer {
+  return { train: (rows) => modelPredictor(trainModel(rows, options)) };
+}
