@@ -81,6 +81,61 @@ export interface EvaluationReport {
   /** Bootstrap intervals of the pooled figures, resampling whole rows. */
   intervals: BootstrapIntervals;
   predictions: ReportPrediction[];
+  /** Optional sections, present when the evaluation computed them (see `quality.ts`). */
+  calibration?: CalibrationSection;
+  review?: ReviewSection;
+  learningCurve?: LearningCurvePoint[];
+  labelErrors?: LabelErrorCandidate[];
+  indicativeTerms?: { category: Category; terms: string[] }[];
+  outOfScope?: OutOfScopeSection;
+  /** Several models evaluated on the same folds. */
+  comparison?: { model: string; accuracy: Spread; macroF1: Spread }[];
+}
+
+/** Reliability of the out-of-fold confidences: expected calibration error and the table behind it. */
+export interface CalibrationSection {
+  ece: number;
+  bins: { lower: number; upper: number; count: number; meanConfidence: number; accuracy: number }[];
+}
+
+export interface ReviewSection {
+  targetPrecision: number;
+  /** Mean over outer folds of the threshold each training part chose. */
+  threshold: number;
+  /** Share of out-of-fold predictions at or above their fold's threshold, and their precision. */
+  coverage: number;
+  precision: number;
+}
+
+export interface LearningCurvePoint {
+  trainFraction: number;
+  trainRows: number;
+  accuracy: Spread;
+  macroF1: Spread;
+}
+
+/** A labeled row that out-of-fold models confidently put in another category: worth a second look. */
+export interface LabelErrorCandidate {
+  id: string;
+  title: string;
+  gold: Category;
+  predicted: Category;
+  /** Mean confidence of the wrong predictions. */
+  confidence: number;
+  /** In how many of the repeats it was predicted wrongly. */
+  timesWrong: number;
+  repeats: number;
+}
+
+/** How well the "unlike every category" score separates labeled abstracts from out-of-scope ones. */
+export interface OutOfScopeSection {
+  threshold: number;
+  /** Probability that a random out-of-scope abstract scores lower than a random labeled one. */
+  auroc: number;
+  inScopeFlagged: number;
+  outOfScopeFlagged: number;
+  outOfScopeTotal: number;
+  inScopeTotal: number;
 }
 
 export function buildEvaluationReport(cv: CrossValidationResult, meta: EvaluationMeta): EvaluationReport {

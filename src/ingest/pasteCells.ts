@@ -98,13 +98,13 @@ function bodyRun(text: string): CellRun {
  * + ` tendenciesIn reinforcement...`). URLs are mostly lower case, so the category starts at a
  * capital: the first capital where a known category name starts, else a known name anywhere
  * (the last such place, since the URL's own path may contain the name), else the first capital.
- * A URL alone on its line is only split when a known name fills its end exactly.
+ * A URL alone on its line, with more lines after it, is only split when a known name fills its
+ * end exactly: real URLs have capitals too.
  */
-export function resolveGluedUrl(glued: { token: string; rest: string }, names: readonly string[]): { url: string; body: CellRun } {
-  const { token, rest } = glued;
+export function resolveGluedUrl(urlRun: { token: string; rest: string }, names: readonly string[]): { url: string; body: CellRun } {
+  const { token, rest } = urlRun;
   const joined = token + rest;
-  const aloneOnLine = rest === "" || rest.startsWith("\n");
-  const split = aloneOnLine ? splitAtLineEndName(token, names) : splitInsideToken(token, joined, names);
+  const split = rest.startsWith("\n") ? splitAtLineEndName(token, names) : splitInsideToken(token, joined, names);
   const at = split ?? token.length;
   return { url: token.slice(0, at), body: bodyRun(joined.slice(at).replace(/^\s+/, "")) };
 }

@@ -49,22 +49,29 @@ function isColumnLetters(line: string): boolean {
 }
 
 /**
- * Indices of the lines that are row numbers. A number line is one if it is above the last row
- * number and no later number line falls between the two: an abstract line `2023` inside row 22 is
- * skipped because the next row, 23, is lower than 2023.
+ * Indices of the lines that are row numbers: the longest increasing run of number lines. Among
+ * equally long runs the one with the smallest steps wins (the product of the gaps, as a sum of
+ * logs), since a spreadsheet's rows mostly follow each other: in `1, 22, 2023, 23` the abstract
+ * line `2023` loses to row 23, and in `30, 5, 31` the abstract line `5` loses to row 30.
  */
 function rowNumberIndices(lines: readonly SourceLine[]): Set<number> {
   const numbered = lines.flatMap((l, i) => (ROW_NUMBER.test(l.text) ? [{ i, n: Number(l.text) }] : []));
-  const starts = new Set<number>();
-  let last = 0;
-  numbered.forEach(({ i, n }, k) => {
-    if (n <= last) return;
-    for (let j = k + 1; j < numbered.length; j++) {
-      const m = numbered[j]!.n;
-      if (m > last && m < n) return;
+  const best = numbered.map(({ n }) => ({ count: 1, cost: Math.log(n + 1), previous: -1 }));
+  numbered.forEach(({ n }, j) => {
+    for (let k = 0; k < j; k++) {
+      const from = numbered[k]!.n;
+      if (from >= n) continue;
+      const count = best[k]!.count + 1;
+      const cost = best[k]!.cost + Math.log(n - from);
+      if (count > best[j]!.count || (count === best[j]!.count && cost < best[j]!.cost)) best[j] = { count, cost, previous: k };
     }
-    starts.add(i);
-    last = n;
   });
+  let end = -1;
+  best.forEach((b, j) => {
+    const e = best[end];
+    if (!e || b.count > e.count || (b.count === e.count && b.cost < e.cost)) end = j;
+  });
+  const starts = new Set<number>();
+  for (let k = end; k >= 0; k = best[k]!.previous) starts.add(numbered[k]!.i);
   return starts;
 }

@@ -14,18 +14,18 @@ export function negativeLogLikelihood(scores: readonly ArrayLike<number>[], gold
   return nll / Math.max(1, scores.length);
 }
 
-/** Golden-section search over log T in [log 0.01, log 100]; NLL is unimodal in T for fixed scores. */
+/** Golden-section search over log T in [log 1e-5, log 1e5] (complement NB scores are tiny, logistic ones large); NLL is unimodal in T. */
 export function fitTemperature(scores: readonly ArrayLike<number>[], gold: readonly number[]): number {
   if (scores.length === 0) return 1;
   const f = (logT: number) => negativeLogLikelihood(scores, gold, Math.exp(logT));
-  let a = Math.log(0.01);
-  let b = Math.log(100);
+  let a = Math.log(1e-5);
+  let b = Math.log(1e5);
   const phi = (Math.sqrt(5) - 1) / 2;
   let c = b - phi * (b - a);
   let d = a + phi * (b - a);
   let fc = f(c);
   let fd = f(d);
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 100; i++) {
     if (fc < fd) {
       b = d;
       d = c;

@@ -29,7 +29,7 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_PRIOR_WEIGHTS = [3, 5, 10];
-export const DEFAULT_TARGET_PRECISION = 0.9;
+export const DEFAULT_TARGET_PRECISION = 0.95;
 
 /** Categories a model knows: those with rows, plus the taxonomy's when it describes this data. */
 export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Taxonomy): Category[] {

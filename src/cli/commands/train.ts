@@ -26,7 +26,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       say(ctx, `model ${opts.model} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
         say(ctx, `  taxonomy weight ${r.priorWeight} (inner ${r.innerFolds}-fold macro-F1 ${r.selection.map((s) => `${s.priorWeight}: ${s.macroF1.toFixed(3)}`).join(", ")})`);
-        say(ctx, `  temperature ${r.calibration.temperature.toFixed(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
+        say(ctx, `  temperature ${r.calibration.temperature.toPrecision(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
       }
     });
 }
