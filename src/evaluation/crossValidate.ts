@@ -57,6 +57,11 @@ export interface OutOfFoldPrediction {
   runnerUpConfidence: number;
   /** In `CrossValidationResult.categories` order; 0 for categories absent from the training part. */
   probabilities: number[];
+  /** Below the fold model's own review threshold (when the predictor has one). */
+  needsReview?: boolean;
+  /** The fold model's scope score, and whether it fell below the model's scope threshold. */
+  scope?: number;
+  outOfScope?: boolean;
 }
 
 export interface RepeatScores {
@@ -131,7 +136,13 @@ export function crossValidate(
       for (const i of fold.testIdx) {
         const row = rows[i] as LabeledAbstract;
         const probabilities = alignProbabilities(predictor.predictProba(row.abstract), predictor.categories, position);
-        byRow[i] = describe(fold.repeat, fold.index, row, probabilities, categories);
+        const described = describe(fold.repeat, fold.index, row, probabilities, categories);
+        if (predictor.reviewThreshold !== undefined) described.needsReview = described.confidence < predictor.reviewThreshold;
+        if (predictor.scope) {
+          described.scope = predictor.scope(row.abstract);
+          if (predictor.scopeThreshold !== undefined) described.outOfScope = described.scope < predictor.scopeThreshold;
+        }
+        byRow[i] = described;
         baselinePredicted[i] = majorityCategory;
       }
       done++;

@@ -7,6 +7,7 @@
 import type { Category } from "../domain.js";
 import { bootstrapIntervals, type BootstrapIntervals, type Interval } from "./bootstrap.js";
 import type { CrossValidationResult, MajorityChoice, ScoredRun } from "./crossValidate.js";
+import { qualityMarkdown, qualityTerminal } from "./qualityReport.js";
 import type { AverageScores, ClassificationReport, ConfusionMatrix } from "./metrics.js";
 
 export const EVALUATION_FORMAT = "safetag-evaluation";
@@ -339,6 +340,7 @@ export function renderMarkdown(report: EvaluationReport): string {
   out.push("", "Legend:", "");
   labels.forEach((l, i) => out.push(`${i + 1}. ${md(l)}`));
   out.push("");
+  out.push(...qualityMarkdown(report, md));
   return out.join("\n");
 }
 
@@ -403,6 +405,8 @@ export function renderTerminal(report: EvaluationReport): string {
     const label = `${String(t + 1).padStart(prefix - 2)}. ${clip(plain(labels[t] ?? ""), rowNameWidth)}`;
     lines.push(`${label.padEnd(prefix + rowNameWidth)}${row.map((c) => String(c).padStart(cell)).join("")}`);
   });
+  const quality = qualityTerminal(report);
+  if (quality.length) lines.push("", ...quality.map(fit));
   return `${lines.join("\n")}\n`;
 }
 

@@ -39,4 +39,10 @@ export interface Predictor {
   readonly categories: readonly Category[];
   /** Probabilities per category (same order as `categories`), summing to 1. */
   predictProba(abstract: string): Float64Array;
+  /** Predictions less confident than this should go to a person (when the predictor sets one). */
+  readonly reviewThreshold?: number;
+  /** How much an abstract resembles the training data at all (higher = more alike), for out-of-scope detection. */
+  scope?(abstract: string): number;
+  /** Scope scores below this are "unlike every category". */
+  readonly scopeThreshold?: number;
 }

@@ -1,11 +1,11 @@
 import type { Category } from "../domain.js";
 import type { FittedClassifier } from "./contract.js";
-import { probabilities } from "./scoring.js";
 
 /**
- * Averages its members' probabilities (each member's scores softmax-normalised first), so a
- * generative and a discriminative model can correct each other. Scores are the log of the
- * average, so probabilities derived from them are that average.
+ * Fuses its members' scores so a generative and a discriminative model can correct each other.
+ * Members score on very different scales (complement NB differences are tiny, logistic ones
+ * large), so each member's score vector is standardised (zero mean, unit spread over the
+ * categories) before averaging; the model's fitted temperature then sets the final scale.
  */
 export class Ensemble implements FittedClassifier {
   readonly kind = "ensemble";
@@ -17,12 +17,12 @@ export class Ensemble implements FittedClassifier {
 
   jointLogLikelihood(tokens: readonly string[]): Float64Array {
     const k = this.categories.length;
-    const mean = new Float64Array(k);
+    const fused = new Float64Array(k);
     for (const m of this.members) {
-      const p = probabilities(m.jointLogLikelihood(tokens));
-      for (let c = 0; c < k; c++) mean[c]! += p[c]! / this.members.length;
+      const z = standardise(m.jointLogLikelihood(tokens));
+      for (let c = 0; c < k; c++) fused[c]! += z[c]! / this.members.length;
     }
-    return mean.map((p) => Math.log(Math.max(p, 1e-300)));
+    return fused;
   }
 
   termWeights(term: string): Float64Array | undefined {
@@ -37,4 +37,11 @@ export class Ensemble implements FittedClassifier {
   toJSON(): unknown {
     return { kind: this.kind, members: this.members.map((m) => m.toJSON()) };
   }
+}
+
+function standardise(scores: Float64Array): Float64Array {
+  const n = scores.length;
+  const mean = scores.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / n);
+  return scores.map((s) => (sd > 0 ? (s - mean) / sd : 0));
 }

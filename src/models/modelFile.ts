@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { Category } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
-import { restoreClassifier } from "./registry.js";
+import { restoreClassifier, restoreScope } from "./registry.js";
+import type { ScopeModel, ScopeState } from "./scope.js";
 import type { FittedClassifier } from "./contract.js";
 
 export const MODEL_FORMAT = "safetag-model";
@@ -20,6 +21,8 @@ export interface ModelMetadata {
   temperature: number;
   /** Predictions less confident than this are marked `needs_review`. */
   reviewThreshold: number;
+  /** Abstracts whose scope score is below this are "unlike every category" (out of scope). */
+  scopeThreshold: number;
   /** How training chose its settings and calibrated itself (inner cross-validation). */
   report?: TrainingReport;
   evaluation?: unknown;
@@ -31,6 +34,7 @@ export interface TrainingReport {
   priorWeight: number;
   calibration: { temperature: number; nllBefore: number; nllAfter: number };
   review: { targetPrecision: number; threshold: number; coverage: number; precision: number };
+  scope: { quantile: number; threshold: number };
   titles: boolean;
 }
 
@@ -38,10 +42,12 @@ export interface ModelFile extends ModelMetadata {
   format: typeof MODEL_FORMAT;
   version: number;
   model: unknown;
+  scope?: ScopeState;
 }
 
 export interface LoadedModel extends ModelMetadata {
   classifier: FittedClassifier;
+  scope?: ScopeModel;
 }
 
 export function sha256(text: string): string {
@@ -54,8 +60,8 @@ export function textHash(normalised: string): string {
 }
 
 export function serializeModel(model: LoadedModel): string {
-  const { classifier, ...meta } = model;
-  const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, ...meta, model: classifier.toJSON() };
+  const { classifier, scope, ...meta } = model;
+  const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, ...meta, model: classifier.toJSON(), scope: scope?.toJSON() };
   return JSON.stringify(file);
 }
 
@@ -84,6 +90,8 @@ export function parseModel(text: string, file: string): LoadedModel {
   if (typeof m.tokenizer !== "object" || m.tokenizer === null) throw bad(file, "model has no tokenizer settings");
   const temperature = typeof m.temperature === "number" && m.temperature > 0 && Number.isFinite(m.temperature) ? m.temperature : 1;
   const reviewThreshold = typeof m.reviewThreshold === "number" && m.reviewThreshold >= 0 && m.reviewThreshold <= 1 ? m.reviewThreshold : 0;
+  const scopeThreshold = typeof m.scopeThreshold === "number" && m.scopeThreshold >= 0 && m.scopeThreshold <= 1 ? m.scopeThreshold : 0;
+  const scope = m.scope === undefined ? undefined : restoreScope(m.scope, m.categories, file);
   const classifier = restoreClassifier(m.model, m.categories, file);
   return {
     createdAt: String(m.createdAt ?? ""),
@@ -93,6 +101,8 @@ export function parseModel(text: string, file: string): LoadedModel {
     known: typeof m.known === "object" && m.known !== null ? m.known : {},
     temperature,
     reviewThreshold,
+    scopeThreshold,
+    scope,
     report: m.report,
     evaluation: m.evaluation,
     classifier,

@@ -4,6 +4,7 @@ import { RAW_COUNTS, TFIDF, type FeatureSettings } from "../features/featureSpac
 import type { FittedClassifier, TrainingExample } from "./contract.js";
 import { Ensemble } from "./ensemble.js";
 import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, LogisticRegression, type LogisticParams, type LogisticState } from "./logistic.js";
+import { ScopeModel, type ScopeState } from "./scope.js";
 import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, type NaiveBayesState } from "./naiveBayes.js";
 
 /**
@@ -111,4 +112,13 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
     default:
       throw fail(file, `unknown model kind ${JSON.stringify(m.kind)}`);
   }
+}
+
+export function restoreScope(json: unknown, categories: readonly Category[], file: string): ScopeModel {
+  const s = json as Partial<ScopeState> | null;
+  if (typeof s !== "object" || s === null) throw fail(file, "scope section is malformed");
+  const { terms } = checkFeatures(s.features, file);
+  if (!isMatrix(s.centroids, categories.length, terms.length)) throw fail(file, "scope centroids do not match its categories and terms");
+  if (s.features?.idf === undefined) throw fail(file, "scope IDF weights are missing");
+  return new ScopeModel(categories, s as ScopeState);
 }

@@ -3,11 +3,12 @@ import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { abstractKey } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
-import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
+import type { Predictor, Trainer, TrainingExample } from "./contract.js";
 import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
 import { DEFAULT_MODEL_KIND, fitClassifier, type ModelKind } from "./registry.js";
 import { probabilities, topTwo } from "./scoring.js";
 import { taxonomyExamples } from "./taxonomyEvidence.js";
+import { fitScope, quantileOf, ScopeModel } from "./scope.js";
 
 export interface TrainOptions {
   kind?: ModelKind;
@@ -30,6 +31,8 @@ export interface TrainOptions {
 
 export const DEFAULT_PRIOR_WEIGHTS = [3, 5, 10];
 export const DEFAULT_TARGET_PRECISION = 0.95;
+/** Share of labeled (in-scope) abstracts allowed below the scope threshold, out of fold. */
+export const DEFAULT_SCOPE_QUANTILE = 0.05;
 
 /** Categories a model knows: those with rows, plus the taxonomy's when it describes this data. */
 export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Taxonomy): Category[] {
@@ -54,25 +57,31 @@ function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeig
   return [...fromRows, ...prior];
 }
 
-function fit(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number): FittedClassifier {
-  return fitClassifier(recipe.kind, examplesFor(recipe, rows, priorWeight), recipe.categories);
-}
 
 interface OutOfFold {
   scores: Float64Array[];
   gold: number[];
+  /** Scope score of each row under a scope model that never saw it. */
+  scope: number[];
 }
 
 /** Scores every row with a model that never saw it: the evidence for choosing settings and calibrating. */
 function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number, folds: number, seed: number): OutOfFold {
   const index = new Map(recipe.categories.map((c, i) => [c, i]));
   const scores: Float64Array[] = new Array(rows.length);
+  const scope: number[] = new Array(rows.length);
   const [splits] = repeatedStratifiedKFold(rows.map((r) => ({ category: r.category })), { folds, repeats: 1, seed });
   for (const fold of splits!) {
-    const model = fit(recipe, fold.trainIdx.map((i) => rows[i]!), priorWeight);
-    for (const i of fold.testIdx) scores[i] = model.jointLogLikelihood(recipe.tokenize(rows[i]!.abstract));
+    const examples = examplesFor(recipe, fold.trainIdx.map((i) => rows[i]!), priorWeight);
+    const model = fitClassifier(recipe.kind, examples, recipe.categories);
+    const scopeModel = fitScope(examples, recipe.categories);
+    for (const i of fold.testIdx) {
+      const tokens = recipe.tokenize(rows[i]!.abstract);
+      scores[i] = model.jointLogLikelihood(tokens);
+      scope[i] = scopeModel.score(tokens);
+    }
   }
-  return { scores, gold: rows.map((r) => index.get(r.category)!) };
+  return { scores, gold: rows.map((r) => index.get(r.category)!), scope };
 }
 
 function macroF1(oof: OutOfFold, k: number): { macroF1: number; accuracy: number } {
@@ -117,6 +126,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   let training: TrainingReport;
   let priorWeight = candidates[Math.floor((candidates.length - 1) / 2)]!;
   let temperature = 1;
+  let scopeThreshold = 0;
   if (folds >= 2) {
     const tried = candidates.map((w) => {
       const oof = outOfFold(recipe, rows, w, folds, seed);
@@ -132,6 +142,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
       calibrated.map((p, i) => topTwo(p).best === best.oof.gold[i]),
       targetPrecision,
     );
+    scopeThreshold = quantileOf(best.oof.scope, DEFAULT_SCOPE_QUANTILE);
     training = {
       innerFolds: folds,
       selection: tried.map(({ priorWeight: w, macroF1: f, accuracy: a }) => ({ priorWeight: w, macroF1: f, accuracy: a })),
@@ -142,13 +153,16 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
         nllAfter: negativeLogLikelihood(best.oof.scores, best.oof.gold, temperature),
       },
       review: { targetPrecision, ...review },
+      scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: scopeThreshold },
       titles: recipe.titles,
     };
   } else {
-    training = { innerFolds: 0, selection: [], priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, titles: recipe.titles };
+    training = { innerFolds: 0, selection: [], priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
   }
 
-  const classifier = fit(recipe, rows, priorWeight);
+  const examples = examplesFor(recipe, rows, priorWeight);
+  const classifier = fitClassifier(recipe.kind, examples, recipe.categories);
+  const scope = fitScope(examples, recipe.categories);
   const known: LoadedModel["known"] = {};
   for (const r of rows) known[textHash(abstractKey(r.abstract))] = { id: r.id, category: r.category };
   return {
@@ -159,8 +173,10 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     known,
     temperature,
     reviewThreshold: training.review.threshold,
+    scopeThreshold,
     report: training,
     classifier,
+    scope,
   };
 }
 
@@ -170,6 +186,9 @@ export function modelPredictor(model: LoadedModel): Predictor {
   return {
     categories: model.categories,
     predictProba: (abstract: string) => probabilities(model.classifier.jointLogLikelihood(tokenize(abstract)), model.temperature),
+    reviewThreshold: model.reviewThreshold,
+    scope: model.scope ? (abstract: string) => (model.scope as ScopeModel).score(tokenize(abstract)) : undefined,
+    scopeThreshold: model.scopeThreshold,
   };
 }
 

@@ -12,6 +12,10 @@ export interface LabeledPrediction extends Prediction {
   /** Why it needs review, or why it could not be scored. */
   reason: string;
   terms: TermEvidence[];
+  /** Resemblance to the closest category (see models/scope.ts); undefined when the model has no scope model. */
+  scope?: number;
+  /** Unlike every category: probably not safety research, or a topic the taxonomy lacks. */
+  outOfScope: boolean;
 }
 
 /**
@@ -24,16 +28,20 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
   return (input) => {
     const tokens = tokenize(input.abstract);
     if (input.abstract.trim() === "") {
-      return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [] };
+      return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
     }
     const proba = probabilities(model.classifier.jointLogLikelihood(tokens), model.temperature);
     const { best, second } = topTwo(proba);
     const base = { input, id: input.id, runnerUp: model.categories[second]!, runnerUpConfidence: proba[second]!, terms: explain(model.classifier, tokens, best) };
     const known = model.known[textHash(abstractKey(input.abstract))];
-    if (known) return { ...base, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason: `same abstract as labeled row ${known.id}` };
+    const scope = model.scope?.score(tokens);
+    if (known) return { ...base, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason: `same abstract as labeled row ${known.id}` };
     const confidence = proba[best]!;
-    const needsReview = confidence < model.reviewThreshold;
-    const reason = needsReview ? `confidence ${confidence.toFixed(2)} below review threshold ${model.reviewThreshold.toFixed(2)}` : "";
-    return { ...base, category: model.categories[best]!, confidence, source: "model", needsReview, reason };
+    const outOfScope = scope !== undefined && scope < model.scopeThreshold;
+    const reasons = [
+      ...(outOfScope ? [`unlike every category (scope ${scope.toFixed(3)} < ${model.scopeThreshold.toFixed(3)})`] : []),
+      ...(confidence < model.reviewThreshold ? [`confidence ${confidence.toFixed(2)} below review threshold ${model.reviewThreshold.toFixed(2)}`] : []),
+    ];
+    return { ...base, scope, outOfScope, category: model.categories[best]!, confidence, source: "model", needsReview: reasons.length > 0, reason: reasons.join("; ") };
   };
 }

@@ -1,13 +1,16 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { crossValidate } from "../../evaluation/crossValidate.js";
-import { buildEvaluationReport, renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
-import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
-import type { ModelKind } from "../../models/registry.js";
 import type { Taxonomy } from "../../domain.js";
-import { modelTrainer } from "../../models/train.js";
-import type { CliContext } from "../context.js";
-import { loadTrainingData, optionalTaxonomy, type TrainingData } from "../data.js";
+import { evaluate } from "../../evaluation/evaluate.js";
+import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
+import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import type { LoadedModel } from "../../models/modelFile.js";
+import { MODEL_KINDS, type ModelKind } from "../../models/registry.js";
+import { renderHtml } from "../../report/html.js";
+import { say, type CliContext } from "../context.js";
+import { startProgress } from "../progress.js";
+import { loadTrainingData, optionalTaxonomy, readInputText, type TrainingData } from "../data.js";
 import { intArg, modelKindOption } from "../options.js";
 
 export interface EvalOptions {
@@ -17,34 +20,80 @@ export interface EvalOptions {
   repeats: number;
   seed: number;
   model: ModelKind;
+  compare?: ModelKind[];
   taxonomy?: string;
   titles?: boolean;
+  outOfScope?: string;
+  learningCurve?: boolean;
+  /** Print report.json to standard output instead of the table. */
+  json?: boolean;
+}
+
+export const DEFAULT_OUT_OF_SCOPE = "data/eval/out-of-scope.txt";
+
+/** `Abstract:` lines of a dump, for measuring the out-of-scope score. */
+function readOutOfScope(path: string | undefined): string[] {
+  const file = path ?? (existsSync(DEFAULT_OUT_OF_SCOPE) ? DEFAULT_OUT_OF_SCOPE : undefined);
+  if (!file) return [];
+  return readInputText(file)
+    .split(/\r?\n/)
+    .flatMap((l) => {
+      const m = /^\s*abstract\s*:(.*)$/i.exec(l);
+      return m && m[1]!.trim() ? [m[1]!.trim()] : [];
+    });
 }
 
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
-export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy): EvaluationReport {
-  const files = ["report.md", "report.json"].map((f) => join(opts.reportDir, f));
+export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy): { report: EvaluationReport; model: LoadedModel } {
+  const files = ["report.md", "report.json", "report.html"].map((f) => join(opts.reportDir, f));
+  const progress = startProgress(ctx, "cross-validation");
   files.forEach(assertWritable);
-  const cv = crossValidate(data.rows, modelTrainer({ kind: opts.model, taxonomy, titles: opts.titles }), { folds: opts.folds, repeats: opts.repeats, seed: opts.seed });
-  const report = buildEvaluationReport(cv, { model: opts.model, dataPath: data.path, dataSha256: data.sha256 });
-  writeFileAtomic(files[0]!, renderMarkdown(report));
-  writeFileAtomic(files[1]!, renderJson(report));
-  if (!ctx.quiet) ctx.stdout.write(renderTerminal(report));
-  return report;
+  const result = evaluate(data.rows, {
+    model: opts.model,
+    compare: opts.compare,
+    taxonomy,
+    titles: opts.titles,
+    folds: opts.folds,
+    repeats: opts.repeats,
+    seed: opts.seed,
+    dataPath: data.path,
+    dataSha256: data.sha256,
+    outOfScope: readOutOfScope(opts.outOfScope),
+    learningCurve: opts.learningCurve,
+    onProgress: (p) => progress.update(p.done, p.total),
+  });
+  progress.done();
+  writeFileAtomic(files[0]!, renderMarkdown(result.report));
+  writeFileAtomic(files[1]!, renderJson(result.report));
+  writeFileAtomic(files[2]!, renderHtml(result.report));
+  if (opts.json) ctx.stdout.write(renderJson(result.report));
+  else if (!ctx.quiet) ctx.stdout.write(renderTerminal(result.report));
+  say(ctx, `reports written to ${files.join(", ")}`);
+  return result;
+}
+
+function modelList(value: string): ModelKind[] {
+  const kinds = value.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const k of kinds) if (!(MODEL_KINDS as readonly string[]).includes(k)) throw new Error(`unknown model kind ${k}; choose from ${MODEL_KINDS.join(", ")}`);
+  return kinds as ModelKind[];
 }
 
 export function registerEval(program: Command, ctx: CliContext): void {
   program
     .command("eval")
-    .description("cross-validate on labeled rows and write eval reports (Markdown, JSON)")
+    .description("cross-validate on labeled rows and write eval reports (Markdown, JSON, HTML)")
     .option("-d, --data <file>", "labeled data", "data/labeled.csv")
     .option("-r, --report-dir <dir>", "folder for the reports", "eval")
     .option("--folds <n>", "folds per repeat", intArg("--folds", 2), 5)
     .option("--repeats <n>", "repeats of k-fold with new shuffles", intArg("--repeats", 1), 5)
     .option("--seed <n>", "random seed (same seed, same folds)", intArg("--seed", 0), 1)
     .addOption(modelKindOption())
+    .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_KINDS.join(", ")})`).argParser(modelList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
+    .option("--out-of-scope <file>", `abstracts outside every category, to measure the out-of-scope score (default ${DEFAULT_OUT_OF_SCOPE} when present)`)
+    .option("--no-learning-curve", "skip the learning curve (saves time)")
+    .option("--json", "print report.json to standard output instead of the table", false)
     .action((opts: EvalOptions) => {
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       runEval(ctx, loadTrainingData(ctx, opts.data, taxonomy), opts, taxonomy);

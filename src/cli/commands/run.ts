@@ -4,7 +4,6 @@ import { basename, join } from "node:path";
 import { writeFileAtomic, assertWritable } from "../../io/atomic.js";
 import { serializeModel } from "../../models/modelFile.js";
 import { DEFAULT_MODEL_KIND } from "../../models/registry.js";
-import { trainModel } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy } from "../data.js";
 import { runEval } from "./eval.js";
@@ -42,23 +41,23 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--report-dir <dir>", "folder for the eval reports", "eval")
     .option("--predictions <file>", "predictions to write", "data/predictions.csv")
     .action(async (opts: RunOptions) => {
-      [opts.labeled, opts.model, opts.predictions].forEach(assertWritable);
+      const page = join(opts.reportDir, "predictions.html");
+      [opts.labeled, opts.model, opts.predictions, page].forEach(assertWritable);
       say(ctx, "== ingest");
       runIngest(ctx, opts.sheet, { output: opts.labeled, taxonomy: DEFAULT_TAXONOMY });
       say(ctx, "== train");
       const taxonomy = optionalTaxonomy(undefined);
       const data = loadTrainingData(ctx, opts.labeled, taxonomy);
       say(ctx, "== eval (cross-validation)");
-      const report = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, taxonomy);
-      const model = trainModel(data.rows, { kind: DEFAULT_MODEL_KIND, taxonomy, source: { path: opts.labeled, sha256: data.sha256 } });
-      model.evaluation = report.summary;
+      const { model } = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, taxonomy);
+      model.training = { path: opts.labeled, rows: data.rows.length, sha256: data.sha256 };
       writeFileAtomic(opts.model, serializeModel(model));
       say(ctx, `model written to ${opts.model}`);
       say(ctx, "== predict");
       const dumps = opts.dumps ?? bundledDumps(opts.sheet);
-      const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv");
+      const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", undefined, { path: page, modelPath: opts.model });
       reportPredictSummary(ctx, summary, opts.predictions);
       say(ctx, "");
-      say(ctx, `done: ${opts.labeled}, ${opts.model}, ${join(opts.reportDir, "report.md")}, ${join(opts.reportDir, "report.json")}, ${opts.predictions}`);
+      say(ctx, `done: ${opts.labeled}, ${opts.model}, ${join(opts.reportDir, "report.md")}, ${join(opts.reportDir, "report.json")}, ${join(opts.reportDir, "report.html")}, ${opts.predictions}, ${page}`);
     });
 }

@@ -1,0 +1,87 @@
+import type { LabeledAbstract, Taxonomy } from "../domain.js";
+import type { Predictor, Trainer } from "../models/contract.js";
+import type { LoadedModel } from "../models/modelFile.js";
+import type { ModelKind } from "../models/registry.js";
+import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel } from "../models/train.js";
+import { makeTokenizer } from "../text/tokenize.js";
+import { crossValidate, type CrossValidationProgress } from "./crossValidate.js";
+import { calibrationSection, indicativeTerms, labelErrorCandidates, learningCurve, outOfScopeSection, reviewSection, rowTerms } from "./quality.js";
+import { buildEvaluationReport, type EvaluationReport } from "./report.js";
+
+export interface EvaluateOptions {
+  model: ModelKind;
+  /** Other model kinds to cross-validate on the same folds, for the comparison table. */
+  compare?: ModelKind[];
+  taxonomy?: Taxonomy;
+  titles?: boolean;
+  folds: number;
+  repeats: number;
+  seed: number;
+  dataPath: string;
+  dataSha256?: string;
+  /** Abstracts known to be outside every category, to measure the out-of-scope score. */
+  outOfScope?: string[];
+  learningCurve?: boolean;
+  createdAt?: string;
+  onProgress?: (p: CrossValidationProgress) => void;
+}
+
+/** Remembers each fold model's review threshold, so the report can say what the rule did out of fold. */
+function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
+  return {
+    train(rows) {
+      const p: Predictor = trainer.train(rows);
+      if (p.reviewThreshold !== undefined) thresholds.push(p.reviewThreshold);
+      return p;
+    },
+  };
+}
+
+/**
+ * The whole evaluation: cross-validation of the chosen model (and any others to compare), every
+ * quality section, and the final model trained on all rows (returned, so a caller that also
+ * needs the model does not train it twice).
+ */
+export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions): { report: EvaluationReport; model: LoadedModel } {
+  const trainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles };
+  const thresholds: number[] = [];
+  const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed };
+  const cv = crossValidate(rows, recordingThresholds(modelTrainer(trainOptions), thresholds), { ...cvOptions, onProgress: opts.onProgress });
+  const report = buildEvaluationReport(cv, {
+    model: opts.model,
+    parameters: { titles: Boolean(opts.titles), taxonomy: Boolean(opts.taxonomy) },
+    dataPath: opts.dataPath,
+    dataSha256: opts.dataSha256,
+    createdAt: opts.createdAt,
+  });
+  const model = trainModel(rows, trainOptions);
+
+  report.calibration = calibrationSection(cv.predictions.map((p) => ({ confidence: p.confidence, correct: p.gold === p.predicted })));
+  report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds);
+  report.labelErrors = labelErrorCandidates(cv.predictions, cv.repeats);
+  report.indicativeTerms = indicativeTerms(model.classifier, rowTerms(rows, makeTokenizer(model.tokenizer)));
+  if (opts.outOfScope?.length && model.scope) {
+    const tokenize = makeTokenizer(model.tokenizer);
+    const scope = model.scope;
+    report.outOfScope = outOfScopeSection(
+      cv.predictions.flatMap((p) => (p.scope === undefined ? [] : [p.scope])),
+      opts.outOfScope.map((a) => scope.score(tokenize(a))),
+      model.scopeThreshold,
+    );
+  }
+  if (opts.learningCurve !== false) report.learningCurve = learningCurve(rows, modelTrainer(trainOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed });
+  if (opts.compare?.length) {
+    const kinds = [opts.model, ...opts.compare.filter((k) => k !== opts.model)];
+    report.comparison = kinds.map((kind) => {
+      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...trainOptions, kind }), cvOptions);
+      const per = run.model.perRepeat;
+      const spread = (xs: number[]) => {
+        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+        return { mean, sd: xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0, perRepeat: xs };
+      };
+      return { model: kind, accuracy: spread(per.map((r) => r.report.accuracy)), macroF1: spread(per.map((r) => r.report.macro.f1)) };
+    });
+  }
+  model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
+  return { report, model };
+}
