@@ -4,7 +4,6 @@ import path from "node:path";
 import Papa from "papaparse";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LabeledAbstract } from "../src/domain.js";
-import { SafetagError } from "../src/errors.js";
 import {
   detectLabeledFormat, formatIngestSummary, labeledToCsv, LABELED_COLUMNS, readLabeled, summarizeIngest, usableForTraining,
 } from "../src/ingest/labeled.js";
@@ -12,7 +11,7 @@ import { parsePaste } from "../src/ingest/paste.js";
 import { parseSheetExport } from "../src/ingest/sheet.js";
 import { taxonomyFromCategories } from "../src/ingest/taxonomy.js";
 import {
-  comparable, projectRoot, readReference, referenceAsRows, rowDifferences, seedPastePath, type ReferenceRow,
+  comparable, projectRoot, readReference, referenceAsRows, referencePath, rowDifferences, seedPastePath, type ReferenceRow,
 } from "./ingestFixtures.js";
 
 const seedText = readFileSync(seedPastePath, "utf8");
@@ -63,11 +62,59 @@ describe("the seed paste against the independent reading (shared/reference/label
     expect(comparable(again.rows)).toEqual(comparable(seed.rows));
   });
 
+  it("gives the reference rows whatever mix of layouts the rows are pasted in", () => {
+    const random = seededRandom(20240617);
+    for (let trial = 0; trial < 25; trial++) {
+      const result = parsePaste(pasteInMixedLayouts(reference, random), "mixed.txt");
+      expect(result.problems).toEqual([]);
+      expect(rowDifferences(comparable(result.rows), referenceAsRows(reference)), `trial ${trial}`).toEqual([]);
+    }
+  });
+
   it("reads CRLF line ends and a byte-order mark the same way", () => {
     const windows = readLabeled("paste.txt", { text: `\uFEFF${seedText.replace(/\n/g, "\r\n")}` });
     expect(comparable(windows.rows)).toEqual(comparable(seed.rows));
   });
 });
+
+/** Park-Miller: the same "random" layouts on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => (state = (state * 16807) % 2147483647) / 2147483647;
+}
+
+function wrapLines(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line].join("\n");
+}
+
+/** The reference rows as a paste, each row in one of the layouts seen in real pastes, abstracts sometimes hard-wrapped. */
+function pasteInMixedLayouts(rows: readonly ReferenceRow[], random: () => number): string {
+  const lines = ["ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "CompanyTitleDateURL", "Safety_category", "Abstract"];
+  for (const r of rows) {
+    const category = `${r.duplicate === "1" ? "[Duplicate] " : ""}${r.category}`;
+    const abstract = random() < 0.3 ? wrapLines(r.abstract, 80) : r.abstract;
+    const layouts = [
+      [r.company + r.title + r.date + r.url + category + abstract],
+      [r.company + r.title + r.date, r.url, category + abstract],
+      [r.company, r.title, r.date, r.url, category + abstract],
+      [r.company + r.title + r.date, r.url, category, abstract],
+      [r.company + r.title + r.date + r.url + category, abstract],
+      [r.company, r.title + r.date + r.url + category + abstract],
+      [r.company + r.title, r.date, r.url, category, abstract],
+      [r.company + r.title + r.date + r.url, category + abstract],
+    ];
+    lines.push(r.row, ...layouts[Math.floor(random() * layouts.length)]!);
+  }
+  return lines.join("\n");
+}
 
 /** The sheet as a spreadsheet would export it: its own column names, each paper at its row number, blank rows between. */
 function sheetExport(rows: readonly ReferenceRow[], delimiter: string): string {
@@ -111,7 +158,7 @@ describe("a clean export of the same sheet", () => {
   });
 
   it("reads the reference file itself (it has an id column)", () => {
-    const result = readLabeled(path.join(projectRoot, "../shared/reference/labeled.csv"));
+    const result = readLabeled(referencePath);
     expect(result.problems).toEqual([]);
     expect(rowDifferences(comparable(result.rows), referenceAsRows(reference))).toEqual([]);
   });

@@ -24,6 +24,12 @@ describe("row numbers", () => {
     expect(rows.map((r) => [r.row, r.lines.length])).toEqual([[30, 2], [31, 0]]);
   });
 
+  it("skips column letters past Z", () => {
+    const { rows, stray } = splitPasteRows(["ABCDEFGHIJKLMNOPQRSTUVWXYZAAABAC", "1", "x"].join("\n"));
+    expect(stray).toEqual([]);
+    expect(rows.map((r) => r.row)).toEqual([1]);
+  });
+
   it("keeps lines before the first row number apart, without the column letters", () => {
     const { stray } = splitPasteRows(["ABCDEFGHIJ", "my notes", "1", "x"].join("\n"));
     expect(stray).toEqual([{ text: "my notes", line: 2 }]);
@@ -44,6 +50,11 @@ describe("recurring prefixes", () => {
   it("splits a category from an abstract starting with a capital run (Honest AIAs)", () => {
     const labels = recurringPrefixes(["Honest AIAs large models", "Honest AIWe show", "Safety by designOur"].map(run));
     expect(labels).toEqual(["Honest AI", "Honest AI", "Safety by design"]);
+  });
+
+  it("counts identical rows (a paper and its duplicate) once, so the whole line does not pass for a label", () => {
+    const same = "Model organisms of misalignmentHumans are capable of strategically deceptive behavior";
+    expect(recurringPrefixes([run(same), run(same), run("Honest AIWe show")])).toEqual(["Model organisms of misalignment", "Model organisms of misalignment", "Honest AI"]);
   });
 
   it("takes the first edge when nothing recurs, including before a quote or a backslash", () => {
@@ -96,6 +107,38 @@ describe("pasted rows", () => {
   it("keeps LaTeX and typographic characters as they are", () => {
     expect(byId.r7!.abstract).toBe("Agents seek power \\emph{often}.");
     expect(byId.r3!.title).toContain("—");
+  });
+
+  it("splits a URL that runs to the end of the row, abstract and all", () => {
+    const one = parsePaste(paste({ 2: "LabA paper1-Jan-24https://l.org/rRobustnessShort.", 3: "LabB paper2-Jan-24\nhttps://l.org/s\nRobustnessWe test." }), "p.txt");
+    expect(one.rows.map((r) => [r.url, r.category, r.abstract])).toEqual([
+      ["https://l.org/r", "Robustness", "Short."],
+      ["https://l.org/s", "Robustness", "We test."],
+    ]);
+  });
+
+  it("reads a row whose URL cell is empty", () => {
+    const one = parsePaste(paste({ 2: "LabA paper1-Jan-24RobustnessWe test.", 3: "LabB paper2-Jan-24\nRobustnessWe test more." }), "p.txt");
+    expect(one.problems).toEqual([]);
+    expect(one.rows.map((r) => [r.title, r.date, r.url, r.category])).toEqual([
+      ["A paper", "2024-01-01", "", "Robustness"],
+      ["B paper", "2024-01-02", "", "Robustness"],
+    ]);
+  });
+
+  it("keeps capitals in a URL alone on its line", () => {
+    const one = parsePaste(paste({ 2: "LabA paper1-Jan-24\nhttps://l.org/Papers/X1\nRobustnessWe test." }), "p.txt");
+    expect(one.rows[0]).toMatchObject({ url: "https://l.org/Papers/X1", category: "Robustness" });
+  });
+
+  it("spells a category as the taxonomy does when only case, spaces or hyphens differ", () => {
+    const text = paste({ 2: "LabA paper1-Jan-24\nhttps://l.org/p\nPower seeking tendenciesWe seek.", 3: "LabB paper2-Jan-24\nhttps://l.org/q\nPower seeking tendenciesAgents seek." });
+    const result = parsePaste(text, "p.txt", taxonomyFromCategories(["Power-seeking tendencies"]));
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((r) => [r.category, r.abstract])).toEqual([
+      ["Power-seeking tendencies", "We seek."],
+      ["Power-seeking tendencies", "Agents seek."],
+    ]);
   });
 
   it("splits with the taxonomy's names when given one, whatever the case in the paste", () => {

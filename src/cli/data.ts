@@ -4,6 +4,7 @@ import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { readLabeled, summarizeIngest, usableForTraining, type IngestResult } from "../ingest/labeled.js";
 import { loadTaxonomy } from "../ingest/taxonomy.js";
 import { sha256 } from "../models/modelFile.js";
+import { openAbstractFile, readAbstracts, readHead, sniffFormat } from "../ingest/abstracts.js";
 import { say, type CliContext } from "./context.js";
 
 export const DEFAULT_TAXONOMY = "data/taxonomy.json";
@@ -51,4 +52,16 @@ export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxono
     });
   }
   return { path, sha256: sha256(text), result, rows };
+}
+
+/** Every abstract of the given dumps or CSV/JSONL files (for semi-supervised training). */
+export async function readUnlabeled(paths: readonly string[] | undefined): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths ?? []) {
+    readInputText(path); // same clear error as every other input when the file is missing
+    for await (const rec of readAbstracts(openAbstractFile(path), path, sniffFormat(readHead(path), path))) {
+      if (rec.kind === "abstract") out.push(rec.item.abstract);
+    }
+  }
+  return out;
 }

@@ -22,6 +22,8 @@ export interface EvaluateOptions {
   /** Abstracts known to be outside every category, to measure the out-of-scope score. */
   outOfScope?: string[];
   learningCurve?: boolean;
+  /** Unlabeled abstracts every fold's training may also learn from (semi-supervised EM). */
+  unlabeled?: string[];
   createdAt?: string;
   onProgress?: (p: CrossValidationProgress) => void;
 }
@@ -43,13 +45,13 @@ function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
  * needs the model does not train it twice).
  */
 export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions): { report: EvaluationReport; model: LoadedModel } {
-  const trainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles };
+  const trainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles, unlabeled: opts.unlabeled };
   const thresholds: number[] = [];
   const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed };
   const cv = crossValidate(rows, recordingThresholds(modelTrainer(trainOptions), thresholds), { ...cvOptions, onProgress: opts.onProgress });
   const report = buildEvaluationReport(cv, {
     model: opts.model,
-    parameters: { titles: Boolean(opts.titles), taxonomy: Boolean(opts.taxonomy) },
+    parameters: { titles: Boolean(opts.titles), taxonomy: Boolean(opts.taxonomy), unlabeled: opts.unlabeled?.length ?? 0 },
     dataPath: opts.dataPath,
     dataSha256: opts.dataSha256,
     createdAt: opts.createdAt,

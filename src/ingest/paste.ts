@@ -6,11 +6,12 @@
  */
 import type { InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { toIsoDate } from "./dates.js";
-import { resolveGluedUrl, splitRowCells, type RowCells } from "./pasteCells.js";
-import { splitPasteRows, type PasteRow } from "./pasteRows.js";
+import { capitalTails, resolveGluedUrl, splitRowCells, type RowCells } from "./pasteCells.js";
+import { splitPasteRows, type PasteRow, type SourceLine } from "./pasteRows.js";
 import { matchKnownLabel, recurringPrefixes, type CellRun } from "./prefixes.js";
 import {
-  distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, unknownCategory, type IngestResult,
+  canonicalCategory, distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, unknownCategories,
+  type IngestResult,
 } from "./result.js";
 
 interface CutRow {
@@ -21,26 +22,24 @@ interface CutRow {
 
 export function parsePaste(text: string, file: string, taxonomy?: Taxonomy): IngestResult {
   const { rows: pasteRows, stray } = splitPasteRows(text);
-  const problems: InputProblem[] = stray.map((l) => ({
-    code: "E_PASTE_STRAY", file, line: l.line, value: l.text,
-    message: "text before the first row number",
-    hint: "a paste starts with the spreadsheet's row numbers (and optionally the column letters); remove this line or paste the whole sheet",
-  }));
-  const emptyRows: number[] = [];
+  const problems: InputProblem[] = stray.map((l) => strayLine(l, file));
+  const emptyRows = pasteRows.filter((r) => r.lines.length === 0).map((r) => r.row);
   const cut: CutRow[] = [];
-  const first = pasteRows.findIndex((r) => r.lines.length > 0);
-  pasteRows.forEach((row, i) => {
-    if (row.lines.length === 0) emptyRows.push(row.row);
-    else if (i === first && isHeaderRow(row)) return;
-    else {
-      const cells = splitRowCells(row);
-      if (cells) cut.push(withDuplicateMark(row, cells));
-      else problems.push(unreadableRow(row, file));
-    }
-  });
+  for (const row of dataRows(pasteRows)) {
+    const cells = splitRowCells(row);
+    if (cells) cut.push({ row, cells, duplicate: false });
+    else problems.push(unreadableRow(row, file));
+  }
   resolveGluedUrls(cut, taxonomy);
+  for (const c of cut) markDuplicate(c);
   const rows = buildRows(cut, taxonomy, file, problems);
   return { rows, problems, emptyRows, categories: distinctCategories(rows) };
+}
+
+/** The rows with cells, without the header row. */
+function dataRows(rows: readonly PasteRow[]): PasteRow[] {
+  const filled = rows.filter((r) => r.lines.length > 0);
+  return filled[0] && isHeaderRow(filled[0]) ? filled.slice(1) : filled;
 }
 
 /** Row 1 names the columns; it is recognised by its words, not its number, in case it was not copied. */
@@ -49,22 +48,47 @@ function isHeaderRow(row: PasteRow): boolean {
   return words.includes("abstract") && words.includes("category") && !/https?:\/\//.test(words);
 }
 
-function withDuplicateMark(row: PasteRow, cells: RowCells): CutRow {
-  const { text, duplicate } = stripDuplicateMark(cells.body.text);
-  return { row, cells: { ...cells, body: { ...cells.body, text } }, duplicate };
+/**
+ * A URL run into its category is split with the category names seen elsewhere, or the taxonomy's.
+ * Without a taxonomy the names come first from rows whose URL stands apart, then, for a second
+ * look, from every row, so a category whose rows are all glued to their URLs is still found.
+ */
+function resolveGluedUrls(cut: CutRow[], taxonomy: Taxonomy | undefined): void {
+  const resolveAll = (names: readonly string[]) => {
+    for (const c of cut) if (c.cells.urlRun) c.cells = { ...c.cells, ...resolveGluedUrl(c.cells.urlRun, names) };
+  };
+  if (taxonomy) return resolveAll(taxonomy.categories.map((c) => c.name));
+  const apart = cut.filter((c) => !c.cells.urlRun || c.cells.urlRun.rest.startsWith("\n"));
+  resolveAll(labelsOf(apart));
+  resolveAll([...labelsOf(cut), ...recurringUrlTails(cut)]);
 }
 
-/** A URL run into its category is split with the category names seen elsewhere (or the taxonomy's). */
-function resolveGluedUrls(cut: CutRow[], taxonomy: Taxonomy | undefined): void {
-  const clean = cut.filter((c) => !c.cells.urlRun || c.cells.urlRun.rest.startsWith("\n"));
-  const names = taxonomy ? taxonomy.categories.map((c) => c.name) : recurringPrefixes(clean.map((c) => c.cells.body));
-  for (const c of cut) {
-    if (!c.cells.urlRun) continue;
-    const { url, body } = resolveGluedUrl(c.cells.urlRun, names);
-    const marked = stripDuplicateMark(body.text);
-    c.cells = { ...c.cells, url, body: { ...body, text: marked.text } };
-    c.duplicate ||= marked.duplicate;
+/**
+ * Ends shared by several URLs that stand alone on their lines (`.../2407.00106v1Unlearning`,
+ * `.../2406.09073v1Unlearning`): different papers' URLs do not end alike, so this is a category.
+ */
+function recurringUrlTails(cut: readonly CutRow[]): string[] {
+  const counts = new Map<string, number>();
+  for (const { cells } of cut) {
+    if (!cells.urlRun?.rest.startsWith("\n")) continue;
+    for (const tail of capitalTails(cells.urlRun.token)) counts.set(tail, (counts.get(tail) ?? 0) + 1);
   }
+  return [...counts].filter(([, n]) => n > 1).map(([tail]) => tail);
+}
+
+function labelsOf(rows: readonly CutRow[]): string[] {
+  return [...new Set(recurringPrefixes(rows.map((c) => withoutMark(c.cells.body))))];
+}
+
+/** `[Duplicate] ` before the category marks a paper listed twice; the mark is not part of the category. */
+function markDuplicate(c: CutRow): void {
+  const { text, duplicate } = stripDuplicateMark(c.cells.body.text);
+  c.cells = { ...c.cells, body: { ...c.cells.body, text } };
+  c.duplicate = duplicate;
+}
+
+function withoutMark(body: CellRun): CellRun {
+  return { ...body, text: stripDuplicateMark(body.text).text };
 }
 
 function buildRows(cut: readonly CutRow[], taxonomy: Taxonomy | undefined, file: string, problems: InputProblem[]): LabeledAbstract[] {
@@ -79,7 +103,7 @@ function buildRows(cut: readonly CutRow[], taxonomy: Taxonomy | undefined, file:
     rows.push(row);
     if (unknown.has(i)) unknownRows.push(row);
   });
-  if (taxonomy) problems.push(...unknownLabels(unknownRows, taxonomy, file));
+  if (taxonomy) problems.push(...unknownCategories(unknownRows, taxonomy, file));
   return rows;
 }
 
@@ -92,7 +116,7 @@ interface Label {
 
 /**
  * The category at the start of each body: a taxonomy name if one matches (its spelling wins),
- * otherwise the recurring prefix. `unknown` holds the indices of bodies no taxonomy name matched.
+ * otherwise the recurring prefix. `unknown` holds the indices of labels the taxonomy lacks.
  */
 function categoryLabels(bodies: readonly CellRun[], taxonomy: Taxonomy | undefined): { labels: Label[]; unknown: Set<number> } {
   const discovered = recurringPrefixes(bodies);
@@ -101,8 +125,12 @@ function categoryLabels(bodies: readonly CellRun[], taxonomy: Taxonomy | undefin
   const labels = bodies.map((body, i) => {
     const known = taxonomy ? matchKnownLabel(body.text, names) : undefined;
     if (known) return { name: known.name, length: known.length };
-    if (taxonomy) unknown.add(i);
-    return { name: normalizeSpace(discovered[i]!), length: discovered[i]!.length };
+    const label = { name: normalizeSpace(discovered[i]!), length: discovered[i]!.length };
+    if (!taxonomy) return label;
+    // `Power seeking tendencies` for `Power-seeking tendencies`: the same category, spelt differently.
+    const canonical = canonicalCategory(label.name, taxonomy);
+    if (canonical === undefined) unknown.add(i);
+    return { ...label, name: canonical ?? label.name };
   });
   return { labels, unknown };
 }
@@ -126,25 +154,38 @@ function toLabeledAbstract(c: CutRow, company: string, label: Label): LabeledAbs
 
 /** A row without a category cannot be used and is left out; one without an abstract is kept and flagged. */
 function missingCells(row: LabeledAbstract, c: CutRow, file: string): InputProblem[] {
-  const problems: InputProblem[] = [];
   const at = { file, line: c.row.line, value: c.row.lines.map((l) => l.text).join(" ").slice(0, 120) };
+  const n = c.row.row;
+  const problems: InputProblem[] = [];
   if (row.category === "") {
-    problems.push({ code: "E_MISSING_CELL", ...at, column: "Safety_category", message: `row ${c.row.row} has no category after its URL; the row is left out`, hint: "put the category before the abstract, as in the other rows" });
+    problems.push({
+      code: "E_MISSING_CELL", ...at, column: "Safety_category",
+      message: `row ${n} has no category after its URL; the row is left out`,
+      hint: "put the category before the abstract, as in the other rows",
+    });
   } else if (row.abstract === "") {
-    problems.push({ code: "E_MISSING_CELL", ...at, column: "Abstract", message: `row ${c.row.row} has no abstract; it is kept but not used for training`, hint: 'paste the abstract, or write "Abstract not found" to say it is missing on purpose' });
+    problems.push({
+      code: "E_MISSING_CELL", ...at, column: "Abstract",
+      message: `row ${n} has no abstract; it is kept but not used for training`,
+      hint: 'paste the abstract, or write "Abstract not found" to say it is missing on purpose',
+    });
   }
   if (row.date === "") {
-    problems.push({ code: "E_PASTE_DATE", ...at, column: "Date", message: `row ${c.row.row} has no date (like 17-Jun-24) before its URL`, hint: "the date helps find where the title ends; add it to the row" });
+    problems.push({
+      code: "E_PASTE_DATE", ...at, column: "Date",
+      message: `row ${n} has no date (like 17-Jun-24) before its URL`,
+      hint: "the date shows where the title ends; add it to the row",
+    });
   }
   return problems;
 }
 
-/** One problem per label the taxonomy lacks, naming its rows. */
-function unknownLabels(rows: readonly LabeledAbstract[], taxonomy: Taxonomy, file: string): InputProblem[] {
-  const names = taxonomy.categories.map((c) => c.name);
-  const byLabel = new Map<string, LabeledAbstract[]>();
-  for (const row of rows) byLabel.set(row.category, [...(byLabel.get(row.category) ?? []), row]);
-  return [...byLabel].map(([label, labelRows]) => unknownCategory(label, labelRows, names, file));
+function strayLine(l: SourceLine, file: string): InputProblem {
+  return {
+    code: "E_PASTE_STRAY", file, line: l.line, value: l.text,
+    message: "text before the first row number is not read",
+    hint: "a paste starts with the spreadsheet's row numbers (and optionally the column letters); remove this line or paste the whole sheet",
+  };
 }
 
 function unreadableRow(row: PasteRow, file: string): InputProblem {

@@ -8,6 +8,12 @@ import { toIsoDate } from "./dates.js";
 import { matchKnownLabel, type CellRun } from "./prefixes.js";
 import type { PasteRow } from "./pasteRows.js";
 
+/** A URL token (everything up to the next space) and the rest of the row after it. */
+export interface UrlRun {
+  token: string;
+  rest: string;
+}
+
 export interface RowCells {
   /** Company and title, run together or on separate lines. */
   head: CellRun;
@@ -16,15 +22,16 @@ export interface RowCells {
   url: string;
   /** Category and abstract. */
   body: CellRun;
-  /** The URL token and what followed it; `url` and `body` stay provisional until `resolveGluedUrl`. */
-  urlRun?: { token: string; rest: string };
+  /** The URL token and what followed it: `url` and `body` are provisional until `resolveGluedUrl`. */
+  urlRun?: UrlRun;
 }
 
 /**
  * A date as the sheet shows it (`17-Jun-24`, `2024-06-17`), ending its line or running into the
- * URL. The day is taken greedily (`202324-May-23` is day 24); see `dateAt`.
+ * URL (or, when the URL cell is empty, into the category). The day is taken greedily
+ * (`202324-May-23` is day 24); see `dateAt`.
  */
-const DATE_IN_ROW = /(\d{1,2}-[A-Za-z]{3,9}-(?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?=[ \t]*(?:\n|$|https?:\/\/))/g;
+const DATE_IN_ROW = /(\d{1,2}-[A-Za-z]{3,9}-(?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?=[ \t]*(?:\n|$|https?:\/\/|\[|\p{Lu}))/gu;
 const URL_START = /https?:\/\/\S+/;
 
 /** The row's cells, or undefined when neither a date nor a URL shows where the title ends. */
@@ -78,15 +85,15 @@ function findUrlStart(text: string): Found | undefined {
   return m ? { start: m.index, end: m.index, text: "" } : undefined;
 }
 
-/** URL and category+abstract from what follows the date. */
+/**
+ * URL and category+abstract from what follows the date. Where the URL token ends is not yet where
+ * the URL ends (`.../reward-tamperingPower-seeking`); that needs the category names of all rows.
+ */
 function splitUrl(tail: string): Pick<RowCells, "url" | "body" | "urlRun"> {
   const m = /^https?:\/\/\S+/.exec(tail);
   if (!m) return { url: "", body: bodyRun(tail) };
-  const token = m[0];
-  const rest = tail.slice(token.length);
-  const provisional = { url: token, body: bodyRun(rest.replace(/^\s+/, "")) };
-  // A URL alone on its line may still end in a category (`.../Robustness`); `resolveGluedUrl` decides with the known names.
-  return { ...provisional, urlRun: { token, rest } };
+  const rest = tail.slice(m[0].length);
+  return { url: m[0], body: bodyRun(rest.replace(/^\s+/, "")), urlRun: { token: m[0], rest } };
 }
 
 function bodyRun(text: string): CellRun {
@@ -95,16 +102,20 @@ function bodyRun(text: string): CellRun {
 
 /**
  * Where the URL ends and the category begins in `token` + `rest` (`.../reward-tamperingPower-seeking`
- * + ` tendenciesIn reinforcement...`). URLs are mostly lower case, so the category starts at a
- * capital: the first capital where a known category name starts, else a known name anywhere
- * (the last such place, since the URL's own path may contain the name), else the first capital.
- * A URL alone on its line, with more lines after it, is only split when a known name fills its
- * end exactly: real URLs have capitals too.
+ * + ` tendenciesIn reinforcement...`). A `[Duplicate]` mark cannot be part of a URL, so it starts
+ * the category. Otherwise URLs are mostly lower case, so the category starts at a capital: the
+ * first capital where a known category name starts, else a known name anywhere (the last such
+ * place, since the URL's own path may contain the name), else the first capital. A URL alone on
+ * its line, with more lines after it, is only split when a known name fills its end exactly:
+ * real URLs have capitals too.
  */
-export function resolveGluedUrl(urlRun: { token: string; rest: string }, names: readonly string[]): { url: string; body: CellRun } {
+export function resolveGluedUrl(urlRun: UrlRun, names: readonly string[]): { url: string; body: CellRun } {
   const { token, rest } = urlRun;
   const joined = token + rest;
-  const split = rest.startsWith("\n") ? splitAtLineEndName(token, names) : splitInsideToken(token, joined, names);
+  const mark = token.search(/\[\s*duplicate/i);
+  const split = mark > 0 ? mark
+    : rest.startsWith("\n") ? splitAtLineEndName(token, names)
+    : splitInsideToken(token, joined, names);
   const at = split ?? token.length;
   return { url: token.slice(0, at), body: bodyRun(joined.slice(at).replace(/^\s+/, "")) };
 }
@@ -118,6 +129,17 @@ function splitInsideToken(token: string, joined: string, names: readonly string[
   const capitals = positions.filter((p) => /\p{Lu}/u.test(token[p]!));
   const named = (p: number) => matchKnownLabel(joined.slice(p), names) !== undefined;
   return capitals.find(named) ?? positions.filter(named).pop() ?? capitals[0];
+}
+
+/**
+ * The ends of `token` that could be a category run into it: from a capital in the path to the end,
+ * with a lower-case letter in them (so not `/PDF` or `/X1`).
+ */
+export function capitalTails(token: string): string[] {
+  return pathPositions(token)
+    .filter((p) => /\p{Lu}/u.test(token[p]!))
+    .map((p) => token.slice(p))
+    .filter((tail) => /\p{Ll}/u.test(tail));
 }
 
 /** Positions after the host, where a glued category can start. */

@@ -43,9 +43,10 @@ export function splitPasteRows(text: string): PasteRows {
   return { rows, stray };
 }
 
-/** The `ABCDEF...` header a spreadsheet adds when its column letters are selected too. */
+/** The `ABCDEF...` header a spreadsheet adds when its column letters are selected too (`...XYZAAAB` past Z). */
 function isColumnLetters(line: string): boolean {
-  return line.length >= 2 && COLUMN_LETTERS.startsWith(line);
+  if (line.length < 2) return false;
+  return COLUMN_LETTERS.startsWith(line) || new RegExp(`^${COLUMN_LETTERS}(?:A[A-Z])+$`).test(line);
 }
 
 /**
@@ -56,6 +57,8 @@ function isColumnLetters(line: string): boolean {
  */
 function rowNumberIndices(lines: readonly SourceLine[]): Set<number> {
   const numbered = lines.flatMap((l, i) => (ROW_NUMBER.test(l.text) ? [{ i, n: Number(l.text) }] : []));
+  // The usual case, and the search below is quadratic: every number line is a row number.
+  if (numbered.every(({ n }, k) => k === 0 || n > numbered[k - 1]!.n)) return new Set(numbered.map(({ i }) => i));
   const best = numbered.map(({ n }) => ({ count: 1, cost: Math.log(n + 1), previous: -1 }));
   numbered.forEach(({ n }, j) => {
     for (let k = 0; k < j; k++) {

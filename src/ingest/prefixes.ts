@@ -11,23 +11,26 @@ export interface CellRun {
   firstLineWhole: boolean;
 }
 
+/** Company and category names are short; looking further into an abstract only costs time. */
+export const MAX_LABEL_LENGTH = 100;
+
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 const LETTER = /\p{L}/u;
 const DIGIT = /\d/;
 
 /**
- * Candidate label ends in the first line of `text`: case changes (`feedbackScalable`, `AIAs`),
- * a letter running into a digit, quote, backslash or bracket (`interpretability"Induction`,
- * `interpretability\emph`), a digit or closing bracket running into a capital, and the end of the line. Ascending, without duplicates.
+ * Candidate label ends in the first line of `text`, ascending: case changes (`feedbackScalable`,
+ * `AIAs`), a letter running into a digit, quote, backslash or bracket (`interpretability"Induction`,
+ * `interpretability\emph`), a digit or closing bracket running into a capital, and the line's end.
  */
 export function labelEnds(text: string): number[] {
   const line = firstLine(text);
   const ends: number[] = [];
-  for (let i = 1; i < line.length; i++) {
+  for (let i = 1; i < Math.min(line.length, MAX_LABEL_LENGTH + 1); i++) {
     if (isLabelEnd(line[i - 1]!, line[i]!, line[i + 1])) ends.push(i);
   }
-  if (line.trim() !== "") ends.push(line.length);
+  if (line.trim() !== "" && line.length <= MAX_LABEL_LENGTH) ends.push(line.length);
   return ends;
 }
 
@@ -50,7 +53,7 @@ function firstLine(text: string): string {
  * option for any row that starts with it and continues with a capital, digit or quote there (so
  * `OpenAI`, proposed by `OpenAIThe Instruction...`, also fits `OpenAIA hazard...`, where `AIA`
  * hides the edge, but `Safety` would not fit `Safety evaluations`). The label is the option shared
- * by the most rows, then one seen as a whole line (`Google DeepMind` alone on a line beats
+ * by the most distinct rows, then one seen as a whole line (`Google DeepMind` alone on a line beats
  * `Google Deep`), then the longest (`OpenAI` beats `Open`). When no option recurs, the row's first
  * candidate is taken: what follows a label is usually an abstract's or title's first word.
  */
@@ -59,7 +62,15 @@ export function recurringPrefixes(texts: readonly CellRun[]): string[] {
   const proposed = new Set(own.flat());
   const options = texts.map((t, i) => [...new Set([...own[i]!, ...proposedPrefixes(t.text, proposed)])]);
   const counts = new Map<string, number>();
-  for (const list of options) for (const p of list) counts.set(p, (counts.get(p) ?? 0) + 1);
+  const seen = new Set<string>();
+  options.forEach((list, i) => {
+    // Identical lines (a paper and its [Duplicate] row) are one piece of evidence, not two: counted
+    // twice, the whole line would tie with the real label and win as the longer.
+    const line = firstLine(texts[i]!.text);
+    if (seen.has(line)) return;
+    seen.add(line);
+    for (const p of list) counts.set(p, (counts.get(p) ?? 0) + 1);
+  });
   const whole = new Set(texts.filter((t) => t.firstLineWhole).map((t) => firstLine(t.text).trim()));
   return options.map((list, i) => chooseLabel(list, own[i]!, counts, whole));
 }
@@ -73,7 +84,7 @@ function candidatePrefixes(text: string): string[] {
 function proposedPrefixes(text: string, proposed: ReadonlySet<string>): string[] {
   const line = firstLine(text);
   const found: string[] = [];
-  for (let i = 1; i < line.length; i++) {
+  for (let i = 1; i < Math.min(line.length, MAX_LABEL_LENGTH + 1); i++) {
     const edge = !/\s/.test(line[i - 1]!) && /[\p{Lu}\d"“'‘\\([]/u.test(line[i]!);
     if (edge && proposed.has(line.slice(0, i))) found.push(line.slice(0, i));
   }
@@ -114,14 +125,26 @@ export function matchKnownLabel(text: string, names: readonly string[]): { name:
 
 /** Characters of `text` that spell `name` (case-insensitive, any run of whitespace for a space), if it does. */
 function matchLength(text: string, name: string): number | undefined {
-  const words = name.trim().split(/\s+/).map(escapeRegExp);
-  const m = new RegExp(`^${words.join("\\s+")}`, "iu").exec(text);
+  const m = namePattern(name).exec(text);
   if (!m) return undefined;
   const end = m[0].length;
   const last = text[end - 1]!;
   const next = text[end];
   const midWord = next !== undefined && LOWER.test(next) && LOWER.test(last);
   return midWord ? undefined : end;
+}
+
+/** Compiled once per name: the URL splitter tries every name at every position of every URL. */
+const PATTERNS = new Map<string, RegExp>();
+
+function namePattern(name: string): RegExp {
+  let pattern = PATTERNS.get(name);
+  if (!pattern) {
+    const words = name.trim().split(/\s+/).map(escapeRegExp);
+    pattern = new RegExp(`^${words.join("\\s+")}`, "iu");
+    PATTERNS.set(name, pattern);
+  }
+  return pattern;
 }
 
 function escapeRegExp(s: string): string {

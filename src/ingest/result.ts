@@ -40,31 +40,35 @@ export function distinctCategories(rows: readonly LabeledAbstract[]): Category[]
 }
 
 /**
- * Spells each category as the taxonomy does (`mechanistic Interpretability` -> `Mechanistic
- * interpretability`) and reports, once per label, categories the taxonomy does not have.
+ * The taxonomy's spelling of `label` (`mechanistic Interpretability` -> `Mechanistic
+ * interpretability`). Only a case, spacing, `-` or `_` variant counts as the same category; a near
+ * miss is not guessed (it is reported, with a hint).
  */
-export function checkAgainstTaxonomy(
-  rows: LabeledAbstract[],
-  taxonomy: Taxonomy,
-  file: string,
-): InputProblem[] {
-  const names = taxonomy.categories.map((c) => c.name);
-  const unknown = new Map<string, LabeledAbstract[]>();
-  for (const row of rows) {
-    const canonical = closestCanonical(row.category, names);
-    if (canonical !== undefined) row.category = canonical;
-    else unknown.set(row.category, [...(unknown.get(row.category) ?? []), row]);
-  }
-  return [...unknown].map(([label, labelRows]) => unknownCategory(label, labelRows, names, file));
-}
-
-/** Only a case/spacing variant counts as the same category; a near miss is reported, not guessed. */
-function closestCanonical(label: string, names: readonly string[]): string | undefined {
+export function canonicalCategory(label: string, taxonomy: Taxonomy): string | undefined {
   const key = categoryKey(label);
-  return names.find((n) => categoryKey(n) === key);
+  return taxonomy.categories.find((c) => categoryKey(c.name) === key)?.name;
 }
 
-export function unknownCategory(label: string, rows: readonly LabeledAbstract[], names: readonly string[], file: string): InputProblem {
+/** Respells the rows' categories as the taxonomy does (in place) and reports those it does not have. */
+export function checkAgainstTaxonomy(rows: LabeledAbstract[], taxonomy: Taxonomy, file: string): InputProblem[] {
+  const unknown: LabeledAbstract[] = [];
+  for (const row of rows) {
+    const canonical = canonicalCategory(row.category, taxonomy);
+    if (canonical !== undefined) row.category = canonical;
+    else unknown.push(row);
+  }
+  return unknownCategories(unknown, taxonomy, file);
+}
+
+/** One E_UNKNOWN_CATEGORY per label the taxonomy lacks, naming its rows and the nearest taxonomy name. */
+export function unknownCategories(rows: readonly LabeledAbstract[], taxonomy: Taxonomy, file: string): InputProblem[] {
+  const names = taxonomy.categories.map((c) => c.name);
+  const byLabel = new Map<string, LabeledAbstract[]>();
+  for (const row of rows) byLabel.set(row.category, [...(byLabel.get(row.category) ?? []), row]);
+  return [...byLabel].map(([label, labelRows]) => unknownCategory(label, labelRows, names, file));
+}
+
+function unknownCategory(label: string, rows: readonly LabeledAbstract[], names: readonly string[], file: string): InputProblem {
   const near = closestCategory(label, names);
   const ids = rows.map((r) => r.id);
   return {

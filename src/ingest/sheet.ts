@@ -29,7 +29,7 @@ const REQUIRED: readonly Field[] = ["category", "abstract"];
 
 type Columns = Partial<Record<Field, number>>;
 
-export function headerKey(name: string): string {
+function headerKey(name: string): string {
   return name.replace(/^\uFEFF/, "").toLowerCase().replace(/[\s_-]+/g, "");
 }
 
@@ -106,7 +106,7 @@ function parseErrors(errors: readonly Papa.ParseError[], file: string): InputPro
 
 /** One data record, or problems saying why it was left out. */
 function readRecord(cells: readonly string[], width: number, columns: Columns, row: number, file: string): { row?: LabeledAbstract; problems: InputProblem[] } {
-  const extra = cells.slice(width).filter((c) => c.trim() !== "");
+  const extra = cells.slice(width).map((c) => c.trim()).filter((c) => c !== "");
   if (extra.length > 0) {
     return { problems: [{
       code: "E_SHEET_FIELDS", file, line: row, value: extra.join(" | ").slice(0, 120),

@@ -73,7 +73,7 @@ export function taxonomyFromCategories(names: readonly string[]): Taxonomy {
     const key = categoryKey(name);
     if (key === "" || seen.has(key)) continue;
     seen.add(key);
-    categories.push({ name: name.trim() });
+    categories.push({ name: normalizeLabel(name) });
   }
   return { categories };
 }
@@ -83,7 +83,8 @@ export function parseTaxonomy(json: string, file: string): Taxonomy {
   try {
     data = JSON.parse(json.replace(/^\uFEFF/, ""));
   } catch (e) {
-    const message = (e as Error).message;
+    // V8 quotes the whole input in some messages ("Unexpected token ',', "{...}" is not valid JSON").
+    const message = (e as Error).message.replace(/, "[\s\S]*" is not valid JSON$/, "");
     throw new SafetagError("E_TAXONOMY_JSON", `${file}: not valid JSON (${message})`, {
       problems: [{ code: "E_TAXONOMY_JSON", file, line: jsonErrorLine(json, message), message: "not valid JSON", value: message, hint: HINT }],
       hint: HINT,
@@ -94,10 +95,10 @@ export function parseTaxonomy(json: string, file: string): Taxonomy {
   const categories = (data as { categories: unknown[] }).categories;
   const entryProblems = categories.flatMap((entry, i) => checkEntry(entry, i, file));
   if (entryProblems.length > 0) throw taxonomyError(file, entryProblems);
-  const entries = categories.map((c) => toEntry(c as Record<string, unknown>));
-  const duplicates = duplicateNames(entries, file);
+  const entries = categories.map((c) => c as Record<string, unknown>);
+  const duplicates = duplicateNames(entries.map((c) => c.name as string), file);
   if (duplicates.length > 0) throw taxonomyError(file, duplicates);
-  return { categories: entries };
+  return { categories: entries.map(toEntry) };
 }
 
 /** The format tag and version are checked first: a wrong format makes every other complaint noise. */
@@ -149,17 +150,17 @@ function toEntry(raw: Record<string, unknown>): TaxonomyEntry {
 }
 
 /** Two names that differ only in case or spacing would split one category in two. */
-function duplicateNames(entries: readonly TaxonomyEntry[], file: string): InputProblem[] {
+function duplicateNames(names: readonly string[], file: string): InputProblem[] {
   const firstIndex = new Map<string, number>();
   const problems: InputProblem[] = [];
-  entries.forEach((entry, i) => {
-    const key = categoryKey(entry.name);
+  names.forEach((name, i) => {
+    const key = categoryKey(name);
     const first = firstIndex.get(key);
     if (first === undefined) firstIndex.set(key, i);
     else {
       problems.push({
-        code: "E_TAXONOMY_DUPLICATE", file, column: `categories[${i}].name`, value: entry.name,
-        message: `repeats category ${first} (${JSON.stringify(entries[first]!.name)})`,
+        code: "E_TAXONOMY_DUPLICATE", file, column: `categories[${i}].name`, value: name,
+        message: `repeats categories[${first}] (${JSON.stringify(names[first])})`,
         hint: "names are compared ignoring case, spaces, hyphens and underscores; keep one entry",
       });
     }

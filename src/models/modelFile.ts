@@ -36,6 +36,8 @@ export interface TrainingReport {
   review: { targetPrecision: number; threshold: number; coverage: number; precision: number };
   scope: { quantile: number; threshold: number };
   titles: boolean;
+  /** Present when unlabeled abstracts were used (semi-supervised EM). */
+  semiSupervised?: { unlabeled: number; weight: number; iterations: number };
 }
 
 export interface ModelFile extends ModelMetadata {

@@ -3,7 +3,7 @@ import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { abstractKey } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
-import type { Predictor, Trainer, TrainingExample } from "./contract.js";
+import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
 import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
 import { DEFAULT_MODEL_KIND, fitClassifier, type ModelKind } from "./registry.js";
 import { probabilities, topTwo } from "./scoring.js";
@@ -27,6 +27,11 @@ export interface TrainOptions {
   source?: { path: string; sha256: string };
   /** The clock, passed in so that tests and reruns can be byte-identical. */
   now?: () => Date;
+  /** Unlabeled abstracts for semi-supervised EM (Nigam et al. 2000); none = supervised only. */
+  unlabeled?: readonly string[];
+  /** Weight of an unlabeled abstract relative to a labeled row (EM-λ). */
+  unlabeledWeight?: number;
+  emIterations?: number;
 }
 
 export const DEFAULT_PRIOR_WEIGHTS = [3, 5, 10];
@@ -161,10 +166,16 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   }
 
   const examples = examplesFor(recipe, rows, priorWeight);
-  const classifier = fitClassifier(recipe.kind, examples, recipe.categories);
-  const scope = fitScope(examples, recipe.categories);
   const known: LoadedModel["known"] = {};
   for (const r of rows) known[textHash(abstractKey(r.abstract))] = { id: r.id, category: r.category };
+  const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !known[textHash(abstractKey(a))]).map((a) => recipe.tokenize(a));
+  let classifier = fitClassifier(recipe.kind, examples, recipe.categories);
+  if (unlabeled.length > 0) {
+    const em = { unlabeled: unlabeled.length, weight: options.unlabeledWeight ?? 0.1, iterations: options.emIterations ?? 5 };
+    classifier = expectationMaximisation(recipe, examples, unlabeled, classifier, temperature, em);
+    training.semiSupervised = em;
+  }
+  const scope = fitScope(examples, recipe.categories);
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
     training: { path: options.source?.path ?? "", rows: rows.length, sha256: options.source?.sha256 ?? "" },
@@ -178,6 +189,34 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     classifier,
     scope,
   };
+}
+
+/**
+ * Semi-supervised EM (Nigam, McCallum, Thrun & Mitchell 2000, with their λ down-weighting):
+ * the E-step gives each unlabeled abstract calibrated category probabilities under the current
+ * model; the M-step refits on the labeled rows plus every unlabeled abstract counted once per
+ * category, weighted by λ times its probability. Labeled rows always dominate.
+ */
+function expectationMaximisation(
+  recipe: Recipe,
+  labeled: readonly TrainingExample[],
+  unlabeled: readonly string[][],
+  start: FittedClassifier,
+  temperature: number,
+  em: { weight: number; iterations: number },
+): FittedClassifier {
+  let model = start;
+  for (let it = 0; it < em.iterations; it++) {
+    const soft: TrainingExample[] = [];
+    for (const tokens of unlabeled) {
+      const p = probabilities(model.jointLogLikelihood(tokens), temperature);
+      p.forEach((pc, c) => {
+        if (pc >= 0.01) soft.push({ tokens, category: recipe.categories[c]!, weight: em.weight * pc });
+      });
+    }
+    model = fitClassifier(recipe.kind, [...labeled, ...soft], recipe.categories);
+  }
+  return model;
 }
 
 /** Probabilities for one abstract under a model, temperature applied. */

@@ -4,7 +4,7 @@ import { serializeModel } from "../../models/modelFile.js";
 import type { ModelKind } from "../../models/registry.js";
 import { trainModel } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
-import { loadTrainingData, optionalTaxonomy } from "../data.js";
+import { loadTrainingData, optionalTaxonomy, readUnlabeled } from "../data.js";
 import { modelKindOption } from "../options.js";
 
 export function registerTrain(program: Command, ctx: CliContext): void {
@@ -16,11 +16,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .addOption(modelKindOption())
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
-    .action((opts: { data: string; out: string; model: ModelKind; taxonomy?: string; titles: boolean }) => {
+    .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
+    .action(async (opts: { data: string; out: string; model: ModelKind; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
       assertWritable(opts.out); // fail in a second, not after the work
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
-      const model = trainModel(data.rows, { kind: opts.model, taxonomy, titles: opts.titles, source: { path: opts.data, sha256: data.sha256 } });
+      const unlabeled = await readUnlabeled(opts.unlabeled);
+      const model = trainModel(data.rows, { kind: opts.model, taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 } });
       writeFileAtomic(opts.out, serializeModel(model));
       const r = model.report;
       say(ctx, `model ${opts.model} with ${model.categories.length} categories written to ${opts.out}`);

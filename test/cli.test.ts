@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import Papa from "papaparse";
+import { main } from "../src/cli/main.js";
+
+const fixture = (f: string) => join(__dirname, "fixtures", f);
+
+async function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += d));
+  stderr.on("data", (d) => (err += d));
+  const input = new PassThrough();
+  input.end(stdin);
+  const code = await main(["node", "safetag", ...args], { stdout, stderr, stdin: input });
+  return { code, stdout: out, stderr: err };
+}
+
+const parse = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+
+describe("safetag CLI end to end on a small fixture", () => {
+  const dir = mkdtempSync(join(tmpdir(), "safetag-cli-"));
+  const model = join(dir, "model.json");
+  // The fixture's own taxonomy: names only, no descriptions.
+  const noTaxonomy = ["--taxonomy", fixture("tiny-taxonomy.json")];
+
+  it("trains, then predicts one row per abstract in input order", async () => {
+    const t = await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...noTaxonomy]);
+    expect(t.code).toBe(0);
+    expect(t.stderr).toMatch(/18 rows read, 18 used for training/);
+    const out = join(dir, "pred.csv");
+    const p = await run(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", out]);
+    expect(p.code).toBe(0);
+    expect(p.stderr).toMatch(/4 abstracts read, 4 predictions written/);
+    expect(p.stderr).toMatch(/skipped .*tiny-dump.txt:1/);
+    const rows = parse(readFileSync(out, "utf8"));
+    expect(rows.map((r) => [r.id, r.category])).toEqual([
+      ["tiny-dump.txt:2", "Interpretability"],
+      ["tiny-dump.txt:3", "Feedback"],
+      ["tiny-dump.txt:4", ""],
+      ["tiny-dump.txt:5", "Robustness"],
+    ]);
+    expect(rows[2]).toMatchObject({ needs_review: "1", reason: "empty abstract", label_source: "none" });
+    for (const r of [rows[0]!, rows[1]!, rows[3]!]) expect(Number(r.confidence)).toBeGreaterThan(0.5);
+  });
+
+  it("reads CSV input from stdin and writes JSONL to stdout, marking known abstracts", async () => {
+    const known = "We reverse engineer circuits of attention heads and neurons inside a small transformer language model.";
+    const p = await run(["predict", "--model", model, "--input", "-", "--format", "jsonl"], `id,abstract\na,"${known}"\nb,adversarial attacks\n`);
+    expect(p.code).toBe(0);
+    const lines = p.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.id, l.category, l.label_source, l.matched_id])).toEqual([
+      ["a", "Interpretability", "known", "r8"],
+      ["b", "Robustness", "model", ""],
+    ]);
+  });
+
+  it("evaluates and writes the reports to --report-dir", async () => {
+    const reports = join(dir, "reports");
+    const e = await run(["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", reports, "--folds", "3", "--repeats", "2", "--no-learning-curve", ...noTaxonomy]);
+    expect(e.code).toBe(0);
+    for (const f of ["report.md", "report.json"]) expect(existsSync(join(reports, f))).toBe(true);
+    const json = JSON.parse(readFileSync(join(reports, "report.json"), "utf8"));
+    expect(json.settings.rows).toBe(18);
+    expect(json.confusion.labels).toEqual(["Feedback", "Interpretability", "Robustness"]);
+    expect(json.confusion.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(36);
+    expect(e.stdout).toMatch(/macro-F1/);
+  });
+
+  it("rejects a missing input with exit 66 and a model of another format with exit 65", async () => {
+    const missing = await run(["train", "--data", join(dir, "nope.csv"), "--out", model]);
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toMatch(/nope\.csv/);
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ format: "something-else" }));
+    const p = await run(["predict", "--model", bad, "--input", fixture("tiny-dump.txt")]);
+    expect(p.code).toBe(65);
+    expect(p.stderr).toMatch(/unknown model format/);
+  });
+
+  it("refuses to overwrite its input with its output", async () => {
+    const p = await run(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", fixture("tiny-dump.txt")]);
+    expect(p.code).toBe(2);
+    expect(readFileSync(fixture("tiny-dump.txt"), "utf8")).toMatch(/^Collector Name/);
+  });
+
+  it("answers a usage error with exit 2", async () => {
+    expect((await run(["train", "--data", fixture("tiny-labeled.csv")])).code).toBe(2);
+    expect((await run(["eval", "--folds", "x"])).code).toBe(2);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import Papa from "papaparse";
+import type { LabeledAbstract } from "../src/domain.js";
+import { parseModel, serializeModel, MODEL_VERSION } from "../src/models/modelFile.js";
+import { MODEL_KINDS } from "../src/models/registry.js";
+import { trainModel, modelPredictor } from "../src/models/train.js";
+import { makeLabeler } from "../src/predict/label.js";
+import { fitNaiveBayes, DEFAULT_NB_PARAMS } from "../src/models/naiveBayes.js";
+import { fitLogistic, DEFAULT_LOGISTIC_PARAMS } from "../src/models/logistic.js";
+import { minimize } from "../src/models/lbfgs.js";
+import { RAW_COUNTS } from "../src/features/featureSpace.js";
+
+const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data.map((r, i) => ({
+  id: `r${i + 2}`, company: r.Company!, title: r.Title!, date: r.Date!, url: r.URL!, category: r.Safety_category!, abstract: r.Abstract!, duplicate: false, abstractMissing: false,
+}));
+const probes = ["attention heads and circuits", "human preference feedback", "adversarial perturbation defenses", "an unrelated text about cooking", ""];
+const fixedClock = () => new Date("2026-01-01T00:00:00Z");
+
+describe("model files", () => {
+  for (const kind of MODEL_KINDS) {
+    it(`${kind}: save, load, identical predictions (overfit a tiny set first)`, () => {
+      const model = trainModel(rows, { kind, now: fixedClock });
+      // the model must at least learn its own training data
+      const labeler = makeLabeler({ ...model, known: {} });
+      const own = rows.map((r) => labeler({ id: r.id, abstract: r.abstract }).category);
+      expect(own.filter((c, i) => c === rows[i]!.category).length).toBeGreaterThanOrEqual(16);
+      const text = serializeModel(model);
+      const loaded = parseModel(text, "model.json");
+      expect(serializeModel(loaded)).toBe(text);
+      const a = modelPredictor(model);
+      const b = modelPredictor(loaded);
+      for (const p of probes) expect(Array.from(b.predictProba(p))).toEqual(Array.from(a.predictProba(p)));
+    });
+  }
+
+  it("is byte-identical for the same data and clock (deterministic training)", () => {
+    expect(serializeModel(trainModel(rows, { now: fixedClock }))).toBe(serializeModel(trainModel(rows, { now: fixedClock })));
+  });
+
+  it("records how it was made", () => {
+    const m = JSON.parse(serializeModel(trainModel(rows, { now: fixedClock, source: { path: "x.csv", sha256: "abc" } })));
+    expect(m).toMatchObject({ format: "safetag-model", version: MODEL_VERSION, createdAt: "2026-01-01T00:00:00.000Z", training: { path: "x.csv", rows: 18, sha256: "abc" } });
+    expect(m.categories).toEqual(["Feedback", "Interpretability", "Robustness"]);
+    expect(m.tokenizer).toMatchObject({ stem: "porter", stopWords: "english" });
+    expect(m.report.calibration.temperature).toBeGreaterThan(0);
+  });
+
+  it("rejects an unknown format, a newer version, a truncated file and inconsistent sizes", () => {
+    const text = serializeModel(trainModel(rows, { now: fixedClock }));
+    expect(() => parseModel(JSON.stringify({ format: "other" }), "m.json")).toThrow(/unknown model format/);
+    expect(() => parseModel(JSON.stringify({ ...JSON.parse(text), version: MODEL_VERSION + 1 }), "m.json")).toThrow(/newer than this safetag reads/);
+    expect(() => parseModel(text.slice(0, text.length / 2), "m.json")).toThrow(/not a JSON model file/);
+    const broken = JSON.parse(text);
+    broken.categories.push("Extra");
+    expect(() => parseModel(JSON.stringify(broken), "m.json")).toThrow(/do not match/);
+  });
+});
+
+describe("complement naive Bayes", () => {
+  it("matches a hand-computed example", () => {
+    // A: "x x y", B: "y z". Complement of A = B's counts (x0 y1 z1, N=2); alpha 1, V 3:
+    // theta~A = (1/5, 2/5, 2/5); w = log theta~A; normalised by sum |w| = log5 + 2 log(5/2).
+    const nb = fitNaiveBayes(
+      [{ tokens: ["x", "x", "y"], category: "A" }, { tokens: ["y", "z"], category: "B" }],
+      { ...DEFAULT_NB_PARAMS, complement: true, alpha: 1, features: RAW_COUNTS },
+      ["A", "B"],
+    );
+    const z = Math.log(5) + 2 * Math.log(5 / 2);
+    expect(nb.termWeights("x")![0]).toBeCloseTo(-Math.log(1 / 5) / z, 12);
+    expect(nb.termWeights("y")![0]).toBeCloseTo(-Math.log(2 / 5) / z, 12);
+    const s = nb.jointLogLikelihood(["x"]);
+    expect(s[0]!).toBeGreaterThan(s[1]!);
+  });
+});
+
+describe("logistic regression", () => {
+  it("L-BFGS finds the minimum of a quadratic", () => {
+    const { x } = minimize((v, g) => {
+      g[0] = 2 * (v[0]! - 3);
+      g[1] = 4 * (v[1]! + 1);
+      return (v[0]! - 3) ** 2 + 2 * (v[1]! + 1) ** 2;
+    }, new Float64Array(2));
+    expect(x[0]).toBeCloseTo(3, 5);
+    expect(x[1]).toBeCloseTo(-1, 5);
+  });
+
+  it("separates separable data and gives probabilities that sum to one", () => {
+    const lr = fitLogistic(
+      [
+        { tokens: ["a", "b"], category: "X" },
+        { tokens: ["a", "c"], category: "X" },
+        { tokens: ["d", "e"], category: "Y" },
+        { tokens: ["d", "f"], category: "Y" },
+      ],
+      DEFAULT_LOGISTIC_PARAMS,
+      ["X", "Y"],
+    );
+    const sx = lr.jointLogLikelihood(["a"]);
+    const sy = lr.jointLogLikelihood(["d"]);
+    expect(sx[0]!).toBeGreaterThan(sx[1]!);
+    expect(sy[1]!).toBeGreaterThan(sy[0]!);
+  });
+});
