@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option } from "commander";
-import { DEFAULT_MODEL_KIND, MODEL_KINDS } from "../models/registry.js";
+import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/registry.js";
 
 export function modelKindOption(): Option {
-  return new Option("-m, --model <kind>", "model kind").choices([...MODEL_KINDS]).default(DEFAULT_MODEL_KIND);
+  return new Option("-m, --model <kind>", "model kind").choices([...MODEL_CHOICES]).default(DEFAULT_MODEL_KIND);
 }
 
 /** A whole number option with a lower bound, parsed strictly ("5x" is an error, not 5). */

@@ -1,7 +1,7 @@
 import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import type { Predictor, Trainer } from "../models/contract.js";
 import type { LoadedModel } from "../models/modelFile.js";
-import type { ModelKind } from "../models/registry.js";
+import type { ModelChoice } from "../models/registry.js";
 import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel } from "../models/train.js";
 import { makeTokenizer } from "../text/tokenize.js";
 import { crossValidate, type CrossValidationProgress } from "./crossValidate.js";
@@ -9,9 +9,9 @@ import { calibrationSection, indicativeTerms, labelErrorCandidates, learningCurv
 import { buildEvaluationReport, type EvaluationReport } from "./report.js";
 
 export interface EvaluateOptions {
-  model: ModelKind;
+  model: ModelChoice;
   /** Other model kinds to cross-validate on the same folds, for the comparison table. */
-  compare?: ModelKind[];
+  compare?: ModelChoice[];
   taxonomy?: Taxonomy;
   titles?: boolean;
   folds: number;

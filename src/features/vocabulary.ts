@@ -37,17 +37,23 @@ export class Vocabulary {
 
   /** Counts of known terms; unknown terms are ignored (the vocabulary comes from training only). */
   vectorize(tokens: readonly string[]): SparseVector {
-    const counts = new Map<number, number>();
+    // Sorting the known indices and counting runs is the hot path of both training and predicting:
+    // a native numeric sort of one small typed array, no per-term map entries.
+    const found = new Int32Array(tokens.length);
+    let n = 0;
     for (const t of tokens) {
       const i = this.index.get(t);
-      if (i !== undefined) counts.set(i, (counts.get(i) ?? 0) + 1);
+      if (i !== undefined) found[n++] = i;
     }
-    const indices = new Int32Array(counts.size);
-    const values = new Float64Array(counts.size);
-    let k = 0;
-    for (const [i, c] of [...counts].sort((a, b) => a[0] - b[0])) {
-      indices[k] = i;
-      values[k++] = c;
+    const sorted = found.subarray(0, n).sort();
+    let distinct = 0;
+    for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) distinct++;
+    const indices = new Int32Array(distinct);
+    const values = new Float64Array(distinct);
+    let k = -1;
+    for (let j = 0; j < n; j++) {
+      if (j === 0 || sorted[j] !== sorted[j - 1]) indices[++k] = sorted[j]!;
+      values[k]!++;
     }
     return { indices, values };
   }

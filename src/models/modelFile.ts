@@ -30,7 +30,10 @@ export interface ModelMetadata {
 
 export interface TrainingReport {
   innerFolds: number;
-  selection: { priorWeight: number; macroF1: number; accuracy: number }[];
+  selection: { kind: string; priorWeight: number; macroF1: number; accuracy: number }[];
+  /** What the user asked for ("auto" or a kind) and the kind that was fitted. */
+  requested: string;
+  kind: string;
   priorWeight: number;
   calibration: { temperature: number; nllBefore: number; nllAfter: number };
   review: { targetPrecision: number; threshold: number; coverage: number; precision: number };

@@ -13,9 +13,14 @@ import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, ty
  */
 export const MODEL_KINDS = ["multinomial-nb", "complement-nb", "tfidf-nb", "logistic", "ensemble"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
-export const DEFAULT_MODEL_KIND: ModelKind = "complement-nb";
+/** What `--model` accepts: a kind, or "auto" (chosen by inner cross-validation on the training rows). */
+export const MODEL_CHOICES = ["auto", ...MODEL_KINDS] as const;
+export type ModelChoice = (typeof MODEL_CHOICES)[number];
+export const AUTO_CANDIDATES: readonly ModelKind[] = ["complement-nb", "tfidf-nb", "ensemble"];
+export const DEFAULT_MODEL_KIND: ModelChoice = "complement-nb";
 
-export const MODEL_DESCRIPTIONS: Record<ModelKind, string> = {
+export const MODEL_DESCRIPTIONS: Record<ModelChoice, string> = {
+  auto: `chosen per training set by inner cross-validation among ${AUTO_CANDIDATES.join(", ")}`,
   "multinomial-nb": "multinomial naive Bayes on raw counts, Laplace smoothing, empirical prior (the classic baseline)",
   "complement-nb": "complement naive Bayes on TF-IDF (Rennie et al. 2003), steadier for tiny categories",
   "tfidf-nb": "multinomial naive Bayes on TF-IDF weights with a uniform prior",

@@ -5,13 +5,14 @@ import { DEFAULT_TOKENIZER, makeTokenizer, type Tokenizer, type TokenizerSetting
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
 import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
-import { DEFAULT_MODEL_KIND, fitClassifier, type ModelKind } from "./registry.js";
+import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "./registry.js";
 import { probabilities, topTwo } from "./scoring.js";
 import { taxonomyExamples } from "./taxonomyEvidence.js";
 import { fitScope, quantileOf, ScopeModel } from "./scope.js";
 
 export interface TrainOptions {
-  kind?: ModelKind;
+  /** A model kind, or "auto" to choose among AUTO_CANDIDATES by inner cross-validation. */
+  kind?: ModelChoice;
   tokenizer?: TokenizerSettings;
   /** Category descriptions used as prior evidence (and to know categories with no rows yet). */
   taxonomy?: Taxonomy;
@@ -115,31 +116,35 @@ function macroF1(oof: OutOfFold, k: number): { macroF1: number; accuracy: number
  */
 export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptions = {}): LoadedModel {
   const tokenizerSettings = options.tokenizer ?? DEFAULT_TOKENIZER;
+  const requested = options.kind ?? DEFAULT_MODEL_KIND;
+  const kinds: ModelKind[] = requested === "auto" ? [...AUTO_CANDIDATES] : [requested];
   const recipe: Recipe = {
-    kind: options.kind ?? DEFAULT_MODEL_KIND,
+    kind: kinds[0]!,
     tokenize: makeTokenizer(tokenizerSettings),
     taxonomy: options.taxonomy,
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),
   };
   const usesTaxonomy = recipe.categories.some((c) => options.taxonomy?.categories.some((t) => t.name === c));
-  const candidates = usesTaxonomy ? (options.priorWeights ?? DEFAULT_PRIOR_WEIGHTS) : [0];
+  const weights = usesTaxonomy ? (options.priorWeights ?? DEFAULT_PRIOR_WEIGHTS) : [0];
+  const candidates = kinds.flatMap((kind) => weights.map((priorWeight) => ({ kind, priorWeight })));
   const targetPrecision = options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const seed = options.seed ?? 1;
   const folds = Math.min(options.innerFolds ?? 5, rows.length);
 
   let training: TrainingReport;
-  let priorWeight = candidates[Math.floor((candidates.length - 1) / 2)]!;
+  let priorWeight = weights[Math.floor((weights.length - 1) / 2)]!;
   let temperature = 1;
   let scopeThreshold = 0;
   if (folds >= 2) {
-    const tried = candidates.map((w) => {
-      const oof = outOfFold(recipe, rows, w, folds, seed);
-      return { priorWeight: w, oof, ...macroF1(oof, recipe.categories.length) };
+    const tried = candidates.map((c) => {
+      const oof = outOfFold({ ...recipe, kind: c.kind }, rows, c.priorWeight, folds, seed);
+      return { ...c, oof, ...macroF1(oof, recipe.categories.length) };
     });
-    // highest inner macro-F1; ties go to the more accurate, then the smaller weight
+    // highest inner macro-F1; ties go to the more accurate, then to the earlier candidate
     const best = tried.reduce((a, b) => (b.macroF1 > a.macroF1 + 1e-12 || (Math.abs(b.macroF1 - a.macroF1) <= 1e-12 && b.accuracy > a.accuracy + 1e-12) ? b : a));
     priorWeight = best.priorWeight;
+    recipe.kind = best.kind;
     temperature = fitTemperature(best.oof.scores, best.oof.gold);
     const calibrated = best.oof.scores.map((s) => probabilities(s, temperature));
     const review = reviewThreshold(
@@ -150,7 +155,9 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     scopeThreshold = quantileOf(best.oof.scope, DEFAULT_SCOPE_QUANTILE);
     training = {
       innerFolds: folds,
-      selection: tried.map(({ priorWeight: w, macroF1: f, accuracy: a }) => ({ priorWeight: w, macroF1: f, accuracy: a })),
+      selection: tried.map(({ kind, priorWeight: w, macroF1: f, accuracy: a }) => ({ kind, priorWeight: w, macroF1: f, accuracy: a })),
+      requested,
+      kind: recipe.kind,
       priorWeight,
       calibration: {
         temperature,
@@ -162,7 +169,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
       titles: recipe.titles,
     };
   } else {
-    training = { innerFolds: 0, selection: [], priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
+    training = { innerFolds: 0, selection: [], requested, kind: recipe.kind, priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
   }
 
   const examples = examplesFor(recipe, rows, priorWeight);

@@ -1,4 +1,6 @@
 import { ENGLISH_STOP_WORDS, porterStem } from "./natural.js";
+import { nfkc } from "./normalize.js";
+import { words } from "./words.js";
 
 /** Tokenizer settings travel with every model so a reloaded model tokenizes exactly as it was trained. */
 export interface TokenizerSettings {
@@ -19,46 +21,51 @@ export const DEFAULT_TOKENIZER: TokenizerSettings = {
   ngrams: 1,
 };
 
-/** A letter or digit run, letters of any script; apostrophes inside words are dropped ("model's" -> "models"). */
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const LATEX_COMMAND = /\\[a-zA-Z]+/g;
 const ALL_DIGITS = /^\p{N}+$/u;
+/** Distinct words remembered per tokenizer; past this the memo starts afresh, so memory stays bounded on any dump. */
+const MEMO_LIMIT = 1 << 18;
 
 /**
  * Unicode NFKC folds typographic variants (ligatures, full-width letters) to one form;
  * LaTeX commands such as `\emph` are markup, not words.
  */
 export function normalizeText(text: string): string {
-  return text.normalize("NFKC").replace(LATEX_COMMAND, " ");
+  const folded = nfkc(text);
+  return folded.includes("\\") ? folded.replace(LATEX_COMMAND, " ") : folded; // no backslash, no LaTeX: skip the regex
 }
 
 export type Tokenizer = (text: string) => string[];
 
-/** Builds a tokenizer; the stemmer is memoised per tokenizer because abstracts repeat their vocabulary. */
+/**
+ * Builds a tokenizer. What becomes of a word (dropped, or its stem) depends only on the word, and
+ * abstracts repeat their vocabulary, so each distinct word is worked out once and remembered.
+ */
 export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): Tokenizer {
-  const stems = new Map<string, string>();
-  const stem = (w: string): string => {
-    if (settings.stem === "none") return w;
-    let s = stems.get(w);
-    if (s === undefined) {
-      s = porterStem(w);
-      stems.set(w, s);
-    }
-    return s;
-  };
   const stop = settings.stopWords === "english" ? ENGLISH_STOP_WORDS : new Set<string>();
+  /** A word's token (apostrophes dropped: "model's" -> "models", then stemmed), or null when the word is dropped. */
+  const tokenOf = (match: string): string | null => {
+    let w = match.replace(/['’]/g, "");
+    if (settings.lowercase) w = w.toLowerCase();
+    if ([...w].length < settings.minLength || ALL_DIGITS.test(w) || stop.has(w.toLowerCase())) return null;
+    return settings.stem === "none" ? w : porterStem(w);
+  };
+  const memo = new Map<string, string | null>();
   return (text: string) => {
-    const words: string[] = [];
-    for (const m of normalizeText(text).matchAll(WORD)) {
-      let w = m[0].replace(/['’]/g, "");
-      if (settings.lowercase) w = w.toLowerCase();
-      if ([...w].length < settings.minLength || ALL_DIGITS.test(w) || stop.has(w.toLowerCase())) continue;
-      words.push(stem(w));
+    const tokens: string[] = [];
+    for (const match of words(normalizeText(text))) {
+      let token = memo.get(match);
+      if (token === undefined) {
+        token = tokenOf(match);
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(match, token);
+      }
+      if (token !== null) tokens.push(token);
     }
-    if (settings.ngrams <= 1) return words;
-    const out = words.slice();
+    if (settings.ngrams <= 1) return tokens;
+    const out = tokens.slice();
     for (let n = 2; n <= settings.ngrams; n++) {
-      for (let i = 0; i + n <= words.length; i++) out.push(words.slice(i, i + n).join(" "));
+      for (let i = 0; i + n <= tokens.length; i++) out.push(tokens.slice(i, i + n).join(" "));
     }
     return out;
   };

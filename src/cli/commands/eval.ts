@@ -6,11 +6,11 @@ import { evaluate } from "../../evaluation/evaluate.js";
 import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
 import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
 import type { LoadedModel } from "../../models/modelFile.js";
-import { MODEL_KINDS, type ModelKind } from "../../models/registry.js";
+import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
 import { say, type CliContext } from "../context.js";
 import { startProgress } from "../progress.js";
-import { loadTrainingData, optionalTaxonomy, readInputText, type TrainingData } from "../data.js";
+import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
 import { intArg, modelKindOption } from "../options.js";
 
 export interface EvalOptions {
@@ -19,14 +19,15 @@ export interface EvalOptions {
   folds: number;
   repeats: number;
   seed: number;
-  model: ModelKind;
-  compare?: ModelKind[];
+  model: ModelChoice;
+  compare?: ModelChoice[];
   taxonomy?: string;
   titles?: boolean;
   outOfScope?: string;
   learningCurve?: boolean;
   /** Print report.json to standard output instead of the table. */
   json?: boolean;
+  unlabeled?: string[];
 }
 
 export const DEFAULT_OUT_OF_SCOPE = "data/eval/out-of-scope.txt";
@@ -44,7 +45,7 @@ function readOutOfScope(path: string | undefined): string[] {
 }
 
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
-export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy): { report: EvaluationReport; model: LoadedModel } {
+export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
   const files = ["report.md", "report.json", "report.html"].map((f) => join(opts.reportDir, f));
   const progress = startProgress(ctx, "cross-validation");
   files.forEach(assertWritable);
@@ -60,6 +61,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
     dataSha256: data.sha256,
     outOfScope: readOutOfScope(opts.outOfScope),
     learningCurve: opts.learningCurve,
+    unlabeled,
     onProgress: (p) => progress.update(p.done, p.total),
   });
   progress.done();
@@ -72,10 +74,10 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
   return result;
 }
 
-function modelList(value: string): ModelKind[] {
+function modelList(value: string): ModelChoice[] {
   const kinds = value.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const k of kinds) if (!(MODEL_KINDS as readonly string[]).includes(k)) throw new Error(`unknown model kind ${k}; choose from ${MODEL_KINDS.join(", ")}`);
-  return kinds as ModelKind[];
+  for (const k of kinds) if (!(MODEL_CHOICES as readonly string[]).includes(k)) throw new Error(`unknown model kind ${k}; choose from ${MODEL_CHOICES.join(", ")}`);
+  return kinds as ModelChoice[];
 }
 
 export function registerEval(program: Command, ctx: CliContext): void {
@@ -88,14 +90,16 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--repeats <n>", "repeats of k-fold with new shuffles", intArg("--repeats", 1), 5)
     .option("--seed <n>", "random seed (same seed, same folds)", intArg("--seed", 0), 1)
     .addOption(modelKindOption())
-    .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_KINDS.join(", ")})`).argParser(modelList))
+    .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(modelList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--out-of-scope <file>", `abstracts outside every category, to measure the out-of-scope score (default ${DEFAULT_OUT_OF_SCOPE} when present)`)
     .option("--no-learning-curve", "skip the learning curve (saves time)")
     .option("--json", "print report.json to standard output instead of the table", false)
-    .action((opts: EvalOptions) => {
+    .option("--unlabeled <files...>", "unlabeled dumps every fold also learns from (semi-supervised EM)")
+    .action(async (opts: EvalOptions) => {
       const taxonomy = optionalTaxonomy(opts.taxonomy);
-      runEval(ctx, loadTrainingData(ctx, opts.data, taxonomy), opts, taxonomy);
+      const data = loadTrainingData(ctx, opts.data, taxonomy);
+      runEval(ctx, data, opts, taxonomy, await readUnlabeled(opts.unlabeled));
     });
 }

@@ -1,12 +1,15 @@
 import { Option, type Command } from "commander";
 import { Readable } from "node:stream";
 import { openAbstractFile, readAbstracts, readHead, sniffFormat, ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
-import { openAtomicStream } from "../../io/atomic.js";
+import { assertWritable, openAtomicStream, writeFileAtomic } from "../../io/atomic.js";
 import { EXIT, SafetagError } from "../../errors.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
+import type { LabeledPrediction } from "../../predict/label.js";
 import type { OutputFormat } from "../../predict/output.js";
 import { predictSources, type PredictSource, type PredictSummary } from "../../predict/run.js";
+import { collectPredictions, renderPredictionsPage } from "../../report/predictionsPage.js";
 import { say, type CliContext } from "../context.js";
+import { startProgress } from "../progress.js";
 import { readInputText } from "../data.js";
 import { resolve } from "node:path";
 
@@ -16,6 +19,14 @@ interface PredictOptions {
   output: string;
   format: OutputFormat;
   inputFormat?: AbstractFormat;
+  html?: string;
+}
+
+/** The HTML review page to write beside the predictions (least confident first). */
+export interface PredictionsPageOptions {
+  path: string;
+  /** The model file, named on the page. */
+  modelPath?: string;
 }
 
 export function loadModel(path: string): LoadedModel {
@@ -31,9 +42,12 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
     .addOption(new Option("-f, --format <format>", "output format").choices(["csv", "jsonl"]).default("csv"))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
+    .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review")
     .action(async (opts: PredictOptions) => {
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat);
+      const page = opts.html ? { path: opts.html, modelPath: opts.model } : undefined;
+      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page);
       reportPredictSummary(ctx, summary, opts.output);
+      if (page) say(ctx, `review page written to ${page.path}`);
     });
 }
 
@@ -75,17 +89,49 @@ export async function predictToFile(
   output: string,
   format: OutputFormat,
   inputFormat?: AbstractFormat,
+  page?: PredictionsPageOptions,
 ): Promise<PredictSummary> {
   for (const i of inputs) {
-    if (i !== "-" && output !== "-" && resolve(i) === resolve(output)) {
-      throw new SafetagError("E_OUTPUT_IS_INPUT", `output ${output} is also an input`, { exitCode: EXIT.usage, hint: "write predictions to another file" });
+    for (const o of [output, page?.path ?? "-"]) {
+      if (i !== "-" && o !== "-" && resolve(i) === resolve(o)) {
+        throw new SafetagError("E_OUTPUT_IS_INPUT", `output ${o} is also an input`, { exitCode: EXIT.usage, hint: "write predictions to another file" });
+      }
     }
   }
+  if (page) assertWritable(page.path); // fail before the work, not after
   const sources = inputs.map((p) => sourceFor(ctx, p, inputFormat));
-  if (output === "-") return predictSources(model, sources, ctx.stdout, format);
+  const collector = page ? collectPredictions() : undefined;
+  const progress = startProgress(ctx, "predicting: abstracts labeled");
+  let labeled = 0;
+  const onPrediction = (p: LabeledPrediction): void => {
+    collector?.add(p);
+    progress.update(++labeled);
+  };
+  let summary: PredictSummary;
+  try {
+    summary = await predictInto(model, sources, output, format, ctx, onPrediction);
+  } finally {
+    progress.done();
+  }
+  if (page && collector) {
+    const inputNames = inputs.map((i) => (i === "-" ? "standard input" : i));
+    writeFileAtomic(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }));
+  }
+  return summary;
+}
+
+async function predictInto(
+  model: LoadedModel,
+  sources: PredictSource[],
+  output: string,
+  format: OutputFormat,
+  ctx: CliContext,
+  onPrediction: (p: LabeledPrediction) => void,
+): Promise<PredictSummary> {
+  if (output === "-") return predictSources(model, sources, ctx.stdout, format, onPrediction);
   const sink = openAtomicStream(output);
   try {
-    const summary = await predictSources(model, sources, sink.stream, format);
+    const summary = await predictSources(model, sources, sink.stream, format, onPrediction);
     await sink.commit();
     return summary;
   } catch (e) {

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
 import { serializeModel } from "../../models/modelFile.js";
-import type { ModelKind } from "../../models/registry.js";
+import type { ModelChoice } from "../../models/registry.js";
 import { trainModel } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readUnlabeled } from "../data.js";
@@ -17,7 +17,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
-    .action(async (opts: { data: string; out: string; model: ModelKind; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
+    .action(async (opts: { data: string; out: string; model: ModelChoice; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
       assertWritable(opts.out); // fail in a second, not after the work
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
@@ -25,9 +25,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const model = trainModel(data.rows, { kind: opts.model, taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 } });
       writeFileAtomic(opts.out, serializeModel(model));
       const r = model.report;
-      say(ctx, `model ${opts.model} with ${model.categories.length} categories written to ${opts.out}`);
+      say(ctx, `model ${r?.kind ?? opts.model} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
-        say(ctx, `  taxonomy weight ${r.priorWeight} (inner ${r.innerFolds}-fold macro-F1 ${r.selection.map((s) => `${s.priorWeight}: ${s.macroF1.toFixed(3)}`).join(", ")})`);
+        say(ctx, `  chosen by inner ${r.innerFolds}-fold cross-validation: taxonomy weight ${r.priorWeight}${r.requested === "auto" ? `, kind ${r.kind}` : ""}`);
+        for (const s of r.selection) say(ctx, `    ${s.kind.padEnd(16)} weight ${String(s.priorWeight).padStart(3)}  macro-F1 ${s.macroF1.toFixed(3)}  accuracy ${s.accuracy.toFixed(3)}`);
         say(ctx, `  temperature ${r.calibration.temperature.toPrecision(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
       }
     });

@@ -1,0 +1,225 @@
+import { createHash } from "node:crypto";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { EvaluationReport } from "../src/evaluation/report.js";
+import type { LabeledPrediction } from "../src/predict/label.js";
+import { escapeHtml, jsonForScript, jsonScriptBlock } from "../src/report/escape.js";
+import { renderHtml } from "../src/report/html.js";
+import { collectPredictions, renderPredictionsPage } from "../src/report/predictionsPage.js";
+import type { ReportPageData } from "../src/report/reportScript.js";
+import { CAT_AMP, CAT_IMG, CAT_SCRIPT, hostileReport, MODEL_NAME, TITLE_QUOTES, TITLE_SCRIPT } from "./fixtures/html/hostileReport.js";
+
+/** Undo escapeHtml, to show nothing was lost. */
+function unescapeHtml(s: string): string {
+  return s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" })[e] as string);
+}
+
+/** The page with its two legitimate script elements taken out: what remains must hold no markup from data. */
+function withoutOurScripts(html: string): { rest: string; json: string | undefined; script: string | undefined } {
+  let json: string | undefined;
+  let script: string | undefined;
+  const rest = html
+    .replace(/<script type="application\/json" id="[a-z-]+">([\s\S]*?)<\/script>/, (_, body: string) => {
+      json = body;
+      return "";
+    })
+    .replace(/<script>([\s\S]*?)<\/script>/, (_, body: string) => {
+      script = body;
+      return "";
+    });
+  return { rest, json, script };
+}
+
+/** Every element our pages use; an injected <img>, <b> or <script> would show up as another name. */
+const OUR_ELEMENTS = new Set(
+  ("!doctype html head meta title style body header h1 h2 h3 p code nav a section table thead tbody tr th td div q strong button " +
+    "details summary dl dt dd form label select option input span br svg g rect text line circle polyline").split(" "),
+);
+
+/** Markup from data would add an element we never write, an event handler or a comment. */
+function expectOnlyOurMarkup(rest: string): void {
+  const tags = rest.match(/<[^>]*>/g) ?? [];
+  for (const tag of tags) {
+    const name = /^<\/?([!a-z0-9-]+)/i.exec(tag)?.[1]?.toLowerCase() ?? tag;
+    expect(OUR_ELEMENTS.has(name), tag).toBe(true);
+    // Attribute values are escaped text (no raw quote can end them early), so look outside them.
+    expect(tag.replace(/"[^"]*"/g, '""'), tag).not.toMatch(/\son[a-z]+\s*=/i);
+  }
+  expect(rest).not.toContain("<!--");
+}
+
+describe("escapeHtml", () => {
+  it("escapes the five characters that matter in text and in quoted attributes", () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
+  });
+
+  it("leaves other text alone, and escapes an entity again (it is text, not markup)", () => {
+    expect(escapeHtml("Gödel — naïve ✓ \u2028")).toBe("Gödel — naïve ✓ \u2028");
+    expect(escapeHtml("&lt;already&gt;")).toBe("&amp;lt;already&amp;gt;");
+  });
+
+  it("never lets < > \" ' through and loses nothing (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (s) => {
+        const out = escapeHtml(s);
+        expect(out).not.toMatch(/[<>"']/);
+        expect(out.replace(/&(amp|lt|gt|quot|#39);/g, "")).not.toContain("&");
+        expect(unescapeHtml(out)).toBe(s);
+      }),
+    );
+  });
+});
+
+describe("jsonForScript", () => {
+  it("cannot close the script element or open a comment, and stays the same JSON", () => {
+    const value = { title: `</script><script>alert(1)</script><!-- & -->`, sep: "a\u2028b\u2029c" };
+    const out = jsonForScript(value);
+    expect(out).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(out).toContain("\\u003c/script\\u003e");
+    expect(out).toContain("\\u2028");
+    expect(JSON.parse(out)).toEqual(value);
+  });
+
+  it("round-trips any JSON value and never emits < > & U+2028 U+2029 (property)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const out = jsonForScript(v);
+        expect(out).not.toMatch(/[<>&\u2028\u2029]/);
+        expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+    );
+  });
+
+  it("wraps the JSON in a non-executable block with a safe id", () => {
+    expect(jsonScriptBlock("report-data", ["</script>"])).toBe('<script type="application/json" id="report-data">["\\u003c/script\\u003e"]</script>');
+    expect(() => jsonScriptBlock(`x" onload="y`, [])).toThrow(/bad id/);
+  });
+});
+
+describe("renderHtml with markup in every data string", () => {
+  const report = hostileReport();
+  const html = renderHtml(report);
+  const { rest, json, script } = withoutOurScripts(html);
+
+  it("has exactly our two script elements and no injected markup anywhere else", () => {
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expectOnlyOurMarkup(rest);
+    expect(script).not.toContain("__pwned");
+  });
+
+  it("shows category names, titles and settings as escaped text", () => {
+    expect(rest).toContain(escapeHtml(CAT_SCRIPT));
+    expect(rest).toContain(escapeHtml(CAT_IMG));
+    expect(rest).toContain(escapeHtml(CAT_AMP));
+    expect(rest).toContain(escapeHtml(MODEL_NAME));
+    // Titles reach the page in the label-error table (markup) and in the data block (JSON).
+    expect(rest).toContain(escapeHtml("<img src=x onerror=window.__pwned=1>Paper"));
+    expect(json).not.toMatch(/[<>&]/);
+  });
+
+  it("embeds the predictions so each heatmap cell's count equals its listed predictions", () => {
+    const data = JSON.parse(json ?? "null") as ReportPageData;
+    const { labels, counts } = report.confusion;
+    expect(data.categories).toEqual(labels);
+    expect(data.predictions).toHaveLength(report.predictions.length);
+    expect(data.papers.map((p) => p[1])).toContain(TITLE_SCRIPT);
+    expect(data.papers.map((p) => p[1])).toContain(TITLE_QUOTES);
+
+    const cells = [...html.matchAll(/class="cell[^"]*" data-t="(\d+)" data-p="(\d+)" data-count="(\d+)"/g)].map((m) => m.slice(1).map(Number));
+    expect(cells).toHaveLength(labels.length * labels.length);
+    for (const [t, p, count] of cells) {
+      expect(count).toBe(counts[t!]![p!]);
+      expect(data.predictions.filter((q) => q[1] === t && q[2] === p)).toHaveLength(count!);
+    }
+  });
+
+  it("renders every optional section it is given", () => {
+    for (const id of ["summary", "confusion", "per-category", "review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope", "settings"]) {
+      expect(html, id).toContain(`<section id="${id}">`);
+    }
+    expect(html).toContain('class="reliability"');
+    expect(html).toContain('class="curve"');
+  });
+
+  it("skips the optional sections a report does not have", () => {
+    const bare: EvaluationReport = { ...report };
+    for (const k of ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope", "comparison"] as const) delete bare[k];
+    const page = renderHtml(bare);
+    for (const id of ["review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope"]) {
+      expect(page, id).not.toContain(`id="${id}"`);
+    }
+    expect(page).toContain('<section id="confusion">');
+  });
+
+  it("is self-contained: nothing is loaded, and the policy allows only our own script", () => {
+    expect(rest).not.toMatch(/\s(src|href)="(?!#)/);
+    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
+    const hash = createHash("sha256").update(script ?? "", "utf8").digest("base64");
+    expect(html).toContain(`script-src &#39;sha256-${hash}&#39;`);
+    expect(html).toContain("default-src &#39;none&#39;");
+  });
+});
+
+function prediction(i: number, confidence: number, extra: Partial<LabeledPrediction> = {}): LabeledPrediction {
+  return {
+    input: { id: `p${i}`, abstract: `abstract ${i} `.repeat(60), source: "dump.txt", line: i + 1 },
+    id: `p${i}`,
+    category: i % 2 === 0 ? CAT_AMP : CAT_IMG,
+    confidence,
+    runnerUp: CAT_SCRIPT,
+    runnerUpConfidence: (1 - confidence) / 2,
+    source: "model",
+    needsReview: confidence < 0.5,
+    reason: confidence < 0.5 ? "confidence below threshold" : "",
+    terms: [{ term: "lie", weight: 1 }],
+    outOfScope: false,
+    ...extra,
+  };
+}
+
+describe("predictions page", () => {
+  it("keeps the least confident rows, in order, within the cap", () => {
+    const collector = collectPredictions(5);
+    const confidences = [0.9, 0.2, 0.5, 0.2, 0.99, 0.1, 0.7, 0.3, 0.6, 0.8, 0.4, 0.95];
+    confidences.forEach((c, i) => collector.add(prediction(i, c)));
+    const result = collector.result();
+    expect(result.total).toBe(12);
+    expect(result.rows.map((r) => r.confidence)).toEqual([0.1, 0.2, 0.2, 0.3, 0.4]);
+    // Ties keep input order.
+    expect(result.rows.slice(1, 3).map((r) => r.id)).toEqual(["p1", "p3"]);
+    expect(result.needsReview).toBe(5);
+    expect(result.perCategory).toEqual({ [CAT_AMP]: 6, [CAT_IMG]: 6 });
+    // A compact record: the abstract is cut to an excerpt.
+    expect(result.rows[0]!.excerpt.length).toBeLessThanOrEqual(220);
+
+    const page = renderPredictionsPage(result, { inputs: ["dump.txt"], output: "out.csv" });
+    expect(page).toContain("shows the 5 least confident of the 12 predictions");
+    expect(page).toContain("out.csv");
+    expect(page.match(/<tr data-c=/g)).toHaveLength(5);
+    expect(page.match(/class="review"/g)).toHaveLength(5);
+  });
+
+  it("escapes ids, abstracts, categories, reasons, terms and file names", () => {
+    const collector = collectPredictions();
+    collector.add(
+      prediction(1, 0.3, {
+        id: `<img src=x onerror="window.__pwned=1">`,
+        input: { id: "x", abstract: `<script>window.__pwned=2</script> & "abstract"`, source: `</script><b>file</b>.txt`, line: 3 },
+        reason: `<b>low</b>`,
+        terms: [{ term: `<svg onload="x">`, weight: 1 }],
+        outOfScope: true,
+      }),
+    );
+    collector.add(prediction(2, 1, { source: "known", matchedId: `r1"><script>`, needsReview: false, reason: "" }));
+    const page = renderPredictionsPage(collector.result(), { inputs: [`<b>dump</b>.txt`], model: `m<script>.json` });
+    const { rest, script } = withoutOurScripts(page);
+    expect(page.match(/<script/g)).toHaveLength(1);
+    expectOnlyOurMarkup(rest);
+    expect(rest).toContain("&lt;script&gt;window.__pwned=2&lt;/script&gt; &amp; &quot;abstract&quot;");
+    expect(rest).toContain(escapeHtml(CAT_AMP));
+    expect(rest).toContain("out of scope");
+    expect(rest).toContain(`known (same abstract as <code>r1&quot;&gt;&lt;script&gt;</code>)`);
+    expect(script).not.toContain("innerHTML");
+    expect(page).not.toContain("least confident of the");
+  });
+});
