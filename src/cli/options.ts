@@ -1,8 +1,9 @@
 import { InvalidArgumentError, Option } from "commander";
 import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/registry.js";
 
+/** `--model`; its default can be set with SAFETAG_MODEL, so tools that call `train` as is (crossval.mjs) can try another kind. */
 export function modelKindOption(): Option {
-  return new Option("-m, --model <kind>", "model kind").choices([...MODEL_CHOICES]).default(DEFAULT_MODEL_KIND);
+  return new Option("-m, --model <kind>", "model kind").choices([...MODEL_CHOICES]).default(DEFAULT_MODEL_KIND).env("SAFETAG_MODEL");
 }
 
 /** A whole number option with a lower bound, parsed strictly ("5x" is an error, not 5). */
