@@ -33,14 +33,16 @@ export function startProgress(ctx: CliContext, label: string, opts: { delayMs?: 
   const interval = opts.intervalMs ?? 100;
   let last = -Infinity;
   let width = 0;
-  const columns = (ctx.stderr as { columns?: number }).columns ?? 80;
+  // Some terminals (and `script`) report 0 columns; assume the classic 80 then.
+  const reported = (ctx.stderr as { columns?: number }).columns ?? 0;
+  const columns = reported >= 20 ? reported : 80;
   return {
     update(done, total) {
       const t = now();
       const finished = total !== undefined && done >= total;
       if (t - started < delay || (!finished && t - last < interval)) return;
       last = t;
-      const line = formatProgress(label, done, total, t - started).slice(0, Math.max(10, columns - 1));
+      const line = formatProgress(label, done, total, t - started).slice(0, columns - 1);
       ctx.stderr.write(`\r${line.padEnd(width)}`);
       width = line.length;
     },

@@ -27,7 +27,7 @@ export interface ReferenceLine {
 const BAR = 12;
 const GAP = 12;
 const PLOT = 440;
-const LABEL_MAX = 34;
+const LABEL_MAX = 32;
 
 /** Horizontal grouped bars on a 0–1 scale, one group per label, with optional reference lines. */
 export function barChart(groups: readonly BarGroup[], references: readonly ReferenceLine[], label: string): string {

@@ -157,7 +157,7 @@ function row(r: PredictionRow, rank: number, category: number): string {
     `${r.reason ? `<br><span class="muted">${h(r.reason)}</span>` : ""}</td>` +
     `<td class="terms">${r.terms.map((t) => `<code>${h(t)}</code>`).join(" ")}</td>` +
     `<td class="abstract"><div class="id">${h(r.id)}</div><div class="excerpt">${h(r.excerpt)}</div></td>` +
-    `<td class="small">${where ? `<code>${h(where)}</code><br>` : ""}<span class="label-source">${source}</span></td>` +
+    `<td class="small where">${where ? `<code>${h(where)}</code><br>` : ""}<span class="label-source">${source}</span></td>` +
     `</tr>`
   );
 }
@@ -201,6 +201,7 @@ table.predictions td.abstract { min-width: 20rem; max-width: 34rem; }
 table.predictions .id { font-weight: 600; font-size: .85rem; }
 table.predictions .excerpt { color: var(--muted); }
 table.predictions td.terms { max-width: 14rem; }
+table.predictions td.where { min-width: 10rem; }
 .badge { display: inline-block; font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #ffe2dd; color: var(--bad); white-space: nowrap; }
 .conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; vertical-align: middle; overflow: hidden; }
 .conf-bar { display: block; height: 100%; background: var(--accent); }

@@ -59,7 +59,7 @@ export function clipLabel(label: string, max: number): string {
 
 /** A rough width of 13px system-font text; enough to lay out axis labels without a browser. */
 export function textWidth(label: string, fontSize = 13): number {
-  return label.length * fontSize * 0.56;
+  return label.length * fontSize * 0.62;
 }
 
 /** `share` in [0, 1] mixed from white towards `rgb`; the square root makes small shares visible. */

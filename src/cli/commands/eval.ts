@@ -1,4 +1,4 @@
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Taxonomy } from "../../domain.js";
@@ -76,7 +76,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
 
 function modelList(value: string): ModelChoice[] {
   const kinds = value.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const k of kinds) if (!(MODEL_CHOICES as readonly string[]).includes(k)) throw new Error(`unknown model kind ${k}; choose from ${MODEL_CHOICES.join(", ")}`);
+  for (const k of kinds) if (!(MODEL_CHOICES as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown model kind ${k}; choose from ${MODEL_CHOICES.join(", ")}`);
   return kinds as ModelChoice[];
 }
 
