@@ -21,6 +21,12 @@ export interface LabeledAbstract {
   abstractMissing: boolean;
   /** 1-based line (paste) or row (CSV) in the source file where this row starts. */
   sourceLine?: number;
+  /** Provenance of a label given in a review round (`safetag accept`); absent for spreadsheet rows. */
+  reviewer?: string;
+  /** ISO 8601 date the reviewed label was accepted. */
+  reviewedAt?: string;
+  /** Where the reviewed abstract came from: dump file and 1-based line, `file:line`. */
+  source?: string;
 }
 
 /** An abstract to be labeled. */
@@ -44,10 +50,23 @@ export interface Prediction {
   matchedId?: string;
 }
 
+/**
+ * One category of the taxonomy file, with its history. A category change is an edit of this
+ * file, never of the labeled data: the history fields say how old labels map to today's
+ * categories when training and evaluating (see ingest/taxonomyChanges.ts).
+ */
 export interface TaxonomyEntry {
   name: Category;
   description?: string;
   keyPhrases?: string[];
+  /** Earlier names of this category; rows labeled with them count as this category. */
+  renamedFrom?: Category[];
+  /** This category was merged into another: its rows take that category's label. */
+  mergedInto?: Category;
+  /** No longer used: its rows are set aside (and counted), not trained on. */
+  retired?: boolean;
+  /** Split into these categories: its rows need a new label, and are left out until they get one. */
+  splitInto?: Category[];
 }
 
 export interface Taxonomy {

@@ -175,7 +175,7 @@ describe("the canonical labeled CSV", () => {
   it("has the documented columns, with the flags as 1/0", () => {
     const csv = labeledToCsv(seed.rows);
     expect(csv.split("\n")[0]).toBe(LABELED_COLUMNS.join(","));
-    expect(csv).toContain(",Robustness,Abstract not found,0,1\n");
+    expect(csv).toContain(",Robustness,Abstract not found,0,1,,,\n"); // no reviewer, reviewed_at, source: a spreadsheet row
   });
 
   it("round-trips every seed row and cells that look like formulas", () => {
@@ -244,8 +244,12 @@ describe("with a taxonomy", () => {
 
   it("reports a category the taxonomy lacks, once, naming its rows, and keeps the rows", () => {
     const result = parsePaste(seedText, "seed.txt", taxonomy);
-    expect(result.problems).toEqual([expect.objectContaining({ code: "E_UNKNOWN_CATEGORY", column: "category", value: "Unlearning", line: 299 })]);
-    expect(result.problems[0]!.message).toContain("r35, r41");
+    // the case variant "Mechanistic interpretability" is read as the taxonomy's name, with a warning
+    expect(result.problems).toEqual([
+      expect.objectContaining({ code: "W_CATEGORY_SPELLING", column: "category", value: "Mechanistic interpretability" }),
+      expect.objectContaining({ code: "E_UNKNOWN_CATEGORY", column: "category", value: "Unlearning", line: 299 }),
+    ]);
+    expect(result.problems[1]!.message).toContain("r35, r41");
     expect(result.rows.filter((r) => r.category === "Unlearning").map((r) => r.id)).toEqual(["r35", "r41"]);
     expect(result.rows).toHaveLength(80);
   });
@@ -253,7 +257,7 @@ describe("with a taxonomy", () => {
   it("does the same for a sheet export", () => {
     const result = readLabeled("sheet.csv", { text: sheetExport(reference, ","), taxonomy });
     expect(result.rows.find((r) => r.id === "r3")?.category).toBe("MECHANISTIC Interpretability");
-    expect(result.problems.map((p) => [p.code, p.value])).toEqual([["E_UNKNOWN_CATEGORY", "Unlearning"]]);
+    expect(result.problems.map((p) => [p.code, p.value])).toEqual([["W_CATEGORY_SPELLING", "Mechanistic interpretability"], ["E_UNKNOWN_CATEGORY", "Unlearning"]]);
   });
 
   it("suggests the nearest name for a misspelt category", () => {

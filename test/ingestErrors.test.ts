@@ -63,9 +63,9 @@ describe("sheet export problems", () => {
     expect(error.problems).toEqual([expect.objectContaining({ code: "E_SHEET_COLUMNS", file: "sheet.csv", line: 1, column: "category" })]);
   });
 
-  it("E_SHEET_PARSE: a quote that is never closed", () => {
-    const result = parseSheetExport('category,abstract\nRobustness,"We never close\n', "bad.csv");
-    expect(result.problems).toContainEqual(expect.objectContaining({ code: "E_SHEET_PARSE", file: "bad.csv", line: 2 }));
+  it("E_SHEET_QUOTES: a quote that is never closed stops the reading (every later row would be swallowed)", () => {
+    const read = () => parseSheetExport('category,abstract\nRobustness,"We never close\nRobustness,Fine\n', "bad.csv");
+    expect(read).toThrow(expect.objectContaining({ code: "E_SHEET_QUOTES", problems: [expect.objectContaining({ file: "bad.csv", line: 2 })] }));
   });
 
   it("E_SHEET_FIELDS: more cells than the header names (an unquoted delimiter) leaves the row out", () => {

@@ -134,7 +134,8 @@ describe("pasted rows", () => {
   it("spells a category as the taxonomy does when only case, spaces or hyphens differ", () => {
     const text = paste({ 2: "LabA paper1-Jan-24\nhttps://l.org/p\nPower seeking tendenciesWe seek.", 3: "LabB paper2-Jan-24\nhttps://l.org/q\nPower seeking tendenciesAgents seek." });
     const result = parsePaste(text, "p.txt", taxonomyFromCategories(["Power-seeking tendencies"]));
-    expect(result.problems).toEqual([]);
+    expect(result.problems).toEqual([expect.objectContaining({ code: "W_CATEGORY_SPELLING", value: "Power seeking tendencies", line: 6 })]);
+    expect(result.problems[0]!.message).toContain('read as the taxonomy\'s "Power-seeking tendencies" (2 rows: r2, r3)');
     expect(result.rows.map((r) => [r.category, r.abstract])).toEqual([
       ["Power-seeking tendencies", "We seek."],
       ["Power-seeking tendencies", "Agents seek."],
@@ -144,7 +145,7 @@ describe("pasted rows", () => {
   it("splits with the taxonomy's names when given one, whatever the case in the paste", () => {
     const text = paste({ 2: "LabA paper1-Jan-24https://l.org/pSAFETY BY DESIGNWe design.", 3: "LabB paper2-Jan-24https://l.org/qsafety by designOur plan." });
     const result = parsePaste(text, "p.txt", taxonomyFromCategories(["Safety by design"]));
-    expect(result.problems).toEqual([]);
+    expect(result.problems.map((p) => [p.code, p.value])).toEqual([["W_CATEGORY_SPELLING", "SAFETY BY DESIGN"], ["W_CATEGORY_SPELLING", "safety by design"]]);
     expect(result.rows.map((r) => [r.url, r.category, r.abstract])).toEqual([
       ["https://l.org/p", "Safety by design", "We design."],
       ["https://l.org/q", "Safety by design", "Our plan."],

@@ -3,12 +3,17 @@ import { Command, CommanderError } from "commander";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
+import { cannotWrite } from "../io/atomic.js";
 import type { CliContext } from "./context.js";
 import { registerIngest } from "./commands/ingest.js";
 import { registerTrain } from "./commands/train.js";
 import { registerEval } from "./commands/eval.js";
 import { registerPredict } from "./commands/predict.js";
 import { registerRun } from "./commands/run.js";
+import { registerReview } from "./commands/review.js";
+import { registerAccept } from "./commands/accept.js";
+import { registerModels } from "./commands/models.js";
+import { registerCompare } from "./commands/compare.js";
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command()
@@ -24,7 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
       ctx.quiet = Boolean(opts.quiet);
       ctx.debug = Boolean(opts.debug);
     });
-  for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun]) register(program, ctx);
+  for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun, registerReview, registerAccept, registerModels, registerCompare]) register(program, ctx);
   return program;
 }
 
@@ -57,6 +62,10 @@ function reportError(e: unknown, ctx: CliContext): number {
   if (err?.code === "ENOENT" && err.path) {
     ctx.stderr.write(`safetag: error E_NO_INPUT: ${err.path}: no such file\n  hint: check the path; paths are relative to ${process.cwd()}\n`);
     return EXIT.noInput;
+  }
+  // A write that fails part-way (disk full, a stream's late EACCES) is a cannot-write, not a bug.
+  if (typeof err?.code === "string" && (err.syscall === "write" || err.syscall === "open" || err.syscall === "rename")) {
+    return reportError(cannotWrite(err.path ?? "the output", err), ctx);
   }
   ctx.stderr.write(`safetag: unexpected error: ${err?.message ?? String(e)}\n`);
   if (ctx.debug && err?.stack) ctx.stderr.write(err.stack + "\n");

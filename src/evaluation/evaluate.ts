@@ -46,9 +46,11 @@ function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
  */
 export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions): { report: EvaluationReport; model: LoadedModel } {
   const trainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles, unlabeled: opts.unlabeled };
+  // Fold models leave out taxonomy categories without labeled rows: there is nothing to score them on.
+  const foldOptions = { ...trainOptions, taxonomy: opts.taxonomy && withLabeledRows(opts.taxonomy, rows) };
   const thresholds: number[] = [];
   const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed };
-  const cv = crossValidate(rows, recordingThresholds(modelTrainer(trainOptions), thresholds), { ...cvOptions, onProgress: opts.onProgress });
+  const cv = crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: opts.onProgress });
   const report = buildEvaluationReport(cv, {
     model: opts.model,
     parameters: { titles: Boolean(opts.titles), taxonomy: Boolean(opts.taxonomy), unlabeled: opts.unlabeled?.length ?? 0 },
@@ -57,6 +59,8 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     createdAt: opts.createdAt,
   });
   const model = trainModel(rows, trainOptions);
+  const notEvaluated = model.categories.filter((c) => !cv.categories.includes(c));
+  if (notEvaluated.length > 0) report.notEvaluated = notEvaluated;
 
   report.calibration = calibrationSection(cv.predictions.map((p) => ({ confidence: p.confidence, correct: p.gold === p.predicted })));
   report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds);
@@ -71,11 +75,11 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
       model.scopeThreshold,
     );
   }
-  if (opts.learningCurve !== false) report.learningCurve = learningCurve(rows, modelTrainer(trainOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed });
+  if (opts.learningCurve !== false) report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed });
   if (opts.compare?.length) {
     const kinds = [opts.model, ...opts.compare.filter((k) => k !== opts.model)];
     report.comparison = kinds.map((kind) => {
-      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...trainOptions, kind }), cvOptions);
+      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), cvOptions);
       const per = run.model.perRepeat;
       const spread = (xs: number[]) => {
         const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -86,4 +90,10 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   }
   model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
   return { report, model };
+}
+
+/** The taxonomy's categories that have labeled rows (the others cannot be cross-validated). */
+function withLabeledRows(taxonomy: Taxonomy, rows: readonly LabeledAbstract[]): Taxonomy {
+  const present = new Set(rows.map((r) => r.category));
+  return { categories: taxonomy.categories.filter((c) => present.has(c.name)) };
 }

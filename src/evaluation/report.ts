@@ -5,6 +5,7 @@
  * only format, they never recompute a figure. Nothing here reads files or the clock.
  */
 import type { Category } from "../domain.js";
+import type { TaxonomySummary } from "../ingest/taxonomyChanges.js";
 import { bootstrapIntervals, type BootstrapIntervals, type Interval } from "./bootstrap.js";
 import type { CrossValidationResult, MajorityChoice, ScoredRun } from "./crossValidate.js";
 import { qualityMarkdown, qualityTerminal } from "./qualityReport.js";
@@ -91,6 +92,10 @@ export interface EvaluationReport {
   outOfScope?: OutOfScopeSection;
   /** Several models evaluated on the same folds. */
   comparison?: { model: string; accuracy: Spread; macroF1: Spread }[];
+  /** How the taxonomy's category changes relabeled or set aside rows (the labeled file itself is unchanged). */
+  taxonomy?: TaxonomySummary;
+  /** Categories the model knows that have no labeled rows yet: cross-validation cannot score them. */
+  notEvaluated?: Category[];
 }
 
 /** Reliability of the out-of-fold confidences: expected calibration error and the table behind it. */
@@ -294,6 +299,7 @@ export function renderMarkdown(report: EvaluationReport): string {
     "",
   );
 
+  out.push(...categoryChangesMarkdown(report, md));
   out.push("## Summary", "");
   out.push(`| Metric | Model | ${pct} interval | Majority baseline |`, "|---|---:|---:|---:|");
   const sum = report.summary;
@@ -344,6 +350,18 @@ export function renderMarkdown(report: EvaluationReport): string {
   return out.join("\n");
 }
 
+/** The taxonomy's category changes as the rows saw them; nothing when there were none. */
+function categoryChangesMarkdown(report: EvaluationReport, md: (s: string) => string): string[] {
+  const t = report.taxonomy;
+  const lines = [
+    ...(t?.relabeled ?? []).map((r) => `- ${r.rows} rows ${r.change}: ${md(r.from)} → ${md(r.to)}`),
+    ...(t?.setAside ?? []).map((a) => `- ${a.rows} rows set aside: ${md(a.reason)} (${md(a.ids.join(", "))})`),
+    ...(report.notEvaluated ?? []).map((c) => `- ${md(c)}: no labeled rows yet, not evaluated (the model knows it from its taxonomy description)`),
+  ];
+  if (lines.length === 0) return [];
+  return ["## Category changes", "", "Applied from the taxonomy file; the labeled data is unchanged.", "", ...lines, ""];
+}
+
 // ---------------------------------------------------------------------------------------------
 // Terminal
 
@@ -363,7 +381,9 @@ export function renderTerminal(report: EvaluationReport): string {
         `${s.groupedRows} duplicate rows kept together`,
     ),
   );
-  lines.push(`data: ${clipStart(plain(s.dataPath), WIDTH - 6)}`, "");
+  lines.push(`data: ${clipStart(plain(s.dataPath), WIDTH - 6)}`);
+  if (report.notEvaluated?.length) lines.push(fit(`not evaluated (no labeled rows yet): ${report.notEvaluated.map(plain).join(", ")}`));
+  lines.push("");
 
   const head = `${"".padEnd(10)}${"model (mean ± sd)".padEnd(18)}${`${pct} interval`.padEnd(18)}majority baseline`;
   lines.push(head);

@@ -1,4 +1,4 @@
-import { fitTfidf, weight, type TfidfSettings } from "./tfidf.js";
+import { documentFrequencies, inverseDocumentFrequency, weight, type TfidfSettings } from "./tfidf.js";
 import { Vocabulary, type SparseVector } from "./vocabulary.js";
 
 export type FeatureSettings = TfidfSettings;
@@ -30,11 +30,16 @@ export class FeatureSpace {
   }
 
   static fit(tokenLists: readonly (readonly string[])[], settings: FeatureSettings): FeatureSpace {
+    return FeatureSpace.fitTransform(tokenLists, settings).space;
+  }
+
+  /** Fits the space and returns the training texts' vectors too, so a model need not vectorize them again. */
+  static fitTransform(tokenLists: readonly (readonly string[])[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
     const vocabulary = new Vocabulary();
-    for (const tokens of tokenLists) for (const t of tokens) vocabulary.add(t);
-    if (!settings.idf) return new FeatureSpace(settings, { terms: vocabulary.terms });
-    const { idf } = fitTfidf(vocabulary, tokenLists.map((t) => vocabulary.vectorize(t)), settings);
-    return new FeatureSpace(settings, { terms: vocabulary.terms, idf: Array.from(idf) });
+    const counts = tokenLists.map((tokens) => vocabulary.addAll(tokens));
+    const idf = settings.idf ? inverseDocumentFrequency(documentFrequencies(counts, vocabulary.size), counts.length) : undefined;
+    const space = new FeatureSpace(settings, idf ? { terms: vocabulary.terms, idf: Array.from(idf) } : { terms: vocabulary.terms });
+    return { space, vectors: counts.map((c) => weight(c, settings, space.idf)) };
   }
 
   get size(): number {

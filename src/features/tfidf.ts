@@ -1,4 +1,4 @@
-import type { SparseVector, Vocabulary } from "./vocabulary.js";
+import type { SparseVector } from "./vocabulary.js";
 
 /**
  * TF-IDF weighting as in Rennie et al. (2003), "Tackling the poor assumptions of naive Bayes":
@@ -37,10 +37,4 @@ export function weight(doc: SparseVector, settings: TfidfSettings, idf?: Float64
     for (let k = 0; k < values.length; k++) values[k]! *= s;
   }
   return { indices: doc.indices, values };
-}
-
-/** Fits IDF on the training documents and returns the transform for any later document. */
-export function fitTfidf(vocabulary: Vocabulary, docs: readonly SparseVector[], settings: TfidfSettings): { idf: Float64Array; transform: (d: SparseVector) => SparseVector } {
-  const idf = inverseDocumentFrequency(documentFrequencies(docs, vocabulary.size), docs.length);
-  return { idf, transform: (d) => weight(d, settings, idf) };
 }

@@ -35,26 +35,41 @@ export class Vocabulary {
     return this.index.get(term);
   }
 
+  /** Adds a training document's unseen terms and returns its counts: `vectorize` after the adds, in one pass. */
+  addAll(tokens: readonly string[]): SparseVector {
+    const found = new Int32Array(tokens.length);
+    for (let j = 0; j < tokens.length; j++) found[j] = this.add(tokens[j]!);
+    return countRuns(found);
+  }
+
   /** Counts of known terms; unknown terms are ignored (the vocabulary comes from training only). */
   vectorize(tokens: readonly string[]): SparseVector {
-    // Sorting the known indices and counting runs is the hot path of both training and predicting:
-    // a native numeric sort of one small typed array, no per-term map entries.
     const found = new Int32Array(tokens.length);
     let n = 0;
     for (const t of tokens) {
       const i = this.index.get(t);
       if (i !== undefined) found[n++] = i;
     }
-    const sorted = found.subarray(0, n).sort();
-    let distinct = 0;
-    for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) distinct++;
-    const indices = new Int32Array(distinct);
-    const values = new Float64Array(distinct);
-    let k = -1;
-    for (let j = 0; j < n; j++) {
-      if (j === 0 || sorted[j] !== sorted[j - 1]) indices[++k] = sorted[j]!;
-      values[k]!++;
-    }
-    return { indices, values };
+    return countRuns(found.subarray(0, n));
   }
+}
+
+/**
+ * Term indices (in any order) to sorted (index, count) pairs. Sorting one small typed array and
+ * counting runs is the hot path of both training and predicting: a native numeric sort, no
+ * per-term map entries. Sorts `found` in place.
+ */
+function countRuns(found: Int32Array): SparseVector {
+  const sorted = found.sort();
+  const n = sorted.length;
+  let distinct = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) distinct++;
+  const indices = new Int32Array(distinct);
+  const values = new Float64Array(distinct);
+  let k = -1;
+  for (let j = 0; j < n; j++) {
+    if (j === 0 || sorted[j] !== sorted[j - 1]) indices[++k] = sorted[j]!;
+    values[k]!++;
+  }
+  return { indices, values };
 }

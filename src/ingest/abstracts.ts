@@ -6,12 +6,12 @@
  */
 import { createReadStream, openSync, readSync, closeSync } from "node:fs";
 import { basename } from "node:path";
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
-import Papa from "papaparse";
+import type { Readable } from "node:stream";
 import type { UnlabeledAbstract } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import { readCell } from "../io/csv.js";
+import { csvRecords } from "../io/csvRecords.js";
+import { decodeStream, sniffText } from "../io/decode.js";
 
 export type AbstractFormat = "dump" | "csv" | "tsv" | "jsonl";
 export const ABSTRACT_FORMATS: readonly AbstractFormat[] = ["dump", "csv", "tsv", "jsonl"];
@@ -35,47 +35,58 @@ export function sniffFormat(head: string, name = ""): AbstractFormat {
   return "dump";
 }
 
-/** The first few KiB of a file, for sniffing. */
+/** The first few KiB of a file as text (UTF-16 with a byte-order mark too), for sniffing. */
 export function readHead(path: string, bytes = 4096): string {
   const fd = openSync(path, "r");
   try {
     const buf = Buffer.alloc(bytes);
     const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString("utf8");
+    return sniffText(buf.subarray(0, n));
   } finally {
     closeSync(fd);
   }
 }
 
+/** The file's bytes: readAbstracts decodes them (io/decode.ts), so a bad byte is answered, never replaced. */
 export function openAbstractFile(path: string): Readable {
-  return createReadStream(path, { encoding: "utf8" });
+  return createReadStream(path);
 }
 
-export async function* readAbstracts(input: Readable, file: string, format: AbstractFormat): AsyncGenerator<AbstractRecord> {
+/** `input` yields bytes (a file, standard input) or already-decoded strings (tests); either way it is decoded by io/decode.ts. */
+export async function* readAbstracts(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat): AsyncGenerator<AbstractRecord> {
+  const text = decodeStream(input, file);
   switch (format) {
     case "dump":
-      yield* readDump(input, file);
+      yield* readDump(text, file);
       return;
     case "jsonl":
-      yield* readJsonl(input, file);
+      yield* readJsonl(text, file);
       return;
     case "csv":
     case "tsv":
-      yield* readDelimited(input, file, format === "tsv" ? "\t" : ",");
+      yield* readDelimited(text, file, format === "tsv" ? "\t" : ",");
       return;
   }
 }
 
-async function* lines(input: Readable): AsyncGenerator<[number, string]> {
-  const rl = createInterface({ input, crlfDelay: Infinity });
+/** Numbered lines of decoded text; a line ends at LF, CRLF or CR (as readline splits them). */
+async function* lines(text: AsyncIterable<string>): AsyncGenerator<[number, string]> {
   let n = 0;
-  for await (const raw of rl) {
-    n++;
-    yield [n, n === 1 ? raw.replace(/^\uFEFF/, "") : raw];
+  let rest = "";
+  let skipLf = false;
+  for await (let chunk of text) {
+    if (skipLf && chunk.startsWith("\n")) chunk = chunk.slice(1);
+    skipLf = false;
+    const parts = (rest + chunk).split(/\r\n|\n|\r/);
+    rest = parts.pop()!;
+    // A CR at the very end may be the first half of a CRLF split across chunks.
+    if (rest === "" && chunk.endsWith("\r")) skipLf = true;
+    for (const line of parts) yield [++n, line];
   }
+  if (rest !== "") yield [++n, rest];
 }
 
-async function* readDump(input: Readable, file: string): AsyncGenerator<AbstractRecord> {
+async function* readDump(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord> {
   const name = basename(file);
   for await (const [n, line] of lines(input)) {
     if (line.trim() === "") continue;
@@ -88,7 +99,7 @@ async function* readDump(input: Readable, file: string): AsyncGenerator<Abstract
   }
 }
 
-async function* readJsonl(input: Readable, file: string): AsyncGenerator<AbstractRecord> {
+async function* readJsonl(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord> {
   const name = basename(file);
   for await (const [n, line] of lines(input)) {
     if (line.trim() === "") continue;
@@ -114,31 +125,39 @@ function lowerKeys(obj: unknown): Record<string, unknown> | undefined {
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k.trim().toLowerCase(), v]));
 }
 
-async function* readDelimited(input: Readable, file: string, delimiter: string): AsyncGenerator<AbstractRecord> {
+/**
+ * CSV/TSV rows with an `abstract` column (any case; `id` optional), numbered as a spreadsheet
+ * shows them. A row with more cells than the header names is skipped and reported: an unquoted
+ * comma has split a cell, and its abstract would be cut short.
+ */
+async function* readDelimited(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord> {
   const name = basename(file);
-  const parser = Papa.parse(Papa.NODE_STREAM_INPUT, {
-    delimiter,
-    header: true,
-    skipEmptyLines: "greedy",
-    transformHeader: (h: string) => h.replace(/^\uFEFF/, "").trim().toLowerCase(),
-  }) as unknown as NodeJS.ReadWriteStream & AsyncIterable<Record<string, string | undefined>>;
-  input.pipe(parser);
-  let row = 1; // the header is row 1, as a spreadsheet shows it
-  let checked = false;
-  for await (const rec of parser) {
-    row++;
-    if (!checked) {
-      checked = true;
-      if (!("abstract" in rec)) {
-        throw new SafetagError("E_INPUT_COLUMNS", `${file}: no \`abstract\` column (found: ${Object.keys(rec).join(", ")})`, {
+  let header: string[] | undefined;
+  for await (const rec of csvRecords(input, delimiter, file)) {
+    if (rec.cells.every((c) => c.trim() === "")) continue;
+    if (!header) {
+      header = rec.cells.map((h) => h.trim().toLowerCase());
+      if (!header.includes("abstract")) {
+        const found = rec.cells.map((h) => h.trim()).filter((h) => h !== "");
+        throw new SafetagError("E_INPUT_COLUMNS", `${file}: no \`abstract\` column (found: ${found.join(", ")})`, {
           exitCode: EXIT.dataError,
-          problems: [{ code: "E_INPUT_COLUMNS", file, line: 1, column: "abstract", message: "required column is missing", hint: "name the column `abstract` (any case)" }],
+          problems: [{ code: "E_INPUT_COLUMNS", file, line: rec.row, column: "abstract", value: found.join(", "), message: "required column is missing", hint: "name the column `abstract` (any case)" }],
           hint: "the CSV needs a header row with an `abstract` column; `id` is optional",
         });
       }
+      continue;
     }
-    const abstract = readCell(rec.abstract ?? "");
-    const id = rec.id ? readCell(rec.id) : `${name}:${row}`;
-    yield { kind: "abstract", item: { id, abstract, source: name, line: row } };
+    const extra = rec.cells.slice(header.length).filter((c) => c.trim() !== "");
+    if (extra.length > 0) {
+      const reason = `row has ${rec.cells.length} cells but the header names ${header.length}; a cell holding the delimiter must be in double quotes`;
+      yield { kind: "skipped", line: rec.row, text: rec.cells.join(delimiter).slice(0, 200), reason };
+      continue;
+    }
+    const cell = (column: string): string => {
+      const i = header!.indexOf(column);
+      return i < 0 ? "" : readCell(rec.cells[i] ?? "");
+    };
+    const id = cell("id").trim();
+    yield { kind: "abstract", item: { id: id || `${name}:${rec.row}`, abstract: cell("abstract"), source: name, line: rec.row } };
   }
 }

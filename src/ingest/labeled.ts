@@ -2,18 +2,23 @@
  * The labeled data, whatever shape it came in: the spreadsheet pasted as text, a CSV/TSV export
  * of it, or the canonical labeled CSV written by `safetag ingest`. One entry point, one result.
  */
-import { readFileSync } from "node:fs";
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
-import { EXIT, SafetagError } from "../errors.js";
 import { toCsv } from "../io/csv.js";
+import { readTextFile } from "../io/decode.js";
 import { parsePaste } from "./paste.js";
 import type { IngestResult } from "./result.js";
 import { fieldOf, parseSheetExport } from "./sheet.js";
 
 export type { IngestResult } from "./result.js";
 
-/** The canonical labeled CSV, in this column order. */
-export const LABELED_COLUMNS = ["id", "company", "title", "date", "url", "category", "abstract", "duplicate", "abstract_missing"] as const;
+/**
+ * The canonical labeled CSV, in this column order. The last three are the provenance of a label
+ * accepted from a review round (empty for spreadsheet rows); files written before they existed
+ * read as before, since columns are found by name.
+ */
+export const LABELED_COLUMNS = [
+  "id", "company", "title", "date", "url", "category", "abstract", "duplicate", "abstract_missing", "reviewer", "reviewed_at", "source",
+] as const;
 
 export type LabeledFormat = "paste" | "sheet";
 
@@ -47,15 +52,7 @@ export function detectLabeledFormat(text: string, path = ""): LabeledFormat {
 }
 
 function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SafetagError("E_NO_INPUT", `${path}: cannot read the labeled file (${code ?? (e as Error).message})`, {
-      exitCode: EXIT.noInput,
-      hint: "check the path: the labeled spreadsheet paste, or a CSV/TSV with abstract and category columns",
-    });
-  }
+  return readTextFile(path, "the labeled file"); // one decoding policy for every input (io/decode.ts)
 }
 
 /** The canonical CSV: cells that look like formulas are escaped (see io/csv.ts); flags as 1/0. */
@@ -70,6 +67,9 @@ export function labeledToCsv(rows: readonly LabeledAbstract[]): string {
     abstract: r.abstract,
     duplicate: r.duplicate ? 1 : 0,
     abstract_missing: r.abstractMissing ? 1 : 0,
+    reviewer: r.reviewer ?? "",
+    reviewed_at: r.reviewedAt ?? "",
+    source: r.source ?? "",
   })));
 }
 

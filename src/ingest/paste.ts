@@ -10,7 +10,7 @@ import { capitalTails, resolveGluedUrl, splitRowCells, type RowCells } from "./p
 import { splitPasteRows, type PasteRow, type SourceLine } from "./pasteRows.js";
 import { matchKnownLabel, recurringPrefixes, type CellRun } from "./prefixes.js";
 import {
-  canonicalCategory, distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, unknownCategories,
+  canonicalCategory, distinctCategories, isAbstractMissing, normalizeSpace, respelledCategories, stripDuplicateMark, unknownCategories,
   type IngestResult,
 } from "./result.js";
 
@@ -96,14 +96,17 @@ function buildRows(cut: readonly CutRow[], taxonomy: Taxonomy | undefined, file:
   const { labels, unknown } = categoryLabels(cut.map((c) => c.cells.body), taxonomy);
   const rows: LabeledAbstract[] = [];
   const unknownRows: LabeledAbstract[] = [];
+  const respelled: { label: string; row: LabeledAbstract }[] = [];
   cut.forEach((c, i) => {
     const row = toLabeledAbstract(c, companies[i]!, labels[i]!);
     problems.push(...missingCells(row, c, file));
     if (row.category === "") return;
     rows.push(row);
     if (unknown.has(i)) unknownRows.push(row);
+    const asWritten = normalizeSpace(withoutMark(c.cells.body).text.slice(0, labels[i]!.length));
+    if (taxonomy && !unknown.has(i) && asWritten !== row.category) respelled.push({ label: asWritten, row });
   });
-  if (taxonomy) problems.push(...unknownCategories(unknownRows, taxonomy, file));
+  if (taxonomy) problems.push(...respelledCategories(respelled, file), ...unknownCategories(unknownRows, taxonomy, file));
   return rows;
 }
 

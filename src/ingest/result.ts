@@ -3,6 +3,7 @@
  * sheet export of the same spreadsheet give the same rows.
  */
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
+import { foldSpace } from "../text/normalize.js";
 import { categoryKey, closestCategory } from "./taxonomy.js";
 
 export interface IngestResult {
@@ -20,7 +21,7 @@ const NOT_FOUND = /^abstract not found\.?$/i;
 
 /** One space between words, none at the ends: wrapped lines join with a single space. */
 export function normalizeSpace(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+  return foldSpace(text);
 }
 
 /** `[Duplicate] Robustness` -> duplicate, `Robustness`. */
@@ -52,12 +53,37 @@ export function canonicalCategory(label: string, taxonomy: Taxonomy): string | u
 /** Respells the rows' categories as the taxonomy does (in place) and reports those it does not have. */
 export function checkAgainstTaxonomy(rows: LabeledAbstract[], taxonomy: Taxonomy, file: string): InputProblem[] {
   const unknown: LabeledAbstract[] = [];
+  const respelled: { label: string; row: LabeledAbstract }[] = [];
   for (const row of rows) {
     const canonical = canonicalCategory(row.category, taxonomy);
+    if (canonical !== undefined && canonical !== row.category) respelled.push({ label: row.category, row });
     if (canonical !== undefined) row.category = canonical;
     else unknown.push(row);
   }
-  return unknownCategories(unknown, taxonomy, file);
+  return [...respelledCategories(respelled, file), ...unknownCategories(unknown, taxonomy, file)];
+}
+
+/**
+ * A warning per label read as a taxonomy category spelt differently (case, spacing, `-` or `_`):
+ * the row keeps its place under the taxonomy's name, and the user learns the sheet disagrees.
+ * `row.category` is already the taxonomy's spelling.
+ */
+export function respelledCategories(respelled: readonly { label: string; row: LabeledAbstract }[], file: string): InputProblem[] {
+  const byLabel = new Map<string, LabeledAbstract[]>();
+  for (const { label, row } of respelled) byLabel.set(label, [...(byLabel.get(label) ?? []), row]);
+  return [...byLabel].map(([label, rows]) => {
+    const canonical = rows[0]!.category;
+    const ids = rows.map((r) => r.id);
+    return {
+      code: "W_CATEGORY_SPELLING",
+      file,
+      line: rows[0]!.sourceLine,
+      column: "category",
+      value: label,
+      message: `read as the taxonomy's "${canonical}" (${rows.length} row${rows.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""})`,
+      hint: `spell it "${canonical}" in the sheet to silence this warning`,
+    };
+  });
 }
 
 /** One E_UNKNOWN_CATEGORY per label the taxonomy lacks, naming its rows and the nearest taxonomy name. */

@@ -11,7 +11,7 @@ import {
   checkAgainstTaxonomy, distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, type IngestResult,
 } from "./result.js";
 
-type Field = "id" | "company" | "title" | "date" | "url" | "category" | "abstract" | "duplicate" | "abstractMissing";
+type Field = "id" | "company" | "title" | "date" | "url" | "category" | "abstract" | "duplicate" | "abstractMissing" | "reviewer" | "reviewedAt" | "source";
 
 /** Header names per field, compared lower-case without spaces, `_` or `-`. */
 const ALIASES: Record<Field, readonly string[]> = {
@@ -24,6 +24,9 @@ const ALIASES: Record<Field, readonly string[]> = {
   abstract: ["abstract"],
   duplicate: ["duplicate"],
   abstractMissing: ["abstractmissing"],
+  reviewer: ["reviewer"],
+  reviewedAt: ["reviewedat"],
+  source: ["source"],
 };
 const REQUIRED: readonly Field[] = ["category", "abstract"];
 
@@ -45,6 +48,8 @@ export function parseSheetExport(text: string, file: string, taxonomy?: Taxonomy
   });
   const [header = [], ...records] = withoutFinalNewline(parsed.data);
   const columns = findColumns(header, file);
+  const unclosed = parsed.errors.find((e) => e.code === "MissingQuotes");
+  if (unclosed) throw unclosedQuote(unclosed, text, file); // the rest of the file would be one cell: rows lost
   const problems: InputProblem[] = parseErrors(parsed.errors, file);
   const emptyRows: number[] = [];
   const rows: LabeledAbstract[] = [];
@@ -104,6 +109,18 @@ function parseErrors(errors: readonly Papa.ParseError[], file: string): InputPro
   }));
 }
 
+function unclosedQuote(e: Papa.ParseError, text: string, file: string): SafetagError {
+  const line = text.slice(0, e.index ?? 0).split("\n").length;
+  const row = e.row === undefined ? undefined : e.row + 1;
+  const start = text.lastIndexOf("\n", Math.max(0, (e.index ?? 0) - 1)) + 1;
+  const problem: InputProblem = {
+    code: "E_SHEET_QUOTES", file, line, value: text.slice(start, start + 80).split("\n")[0],
+    message: `a quoted cell in row ${row ?? "?"} never closes, so every row after it would be read as part of that cell`,
+    hint: 'close the quote; a quote inside a quoted cell is written twice (""), and a cell that does not start with a quote needs none',
+  };
+  return new SafetagError("E_SHEET_QUOTES", `${file}: unbalanced quotes (line ${line}); nothing was read`, { problems: [problem] });
+}
+
 /** One data record, or problems saying why it was left out. */
 function readRecord(cells: readonly string[], width: number, columns: Columns, row: number, file: string): { row?: LabeledAbstract; problems: InputProblem[] } {
   const extra = cells.slice(width).map((c) => c.trim()).filter((c) => c !== "");
@@ -130,6 +147,9 @@ function readRecord(cells: readonly string[], width: number, columns: Columns, r
     abstractMissing: isAbstractMissing(abstract) || isYes(cell("abstractMissing")),
     sourceLine: row,
   };
+  for (const [field, value] of [["reviewer", cell("reviewer")], ["reviewedAt", cell("reviewedAt")], ["source", cell("source")]] as const) {
+    if (value.trim() !== "") labeled[field] = normalizeSpace(value);
+  }
   const problems = emptyCells(labeled, row, file);
   return category === "" ? { problems } : { row: labeled, problems };
 }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import type { InputProblem, Taxonomy, TaxonomyEntry } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
+import { decodeText } from "../io/decode.js";
 
 export const TAXONOMY_FORMAT = "safetag-taxonomy";
 export const TAXONOMY_VERSION = 1;
@@ -24,23 +25,33 @@ type FieldCheck = (value: unknown) => string | undefined;
 const isString: FieldCheck = (v) => (typeof v === "string" ? undefined : "must be a string");
 const isStringList: FieldCheck = (v) =>
   Array.isArray(v) && v.every((x) => typeof x === "string") ? undefined : "must be a list of strings";
+const isName: FieldCheck = (v) => (typeof v === "string" && v.trim() !== "" ? undefined : "must be a non-empty string");
+const isNameList = (min: number): FieldCheck => (v) =>
+  Array.isArray(v) && v.length >= min && v.every((x) => isName(x) === undefined)
+    ? undefined
+    : `must be a list of ${min > 1 ? `at least ${min} ` : ""}category names`;
 
 /**
  * The fields a category entry may have, with their checks. New fields (renamedFrom, mergedInto...)
  * are added here; anything not listed is reported, so a typo such as `keyphrases` is not silently ignored.
  */
 const ENTRY_FIELDS: Record<string, FieldCheck> = {
-  name: (v) => (typeof v === "string" && v.trim() !== "" ? undefined : "must be a non-empty string"),
+  name: isName,
   description: isString,
   keyPhrases: isStringList,
+  // The category's history (see ingest/taxonomyChanges.ts); cross-entry checks in historyProblems.
+  renamedFrom: isNameList(1),
+  mergedInto: isName,
+  retired: (v) => (typeof v === "boolean" ? undefined : "must be true or false"),
+  splitInto: isNameList(2),
 };
 const TOP_FIELDS = ["format", "version", "description", "categories"];
 
 /** Reads and validates a taxonomy file; throws a SafetagError listing every problem. */
 export function loadTaxonomy(path: string): Taxonomy {
-  let json: string;
+  let bytes: Buffer;
   try {
-    json = readFileSync(path, "utf8");
+    bytes = readFileSync(path);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new SafetagError("E_TAXONOMY_READ", `${path}: cannot read the taxonomy file (${reason})`, {
@@ -48,7 +59,7 @@ export function loadTaxonomy(path: string): Taxonomy {
       hint: "check the path, or run `safetag ingest` once to create the taxonomy from the labeled data",
     });
   }
-  return parseTaxonomy(json, path);
+  return parseTaxonomy(decodeText(bytes, path), path); // one decoding policy for every input (io/decode.ts)
 }
 
 export function saveTaxonomy(path: string, taxonomy: Taxonomy): void {
@@ -98,7 +109,10 @@ export function parseTaxonomy(json: string, file: string): Taxonomy {
   const entries = categories.map((c) => c as Record<string, unknown>);
   const duplicates = duplicateNames(entries.map((c) => c.name as string), file);
   if (duplicates.length > 0) throw taxonomyError(file, duplicates);
-  return { categories: entries.map(toEntry) };
+  const taxonomy = { categories: entries.map(toEntry) };
+  const history = historyProblems(taxonomy.categories, file);
+  if (history.length > 0) throw taxonomyError(file, history);
+  return taxonomy;
 }
 
 /** The format tag and version are checked first: a wrong format makes every other complaint noise. */
@@ -146,7 +160,73 @@ function toEntry(raw: Record<string, unknown>): TaxonomyEntry {
   const entry: TaxonomyEntry = { name: normalizeLabel(raw.name as string) };
   if (typeof raw.description === "string") entry.description = raw.description;
   if (Array.isArray(raw.keyPhrases)) entry.keyPhrases = raw.keyPhrases as string[];
+  if (Array.isArray(raw.renamedFrom)) entry.renamedFrom = (raw.renamedFrom as string[]).map(normalizeLabel);
+  if (typeof raw.mergedInto === "string") entry.mergedInto = normalizeLabel(raw.mergedInto);
+  if (typeof raw.retired === "boolean") entry.retired = raw.retired;
+  if (Array.isArray(raw.splitInto)) entry.splitInto = (raw.splitInto as string[]).map(normalizeLabel);
   return entry;
+}
+
+/**
+ * The history fields must point somewhere real: an old name belongs to one category only, a
+ * merge or split names categories of this file, a category is merged, split or retired (not
+ * several at once), and following merges never comes back to where it started.
+ */
+function historyProblems(entries: readonly TaxonomyEntry[], file: string): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const at = (i: number, field: string, code: string, message: string, value: unknown, hint: string): void => {
+    problems.push({ code, file, column: `categories[${i}].${field}`, message, value: JSON.stringify(value), hint });
+  };
+  const byKey = new Map<string, number>(entries.map((e, i) => [categoryKey(e.name), i]));
+  const oldNames = new Map<string, number>();
+  entries.forEach((e, i) => {
+    for (const old of e.renamedFrom ?? []) {
+      const key = categoryKey(old);
+      const owner = byKey.get(key) ?? oldNames.get(key);
+      if (owner === i) continue; // its own name again: harmless
+      if (owner !== undefined) {
+        at(i, "renamedFrom", "E_TAXONOMY_DUPLICATE", `names "${old}", which is already categories[${owner}] (${JSON.stringify(entries[owner]!.name)})`, old,
+          byKey.get(key) === owner ? "a renamed category's old entry must go: remove it, or its rows stay there" : "an old name can belong to one category only");
+      } else oldNames.set(key, i);
+    }
+  });
+  const lookup = (name: string): number | undefined => byKey.get(categoryKey(name)) ?? oldNames.get(categoryKey(name));
+  const names = entries.map((e) => e.name);
+  const unknownTarget = (i: number, field: string, target: string): void => {
+    const near = closestCategory(target, names);
+    at(i, field, "E_TAXONOMY_CHANGE", `names "${target}", which is not a category of this file`, target,
+      near ? `did you mean "${near}"?` : "add an entry for the new category (with a description and key phrases), then point to it");
+  };
+  entries.forEach((e, i) => {
+    const changes = [e.mergedInto !== undefined && "mergedInto", e.retired === true && "retired", e.splitInto !== undefined && "splitInto"].filter(Boolean);
+    if (changes.length > 1) {
+      at(i, changes[1] as string, "E_TAXONOMY_CHANGE", `a category is merged, split or retired, not several at once (found ${changes.join(", ")})`, e.name, "keep the one change that happened");
+    }
+    if (e.mergedInto !== undefined) {
+      const target = lookup(e.mergedInto);
+      if (target === undefined) unknownTarget(i, "mergedInto", e.mergedInto);
+      else if (target === i) at(i, "mergedInto", "E_TAXONOMY_CHANGE", "a category cannot be merged into itself", e.mergedInto, "name the category its rows now belong to");
+    }
+    for (const part of e.splitInto ?? []) {
+      const target = lookup(part);
+      if (target === undefined) unknownTarget(i, "splitInto", part);
+      else if (target === i) at(i, "splitInto", "E_TAXONOMY_CHANGE", "a category cannot be split into itself", part, "name the new categories, each with an entry of its own");
+    }
+  });
+  if (problems.length > 0) return problems;
+  entries.forEach((e, i) => {
+    const seen = new Set<number>([i]);
+    for (let j = e.mergedInto === undefined ? undefined : lookup(e.mergedInto); j !== undefined; ) {
+      if (seen.has(j)) {
+        at(i, "mergedInto", "E_TAXONOMY_CHANGE", `merges go round in a circle (${[...seen, j].map((k) => entries[k]!.name).join(" -> ")})`, e.mergedInto, "one category of the circle must stay: remove its `mergedInto`");
+        break;
+      }
+      seen.add(j);
+      const next = entries[j]!.mergedInto;
+      j = next === undefined ? undefined : lookup(next);
+    }
+  });
+  return problems;
 }
 
 /** Two names that differ only in case or spacing would split one category in two. */

@@ -1,32 +1,109 @@
-import { closeSync, createWriteStream, mkdirSync, openSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { SafetagError, EXIT } from "../errors.js";
 
 /**
- * Files are written next to their destination under a temporary name and renamed into place
- * only when complete, so a crash or Ctrl-C never leaves a half-written model or report.
+ * Files are written next to their destination under a temporary name, flushed to disk, and
+ * renamed into place only when complete, so a crash, Ctrl-C or power cut never leaves a
+ * half-written model, report or output: the destination holds either the old file or the new one.
+ *
+ * Temporary files are named `.<name>.<pid>.<stamp>.tmp`. One left behind by a killed process is
+ * removed by the next write of the same destination, once its process is gone.
  */
+let counter = 0;
 function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}${(counter++).toString(36)}.tmp`);
 }
 
+const WRITE_REASONS: Record<string, string> = {
+  ENOTDIR: "a part of the path is a file, not a folder",
+  EEXIST: "a part of the path is a file, not a folder",
+  EISDIR: "it is a folder",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "the file system is read-only",
+  ENOSPC: "the disk is full",
+  EDQUOT: "the disk quota is used up",
+};
+
 export function cannotWrite(path: string, e: unknown): SafetagError {
-  const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  const code = (e as NodeJS.ErrnoException).code;
+  const reason = (code && WRITE_REASONS[code]) ?? code ?? (e as Error).message;
   return new SafetagError("E_WRITE", `cannot write ${path} (${reason})`, {
     exitCode: EXIT.cannotCreate,
     hint: "check that the folder exists or can be created and that you may write to it",
   });
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
+  }
+}
+
+/** Removes temporary files of `path` whose writer has died (a SIGKILL or power cut mid-write). Best effort. */
+export function removeStaleTemps(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length).split(".")[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+      removed.push(name);
+    } catch {
+      // not ours to remove; harmless
+    }
+  }
+  return removed;
+}
+
+/** Flushes a file's data to disk, so the rename never publishes a file whose bytes are still in memory. */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, "r+");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function writeFileAtomic(path: string, content: string): void {
   const tmp = tempPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(tmp, content);
+    removeStaleTemps(path);
+    const fd = openSync(tmp, "wx");
+    try {
+      writeFileSync(fd, content);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw cannotWrite(path, e);
+  }
+}
+
+/** Cleanup after a failure must not replace the failure (a path under a file cannot even be removed). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // nothing was created there
   }
 }
 
@@ -35,9 +112,10 @@ export function assertWritable(path: string): void {
   const tmp = tempPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
-    closeSync(openSync(tmp, "w"));
+    closeSync(openSync(tmp, "wx"));
     rmSync(tmp, { force: true });
   } catch (e) {
+    removeQuietly(tmp);
     throw cannotWrite(path, e);
   }
 }
@@ -50,25 +128,36 @@ export interface AtomicStream {
 }
 
 export function openAtomicStream(path: string): AtomicStream {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPath(path);
-  const stream = createWriteStream(tmp, { encoding: "utf8" });
+  let fd: number;
+  try {
+    // opened here, not by the stream, so a path that cannot be written fails now with E_WRITE
+    mkdirSync(dirname(path), { recursive: true });
+    removeStaleTemps(path);
+    fd = openSync(tmp, "wx");
+  } catch (e) {
+    throw cannotWrite(path, e);
+  }
+  const stream = createWriteStream(tmp, { fd, encoding: "utf8" });
   return {
     stream,
     commit: () =>
       new Promise((resolve, reject) => {
+        stream.once("error", (e) => reject(cannotWrite(path, e)));
         stream.end(() => {
           try {
+            fsyncPath(tmp);
             renameSync(tmp, path);
             resolve();
           } catch (e) {
+            removeQuietly(tmp);
             reject(cannotWrite(path, e));
           }
         });
       }),
     abort: () => {
       stream.destroy();
-      rmSync(tmp, { force: true });
+      removeQuietly(tmp);
     },
   };
 }

@@ -4,15 +4,16 @@
  * with a single quote, as OWASP recommends. `readCell` undoes exactly that prefix so our own
  * files round-trip.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** Starts like a formula, or is quotes in front of one: `'=x` gets a quote too, so `readCell` gives back `'=x`. */
+const NEEDS_QUOTE = /^'*[=+\-@\t\r]/;
 
 export function escapeFormula(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTE.test(value) ? `'${value}` : value;
 }
 
 /** Inverse of escapeFormula for files we wrote ourselves. */
 export function readCell(value: string): string {
-  return value.length > 1 && value[0] === "'" && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+  return value.length > 1 && value[0] === "'" && NEEDS_QUOTE.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 function quote(value: string): string {

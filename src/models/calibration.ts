@@ -7,8 +7,12 @@ import { logSumExp } from "./scoring.js";
  */
 export function negativeLogLikelihood(scores: readonly ArrayLike<number>[], gold: readonly number[], temperature: number): number {
   let nll = 0;
+  // one buffer for all rows: fitting T calls this a hundred times over every out-of-fold row
+  let s = new Float64Array(0);
   for (let i = 0; i < scores.length; i++) {
-    const s = Array.from(scores[i]!, (x) => x / temperature);
+    const row = scores[i]!;
+    if (s.length !== row.length) s = new Float64Array(row.length);
+    for (let c = 0; c < row.length; c++) s[c] = row[c]! / temperature;
     nll -= s[gold[i]!]! - logSumExp(s);
   }
   return nll / Math.max(1, scores.length);

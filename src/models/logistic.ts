@@ -1,6 +1,5 @@
 import type { Category } from "../domain.js";
 import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
-import type { SparseVector } from "../features/vocabulary.js";
 import type { FittedClassifier, TrainingExample } from "./contract.js";
 import { minimize } from "./lbfgs.js";
 import { logSumExp } from "./scoring.js";
@@ -71,9 +70,8 @@ export class LogisticRegression implements FittedClassifier {
 export function fitLogistic(examples: readonly TrainingExample[], params: LogisticParams, categories: readonly Category[]): LogisticRegression {
   const k = categories.length;
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const features = FeatureSpace.fit(examples.map((e) => e.tokens), params.features);
+  const { space: features, vectors: xs } = FeatureSpace.fitTransform(examples.map((e) => e.tokens), params.features);
   const v = features.size;
-  const xs: SparseVector[] = examples.map((e) => features.vectorize(e.tokens));
   const ys = examples.map((e) => {
     const c = catIndex.get(e.category);
     if (c === undefined) throw new Error(`category ${JSON.stringify(e.category)} is not among the model's categories`);

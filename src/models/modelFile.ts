@@ -5,6 +5,8 @@ import type { TokenizerSettings } from "../text/tokenize.js";
 import { restoreClassifier, restoreScope } from "./registry.js";
 import type { ScopeModel, ScopeState } from "./scope.js";
 import type { FittedClassifier } from "./contract.js";
+import type { DriftBaseline } from "./drift.js";
+import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
 
 export const MODEL_FORMAT = "safetag-model";
 export const MODEL_VERSION = 1;
@@ -26,6 +28,8 @@ export interface ModelMetadata {
   /** How training chose its settings and calibrated itself (inner cross-validation). */
   report?: TrainingReport;
   evaluation?: unknown;
+  /** What the training data looks like to its own model out of fold, to tell when a dump does not (models/drift.ts). */
+  drift?: DriftBaseline;
 }
 
 export interface TrainingReport {
@@ -39,6 +43,8 @@ export interface TrainingReport {
   review: { targetPrecision: number; threshold: number; coverage: number; precision: number };
   scope: { quantile: number; threshold: number };
   titles: boolean;
+  /** Present when the inner cross-validation ran on a seeded sample of the rows (large training sets). */
+  innerSample?: { rows: number; of: number; seed: number };
   /** Present when unlabeled abstracts were used (semi-supervised EM). */
   semiSupervised?: { unlabeled: number; weight: number; iterations: number };
 }
@@ -89,27 +95,39 @@ export function parseModel(text: string, file: string): LoadedModel {
   if (m.version > MODEL_VERSION) {
     throw bad(file, `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
   }
-  if (!Array.isArray(m.categories) || m.categories.length === 0 || !m.categories.every((c) => typeof c === "string")) {
-    throw bad(file, "model has no categories");
-  }
-  if (typeof m.tokenizer !== "object" || m.tokenizer === null) throw bad(file, "model has no tokenizer settings");
+  checkDepth(raw, file); // before anything walks it (the checks here, JSON.stringify for worker threads)
+  const categories = checkCategories(m.categories, file);
+  const tokenizer = checkTokenizer(m.tokenizer, file);
+  const known = checkKnown(m.known, categories, file);
+  const training = checkTraining(m.training, file);
+  checkReport(m.report, file);
+  checkEvaluation(m.evaluation, file);
+  if (m.createdAt !== undefined && typeof m.createdAt !== "string") throw bad(file, "createdAt must be a string");
   const temperature = typeof m.temperature === "number" && m.temperature > 0 && Number.isFinite(m.temperature) ? m.temperature : 1;
   const reviewThreshold = typeof m.reviewThreshold === "number" && m.reviewThreshold >= 0 && m.reviewThreshold <= 1 ? m.reviewThreshold : 0;
   const scopeThreshold = typeof m.scopeThreshold === "number" && m.scopeThreshold >= 0 && m.scopeThreshold <= 1 ? m.scopeThreshold : 0;
-  const scope = m.scope === undefined ? undefined : restoreScope(m.scope, m.categories, file);
-  const classifier = restoreClassifier(m.model, m.categories, file);
+  const scope = m.scope === undefined ? undefined : restoreScope(m.scope, categories, file);
+  const classifier = restoreClassifier(m.model, categories, file);
+  checkScores(classifier, scope, probeTerms(m.model), file);
   return {
-    createdAt: String(m.createdAt ?? ""),
-    training: m.training ?? { path: "", rows: 0, sha256: "" },
-    tokenizer: m.tokenizer,
-    categories: m.categories,
-    known: typeof m.known === "object" && m.known !== null ? m.known : {},
+    createdAt: m.createdAt ?? "",
+    training,
+    tokenizer,
+    categories,
+    known,
     temperature,
     reviewThreshold,
     scopeThreshold,
     scope,
     report: m.report,
     evaluation: m.evaluation,
+    ...(isDriftBaseline(m.drift) ? { drift: m.drift } : {}),
     classifier,
   };
+}
+
+/** An older file has none; a damaged one is ignored rather than trusted (drift is only a warning). */
+function isDriftBaseline(x: unknown): x is DriftBaseline {
+  const d = x as Partial<DriftBaseline> | null | undefined;
+  return typeof d === "object" && d !== null && [d.oovMean, d.oovSd, d.abstracts, d.folds].every((v) => typeof v === "number" && Number.isFinite(v) && v >= 0);
 }

@@ -128,18 +128,18 @@ function complementWeights(classTotals: number[][], alpha: number, v: number): F
 
 export function fitNaiveBayes(examples: readonly TrainingExample[], params: NaiveBayesParams, categories: readonly Category[]): NaiveBayes {
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const features = FeatureSpace.fit(examples.map((e) => e.tokens), params.features);
+  const { space: features, vectors } = FeatureSpace.fitTransform(examples.map((e) => e.tokens), params.features);
   const v = features.size;
   const classTotals = categories.map(() => new Array<number>(v).fill(0));
   const docCounts = categories.map(() => 0);
-  for (const ex of examples) {
+  examples.forEach((ex, i) => {
     const c = catIndex.get(ex.category);
     if (c === undefined) throw new Error(`category ${JSON.stringify(ex.category)} is not among the model's categories`);
     const w = ex.weight ?? 1;
     docCounts[c]! += w;
-    const x = features.vectorize(ex.tokens);
+    const x = vectors[i]!;
     const row = classTotals[c]!;
     for (let j = 0; j < x.indices.length; j++) row[x.indices[j]!]! += w * x.values[j]!;
-  }
+  });
   return new NaiveBayes(categories, params, { features: features.state, classTotals, docCounts });
 }

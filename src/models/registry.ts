@@ -67,9 +67,15 @@ function isVector(x: unknown, n: number): x is number[] {
   return Array.isArray(x) && x.length === n && x.every((v) => typeof v === "number" && Number.isFinite(v));
 }
 
+/** Totals and counts: a negative one would go under a logarithm. */
+function isNonNegative(rows: number[][] | number[]): boolean {
+  return rows.every((r) => (Array.isArray(r) ? r.every((v) => v >= 0) : r >= 0));
+}
+
 function checkFeatures(f: unknown, file: string): { settings: FeatureSettings; terms: string[] } {
   const s = f as { terms?: unknown; idf?: unknown } | undefined;
   if (!s || !Array.isArray(s.terms) || !s.terms.every((t) => typeof t === "string")) throw fail(file, "model terms are missing");
+  if (new Set(s.terms).size !== s.terms.length) throw fail(file, "model terms are listed twice"); // columns would shift
   if (s.idf !== undefined && !isVector(s.idf, s.terms.length)) throw fail(file, "model IDF weights do not match its terms");
   return { settings: RAW_COUNTS, terms: s.terms };
 }
@@ -92,8 +98,9 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
       const { terms } = checkFeatures(s.features, file);
       if (!isMatrix(s.classTotals, k, terms.length)) throw fail(file, "model term totals do not match its categories and terms");
       if (!isVector(s.docCounts, k)) throw fail(file, "model document counts do not match its categories");
+      if (!isNonNegative(s.classTotals) || !isNonNegative(s.docCounts)) throw fail(file, "model term totals and document counts must not be negative");
       const alpha = Number(p.alpha);
-      if (!(alpha > 0)) throw fail(file, "model smoothing alpha must be positive");
+      if (!(alpha > 0) || !Number.isFinite(alpha)) throw fail(file, "model smoothing alpha must be a positive number");
       const params: NaiveBayesParams = {
         alpha,
         prior: p.prior === "uniform" ? "uniform" : "empirical",
@@ -107,7 +114,8 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
       const s = m.state ?? {};
       const { terms } = checkFeatures(s.features, file);
       if (!isMatrix(s.weights, k, terms.length) || !isVector(s.bias, k)) throw fail(file, "model weights do not match its categories and terms");
-      const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: Number(p.C) || DEFAULT_LOGISTIC_PARAMS.C, features: checkFeatureSettings(p.features, file) };
+      const C = Number(p.C);
+      const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: C > 0 && Number.isFinite(C) ? C : DEFAULT_LOGISTIC_PARAMS.C, features: checkFeatureSettings(p.features, file) };
       return new LogisticRegression(categories, params, s as unknown as LogisticState);
     }
     case "ensemble": {

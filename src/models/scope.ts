@@ -48,15 +48,15 @@ export class ScopeModel {
 }
 
 export function fitScope(examples: readonly TrainingExample[], categories: readonly Category[]): ScopeModel {
-  const features = FeatureSpace.fit(examples.map((e) => e.tokens), TFIDF);
+  const { space: features, vectors } = FeatureSpace.fitTransform(examples.map((e) => e.tokens), TFIDF);
   const index = new Map(categories.map((c, i) => [c, i]));
   const centroids = categories.map(() => new Array<number>(features.size).fill(0));
-  for (const e of examples) {
+  examples.forEach((e, i) => {
     const row = centroids[index.get(e.category)!];
-    if (!row) continue;
-    const x = features.vectorize(e.tokens);
+    if (!row) return;
+    const x = vectors[i]!;
     for (let j = 0; j < x.indices.length; j++) row[x.indices[j]!]! += (e.weight ?? 1) * x.values[j]!;
-  }
+  });
   for (const row of centroids) {
     const norm = Math.sqrt(row.reduce((a, b) => a + b * b, 0));
     if (norm > 0) for (let t = 0; t < row.length; t++) row[t]! /= norm;

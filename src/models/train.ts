@@ -1,7 +1,7 @@
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { abstractKey } from "../text/normalize.js";
-import { DEFAULT_TOKENIZER, makeTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
 import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
@@ -9,6 +9,9 @@ import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, t
 import { probabilities, topTwo } from "./scoring.js";
 import { taxonomyExamples } from "./taxonomyEvidence.js";
 import { fitScope, quantileOf, ScopeModel } from "./scope.js";
+import { DEFAULT_INNER_ROWS, innerSample } from "./innerSample.js";
+import { driftBaseline } from "./drift.js";
+import { isActive } from "../ingest/taxonomyChanges.js";
 
 export interface TrainOptions {
   /** A model kind, or "auto" to choose among AUTO_CANDIDATES by inner cross-validation. */
@@ -23,6 +26,8 @@ export interface TrainOptions {
   /** Precision wanted among predictions not sent to review. */
   targetPrecision?: number;
   innerFolds?: number;
+  /** The inner cross-validation uses at most this many rows: a seeded sample of larger data (see innerSample.ts). */
+  innerRows?: number;
   seed?: number;
   /** Where the rows came from, recorded in the model file. */
   source?: { path: string; sha256: string };
@@ -40,10 +45,13 @@ export const DEFAULT_TARGET_PRECISION = 0.95;
 /** Share of labeled (in-scope) abstracts allowed below the scope threshold, out of fold. */
 export const DEFAULT_SCOPE_QUANTILE = 0.05;
 
-/** Categories a model knows: those with rows, plus the taxonomy's when it describes this data. */
+/**
+ * Categories a model knows: those with rows, plus the taxonomy's active ones when it describes
+ * this data (retired, merged and split categories are history, not categories to predict).
+ */
 export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Taxonomy): Category[] {
   const fromRows = new Set(rows.map((r) => r.category));
-  const described = taxonomy?.categories.map((c) => c.name) ?? [];
+  const described = taxonomy?.categories.filter(isActive).map((c) => c.name) ?? [];
   const relevant = described.some((c) => fromRows.has(c));
   return [...new Set([...fromRows, ...(relevant ? described : [])])].sort();
 }
@@ -120,7 +128,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   const kinds: ModelKind[] = requested === "auto" ? [...AUTO_CANDIDATES] : [requested];
   const recipe: Recipe = {
     kind: kinds[0]!,
-    tokenize: makeTokenizer(tokenizerSettings),
+    tokenize: rememberingTokenizer(makeTokenizer(tokenizerSettings)),
     taxonomy: options.taxonomy,
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),
@@ -131,6 +139,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   const targetPrecision = options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const seed = options.seed ?? 1;
   const folds = Math.min(options.innerFolds ?? 5, rows.length);
+  const inner = innerSample(rows, options.innerRows ?? DEFAULT_INNER_ROWS, folds, seed);
 
   let training: TrainingReport;
   let priorWeight = weights[Math.floor((weights.length - 1) / 2)]!;
@@ -138,7 +147,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   let scopeThreshold = 0;
   if (folds >= 2) {
     const tried = candidates.map((c) => {
-      const oof = outOfFold({ ...recipe, kind: c.kind }, rows, c.priorWeight, folds, seed);
+      const oof = outOfFold({ ...recipe, kind: c.kind }, inner, c.priorWeight, folds, seed);
       return { ...c, oof, ...macroF1(oof, recipe.categories.length) };
     });
     // highest inner macro-F1; ties go to the more accurate, then to the earlier candidate
@@ -167,6 +176,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
       review: { targetPrecision, ...review },
       scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: scopeThreshold },
       titles: recipe.titles,
+      ...(inner.length < rows.length ? { innerSample: { rows: inner.length, of: rows.length, seed } } : {}),
     };
   } else {
     training = { innerFolds: 0, selection: [], requested, kind: recipe.kind, priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
@@ -183,6 +193,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     training.semiSupervised = em;
   }
   const scope = fitScope(examples, recipe.categories);
+  const drift = driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
     training: { path: options.source?.path ?? "", rows: rows.length, sha256: options.source?.sha256 ?? "" },
@@ -193,6 +204,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     reviewThreshold: training.review.threshold,
     scopeThreshold,
     report: training,
+    ...(drift ? { drift } : {}),
     classifier,
     scope,
   };

@@ -16,6 +16,8 @@ export interface LabeledPrediction extends Prediction {
   scope?: number;
   /** Unlike every category: probably not safety research, or a topic the taxonomy lacks. */
   outOfScope: boolean;
+  /** Share of the abstract's words the model never saw in training (for the drift check, see predict/drift.ts). */
+  unknownShare?: number;
 }
 
 /**
@@ -42,6 +44,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
       ...(outOfScope ? [`unlike every category (scope ${scope.toFixed(3)} < ${model.scopeThreshold.toFixed(3)})`] : []),
       ...(confidence < model.reviewThreshold ? [`confidence ${confidence.toFixed(2)} below review threshold ${model.reviewThreshold.toFixed(2)}`] : []),
     ];
-    return { ...base, scope, outOfScope, category: model.categories[best]!, confidence, source: "model", needsReview: reasons.length > 0, reason: reasons.join("; ") };
+    const unknownShare = model.scope?.features.outOfVocabularyShare(tokens);
+    return { ...base, scope, outOfScope, unknownShare, category: model.categories[best]!, confidence, source: "model", needsReview: reasons.length > 0, reason: reasons.join("; ") };
   };
 }

@@ -1,8 +1,11 @@
 import type { Writable } from "node:stream";
 import type { AbstractRecord } from "../ingest/abstracts.js";
 import type { LoadedModel } from "../models/modelFile.js";
-import { makeLabeler, type LabeledPrediction } from "./label.js";
+import type { DriftReport } from "../models/drift.js";
+import type { UnlabeledAbstract } from "../domain.js";
+import type { LabeledPrediction } from "./label.js";
 import { formatPrediction, predictionHeader, type OutputFormat } from "./output.js";
+import { labelInOrder, type ParallelOptions } from "./parallel.js";
 
 export interface SkippedLine {
   file: string;
@@ -18,6 +21,10 @@ export interface PredictSummary {
   empty: number;
   skipped: SkippedLine[];
   perCategory: Record<string, number>;
+  /** Threads that did the labeling: 1 when it ran in this thread. */
+  workers: number;
+  /** How unlike the training data the input looks (set by the caller that measured it, see drift.ts). */
+  drift?: DriftReport;
 }
 
 export interface PredictSource {
@@ -27,7 +34,8 @@ export interface PredictSource {
 
 /**
  * Labels every abstract of every source, in input order, writing each row as soon as it is
- * scored. Only the running counts are kept, so memory does not grow with the dump.
+ * scored (on `parallel.workers` threads, see parallel.ts). Only the running counts are kept, so
+ * memory does not grow with the dump.
  */
 export async function predictSources(
   model: LoadedModel,
@@ -35,27 +43,30 @@ export async function predictSources(
   out: Writable,
   format: OutputFormat,
   onPrediction?: (p: LabeledPrediction) => void,
+  parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  const label = makeLabeler(model);
-  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: {} };
+  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: {}, workers: 1 };
   await write(out, predictionHeader(format));
-  for (const { file, records } of sources) {
-    for await (const rec of records) {
-      if (rec.kind === "skipped") {
-        summary.skipped.push({ file, line: rec.line, text: rec.text, reason: rec.reason });
-        continue;
-      }
-      summary.abstracts++;
-      const p = label(rec.item);
-      if (p.source === "known") summary.known++;
-      if (p.source === "none") summary.empty++;
-      summary.perCategory[p.category] = (summary.perCategory[p.category] ?? 0) + 1;
-      onPrediction?.(p);
-      await write(out, formatPrediction(p, format));
-      summary.written++;
-    }
+  for await (const p of labelInOrder(model, abstractsOf(sources, summary.skipped), parallel, summary)) {
+    summary.abstracts++;
+    if (p.source === "known") summary.known++;
+    if (p.source === "none") summary.empty++;
+    summary.perCategory[p.category] = (summary.perCategory[p.category] ?? 0) + 1;
+    onPrediction?.(p);
+    await write(out, formatPrediction(p, format));
+    summary.written++;
   }
   return summary;
+}
+
+/** The abstracts of every source in turn; lines that are not abstracts are noted in `skipped` as they are read. */
+async function* abstractsOf(sources: readonly PredictSource[], skipped: SkippedLine[]): AsyncGenerator<UnlabeledAbstract> {
+  for (const { file, records } of sources) {
+    for await (const rec of records) {
+      if (rec.kind === "skipped") skipped.push({ file, line: rec.line, text: rec.text, reason: rec.reason });
+      else yield rec.item;
+    }
+  }
 }
 
 /** Respects back-pressure so a slow disk does not make us buffer the whole output. */

@@ -23,6 +23,9 @@ export const DEFAULT_TOKENIZER: TokenizerSettings = {
 
 const LATEX_COMMAND = /\\[a-zA-Z]+/g;
 const ALL_DIGITS = /^\p{N}+$/u;
+const NON_ASCII = /[^\x00-\x7f]/;
+/** The word pattern of words.ts as it reads on ASCII text. */
+const ASCII_WORD = /[A-Za-z0-9]+(?:'[A-Za-z]+)*/g;
 /** Distinct words remembered per tokenizer; past this the memo starts afresh, so memory stays bounded on any dump. */
 const MEMO_LIMIT = 1 << 18;
 
@@ -36,6 +39,14 @@ export function normalizeText(text: string): string {
 }
 
 export type Tokenizer = (text: string) => string[];
+
+/**
+ * A copy of a word cut from a text that does not keep the whole text alive (V8 makes a long
+ * slice a view into its source), so remembering words never means remembering abstracts.
+ */
+function detached(word: string): string {
+  return (" " + word).slice(1);
+}
 
 /**
  * Builds a tokenizer. What becomes of a word (dropped, or its stem) depends only on the word, and
@@ -52,13 +63,16 @@ export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): 
   };
   const memo = new Map<string, string | null>();
   return (text: string) => {
+    const normal = normalizeText(text);
+    // most abstracts are ASCII, and the regular expression engine finds ASCII words fastest
+    const found = NON_ASCII.test(normal) ? words(normal) : (normal.match(ASCII_WORD) ?? []);
     const tokens: string[] = [];
-    for (const match of words(normalizeText(text))) {
+    for (const match of found) {
       let token = memo.get(match);
       if (token === undefined) {
         token = tokenOf(match);
         if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(match, token);
+        memo.set(detached(match), token);
       }
       if (token !== null) tokens.push(token);
     }
@@ -70,3 +84,18 @@ export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): 
     return out;
   };
 }
+
+/**
+ * A tokenizer that remembers every text's tokens. Training tokenizes the same rows again for
+ * every candidate setting and fold; this makes it once per row. The returned arrays are shared,
+ * so callers must not change them. Keep it only as long as the rows.
+ */
+export function rememberingTokenizer(tokenize: Tokenizer): Tokenizer {
+  const seen = new Map<string, string[]>();
+  return (text) => {
+    let tokens = seen.get(text);
+    if (!tokens) seen.set(text, (tokens = tokenize(text)));
+    return tokens;
+  };
+}
+

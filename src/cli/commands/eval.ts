@@ -8,10 +8,12 @@ import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
 import type { LoadedModel } from "../../models/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
+import { summarizeTaxonomyApplication } from "../../ingest/taxonomyChanges.js";
 import { say, type CliContext } from "../context.js";
 import { startProgress } from "../progress.js";
 import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
 import { intArg, modelKindOption } from "../options.js";
+import { refuseOutputOverInput } from "../paths.js";
 
 export interface EvalOptions {
   data: string;
@@ -48,6 +50,7 @@ function readOutOfScope(path: string | undefined): string[] {
 export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
   const files = ["report.md", "report.json", "report.html"].map((f) => join(opts.reportDir, f));
   const progress = startProgress(ctx, "cross-validation");
+  for (const f of files) refuseOutputOverInput(f, [data.path]);
   files.forEach(assertWritable);
   const result = evaluate(data.rows, {
     model: opts.model,
@@ -65,6 +68,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
     onProgress: (p) => progress.update(p.done, p.total),
   });
   progress.done();
+  if (data.changes?.applied) result.report.taxonomy = summarizeTaxonomyApplication(data.changes);
   writeFileAtomic(files[0]!, renderMarkdown(result.report));
   writeFileAtomic(files[1]!, renderJson(result.report));
   writeFileAtomic(files[2]!, renderHtml(result.report));
@@ -100,6 +104,6 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .action(async (opts: EvalOptions) => {
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
-      runEval(ctx, data, opts, taxonomy, await readUnlabeled(opts.unlabeled));
+      runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(opts.unlabeled));
     });
 }

@@ -1,9 +1,12 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { formatProblem } from "../../errors.js";
+import { SafetagError, formatProblem } from "../../errors.js";
 import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
 import { loadTaxonomy, saveTaxonomy, taxonomyFromCategories } from "../../ingest/taxonomy.js";
-import { writeFileAtomic } from "../../io/atomic.js";
+import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
+import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
+import { refuseOutputOverInput } from "../paths.js";
 import { say, type CliContext } from "../context.js";
 import { DEFAULT_TAXONOMY, readInputText } from "../data.js";
 
@@ -17,10 +20,19 @@ export interface IngestOptions {
  * creates the taxonomy file from the categories it finds; later runs split categories with it.
  */
 export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): IngestResult {
+  refuseOutputOverInput(opts.output, [file, opts.taxonomy]); // the rows it sets aside would be gone from the file
   const text = readInputText(file);
+  assertWritable(opts.output); // before the taxonomy file is created
   const hadTaxonomy = existsSync(opts.taxonomy);
   const taxonomy = hadTaxonomy ? loadTaxonomy(opts.taxonomy) : undefined;
-  let result = readLabeled(file, { taxonomy, text });
+  // Old names (renamedFrom) are read as themselves; training maps them (ingest/taxonomyChanges.ts).
+  let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text });
+  if (result.rows.length === 0) {
+    throw new SafetagError("E_NO_ROWS", `${file}: no labeled rows could be read, so nothing was written`, {
+      problems: result.problems,
+      hint: "the file should be the spreadsheet paste (row numbers, then Company, Title, Date, URL, Safety_category, Abstract) or a CSV/TSV with `abstract` and `category` columns",
+    });
+  }
   if (!hadTaxonomy) {
     const created = taxonomyFromCategories(result.categories);
     saveTaxonomy(opts.taxonomy, created);
@@ -30,7 +42,7 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
   writeFileAtomic(opts.output, labeledToCsv(result.rows));
   for (const line of formatIngestSummary(summarizeIngest(result))) say(ctx, line);
   for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
-  say(ctx, `wrote ${result.rows.length} rows to ${opts.output}`);
+  say(ctx, `in all: ${formatAccount(ingestAccount(result), `written to ${opts.output}`)}`);
   return result;
 }
 

@@ -1,17 +1,22 @@
 import { Option, type Command } from "commander";
+import { availableParallelism } from "node:os";
 import { Readable } from "node:stream";
 import { openAbstractFile, readAbstracts, readHead, sniffFormat, ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
 import { assertWritable, openAtomicStream, writeFileAtomic } from "../../io/atomic.js";
-import { EXIT, SafetagError } from "../../errors.js";
+import { cannotRead, sniffText } from "../../io/decode.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
 import type { OutputFormat } from "../../predict/output.js";
+import { DEFAULT_BATCH_SIZE, type ParallelOptions } from "../../predict/parallel.js";
 import { predictSources, type PredictSource, type PredictSummary } from "../../predict/run.js";
+import { driftMeter } from "../../predict/drift.js";
+import { formatDrift } from "../../models/drift.js";
 import { collectPredictions, renderPredictionsPage } from "../../report/predictionsPage.js";
 import { say, type CliContext } from "../context.js";
 import { startProgress } from "../progress.js";
 import { readInputText } from "../data.js";
-import { resolve } from "node:path";
+import { intArg } from "../options.js";
+import { refuseOutputOverInput } from "../paths.js";
 
 interface PredictOptions {
   model: string;
@@ -20,6 +25,7 @@ interface PredictOptions {
   format: OutputFormat;
   inputFormat?: AbstractFormat;
   html?: string;
+  workers: number;
 }
 
 /** The HTML review page to write beside the predictions (least confident first). */
@@ -43,9 +49,13 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .addOption(new Option("-f, --format <format>", "output format").choices(["csv", "jsonl"]).default("csv"))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
     .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review")
+    .addOption(
+      new Option("--workers <n>", `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1)).default(availableParallelism(), "the number of cores"),
+    )
     .action(async (opts: PredictOptions) => {
       const page = opts.html ? { path: opts.html, modelPath: opts.model } : undefined;
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page);
+      refuseOutputOverInput(opts.output, [opts.model]); // the model is read before the output is written
+      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page, { workers: opts.workers });
       reportPredictSummary(ctx, summary, opts.output);
       if (page) say(ctx, `review page written to ${page.path}`);
     });
@@ -60,10 +70,7 @@ function sourceFor(ctx: CliContext, path: string, forced?: AbstractFormat): Pred
   try {
     head = readHead(path);
   } catch (e) {
-    throw new SafetagError("E_NO_INPUT", `${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
-      exitCode: EXIT.noInput,
-      hint: "check the path",
-    });
+    throw cannotRead(path, "the input", e);
   }
   return { file: path, records: readAbstracts(openAbstractFile(path), path, forced ?? sniffFormat(head, path)) };
 }
@@ -72,14 +79,13 @@ function sourceFor(ctx: CliContext, path: string, forced?: AbstractFormat): Pred
 async function* readStdin(stdin: Readable, forced?: AbstractFormat) {
   const it = stdin[Symbol.asyncIterator]();
   const first = await it.next();
-  const head = first.done ? "" : String(first.value);
-  const rest = Readable.from(
-    (async function* () {
-      if (head) yield head;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield String(r.value);
-    })(),
-  );
-  yield* readAbstracts(rest, "stdin", forced ?? sniffFormat(head));
+  // Bytes, not strings: readAbstracts decodes them (a character split between chunks stays whole; UTF-16 is read).
+  const chunk: Buffer | undefined = first.done ? undefined : first.value;
+  const rest = (async function* () {
+    if (chunk !== undefined) yield chunk;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+  })();
+  yield* readAbstracts(rest, "stdin", forced ?? sniffFormat(chunk === undefined ? "" : sniffText(chunk)));
 }
 
 export async function predictToFile(
@@ -90,29 +96,28 @@ export async function predictToFile(
   format: OutputFormat,
   inputFormat?: AbstractFormat,
   page?: PredictionsPageOptions,
+  parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  for (const i of inputs) {
-    for (const o of [output, page?.path ?? "-"]) {
-      if (i !== "-" && o !== "-" && resolve(i) === resolve(o)) {
-        throw new SafetagError("E_OUTPUT_IS_INPUT", `output ${o} is also an input`, { exitCode: EXIT.usage, hint: "write predictions to another file" });
-      }
-    }
-  }
+  for (const o of [output, page?.path ?? "-"]) refuseOutputOverInput(o, [...inputs, ...(page?.modelPath ? [page.modelPath] : [])]);
   if (page) assertWritable(page.path); // fail before the work, not after
   const sources = inputs.map((p) => sourceFor(ctx, p, inputFormat));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
   let labeled = 0;
+  const drift = driftMeter(model);
   const onPrediction = (p: LabeledPrediction): void => {
     collector?.add(p);
+    drift?.add(p);
     progress.update(++labeled);
   };
   let summary: PredictSummary;
   try {
-    summary = await predictInto(model, sources, output, format, ctx, onPrediction);
+    summary = await predictInto(model, sources, output, format, ctx, onPrediction, parallel);
   } finally {
     progress.done();
   }
+  const driftReport = drift?.result();
+  if (driftReport) summary.drift = driftReport;
   if (page && collector) {
     const inputNames = inputs.map((i) => (i === "-" ? "standard input" : i));
     writeFileAtomic(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }));
@@ -127,11 +132,12 @@ async function predictInto(
   format: OutputFormat,
   ctx: CliContext,
   onPrediction: (p: LabeledPrediction) => void,
+  parallel: ParallelOptions,
 ): Promise<PredictSummary> {
-  if (output === "-") return predictSources(model, sources, ctx.stdout, format, onPrediction);
+  if (output === "-") return predictSources(model, sources, ctx.stdout, format, onPrediction, parallel);
   const sink = openAtomicStream(output);
   try {
-    const summary = await predictSources(model, sources, sink.stream, format, onPrediction);
+    const summary = await predictSources(model, sources, sink.stream, format, onPrediction, parallel);
     await sink.commit();
     return summary;
   } catch (e) {
@@ -142,8 +148,10 @@ async function predictInto(
 
 export function reportPredictSummary(ctx: CliContext, s: PredictSummary, output: string): void {
   const where = output === "-" ? "standard output" : output;
-  say(ctx, `${s.abstracts} abstracts read, ${s.written} predictions written to ${where} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
+  const threads = s.workers > 1 ? ` by ${s.workers} worker threads` : "";
+  say(ctx, `${s.abstracts} abstracts read, ${s.written} predictions written to ${where}${threads} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
   for (const k of s.skipped) say(ctx, `  skipped ${k.file}:${k.line}: ${k.reason}: ${JSON.stringify(k.text.slice(0, 60))}`);
   const cats = Object.entries(s.perCategory).sort((a, b) => b[1] - a[1]);
   for (const [c, n] of cats) say(ctx, `  ${String(n).padStart(5)}  ${c || "(none)"}`);
+  if (s.drift) say(ctx, `${s.drift.drifted ? "warning: " : ""}${formatDrift(s.drift)}`);
 }

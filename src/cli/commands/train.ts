@@ -5,7 +5,10 @@ import type { ModelChoice } from "../../models/registry.js";
 import { trainModel } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readUnlabeled } from "../data.js";
+import { keepTrainedModel } from "../keep.js";
 import { modelKindOption } from "../options.js";
+import { createdAtClock } from "../clock.js";
+import { refuseOutputOverInput } from "../paths.js";
 
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
@@ -18,12 +21,15 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
     .action(async (opts: { data: string; out: string; model: ModelChoice; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
+      refuseOutputOverInput(opts.out, [opts.data, ...(opts.taxonomy ? [opts.taxonomy] : []), ...(opts.unlabeled ?? [])]);
       assertWritable(opts.out); // fail in a second, not after the work
+      const now = createdAtClock();
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       const unlabeled = await readUnlabeled(opts.unlabeled);
-      const model = trainModel(data.rows, { kind: opts.model, taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 } });
-      writeFileAtomic(opts.out, serializeModel(model));
+      const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 }, now });
+      const text = serializeModel(model);
+      writeFileAtomic(opts.out, text);
       const r = model.report;
       say(ctx, `model ${r?.kind ?? opts.model} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
@@ -31,5 +37,6 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         for (const s of r.selection) say(ctx, `    ${s.kind.padEnd(16)} weight ${String(s.priorWeight).padStart(3)}  macro-F1 ${s.macroF1.toFixed(3)}  accuracy ${s.accuracy.toFixed(3)}`);
         say(ctx, `  temperature ${r.calibration.temperature.toPrecision(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
       }
+      keepTrainedModel(ctx, opts.out, model, text, data);
     });
 }

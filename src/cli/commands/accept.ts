@@ -1,0 +1,62 @@
+import type { Command } from "commander";
+import { existsSync } from "node:fs";
+import { SafetagError } from "../../errors.js";
+import { labeledToCsv, readLabeled } from "../../ingest/labeled.js";
+import { reviewedPathFor } from "../../ingest/reviewed.js";
+import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
+import { writeFileAtomic } from "../../io/atomic.js";
+import { acceptReviews, parseReviewSheet, type AcceptResult } from "../../review/accept.js";
+import { say, type CliContext } from "../context.js";
+import { optionalTaxonomy, readInputText } from "../data.js";
+
+interface AcceptCliOptions {
+  data: string;
+  force: boolean;
+  reviewer?: string;
+  taxonomy?: string;
+}
+
+/** Local date as YYYY-MM-DD: the day a person accepted the labels. */
+function today(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function report(ctx: CliContext, r: AcceptResult, reviewedPath: string, unanswered: number, force: boolean): void {
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  say(ctx, `accepted ${n(r.added.length, "label")} into ${reviewedPath}; ${r.skipped.length} skipped (already labeled the same); ${n(r.conflicts.length, "conflict")}${r.conflicts.length && force ? " (the reviewer's label wins: --force)" : ""}; ${n(unanswered, "row")} left unlabeled`);
+  for (const a of r.added) say(ctx, `  added ${a.id}  "${a.category}"${a.reviewer ? ` by ${a.reviewer}` : ""}${a.source ? ` (${a.source})` : ""}`);
+  for (const s of r.skipped) say(ctx, `  skipped row ${s.answer.row}: ${s.reason}`);
+  for (const c of r.conflicts) say(ctx, `  conflict row ${c.answer.row}: "${c.category}" replaces "${c.existing.category}" of row ${c.existing.id}`);
+  for (const x of r.resolved) say(ctx, `  labeled row ${x.id} trains again, as "${x.row.category}" (it was set aside: ${x.was})`);
+}
+
+export function registerAccept(program: Command, ctx: CliContext): void {
+  program
+    .command("accept")
+    .description("add the labels filled in on a review sheet (from `safetag review`) to the reviewed labels beside the labeled data, with provenance")
+    .argument("<reviewed.csv>", "the review sheet, with `reviewer_category` (and `reviewer`) filled in")
+    .option("-d, --data <file>", "the labeled data; the labels go to reviewed.csv in its folder", "data/labeled.csv")
+    .option("--force", "let a reviewer's label replace a different existing label", false)
+    .option("--reviewer <name>", "reviewer for rows whose `reviewer` cell is empty")
+    .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
+    .action((sheetPath: string, opts: AcceptCliOptions) => {
+      const sheet = parseReviewSheet(readInputText(sheetPath), sheetPath);
+      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const reading = taxonomy && readingTaxonomy(taxonomy);
+      const labeled = readLabeled(opts.data, { taxonomy: reading, text: readInputText(opts.data) }).rows;
+      const reviewedPath = reviewedPathFor(opts.data);
+      const reviewed = existsSync(reviewedPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : [];
+      const result = acceptReviews(sheet.answers, { labeled, reviewed, taxonomy, force: opts.force, today: today(), reviewer: opts.reviewer, file: sheetPath });
+      const problems = [...sheet.problems, ...result.problems];
+      if (problems.length > 0) {
+        throw new SafetagError(problems[0]!.code, `${sheetPath}: ${problems.length} row${problems.length === 1 ? "" : "s"} cannot be accepted; nothing was written`, {
+          problems,
+          hint: problems[0]!.hint,
+        });
+      }
+      if (result.added.length > 0) writeFileAtomic(reviewedPath, labeledToCsv(result.reviewed));
+      report(ctx, result, reviewedPath, sheet.unanswered, opts.force);
+      if (result.added.length > 0) say(ctx, "retrain (`safetag train` or `npm start`) to use them");
+    });
+}

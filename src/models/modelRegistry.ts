@@ -1,0 +1,182 @@
+/**
+ * The models kept so far (not to be confused with registry.ts, the model kinds). Every model
+ * `train` and `run` write is also copied to `registry/<created>-<sha>.json` beside it, and listed
+ * in `registry.json` with what it was trained on and how well it did, so that a retrained model
+ * can be compared with the one before, and the one before restored by copying its file back.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Category } from "../domain.js";
+import { EXIT, SafetagError } from "../errors.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { readTextFile } from "../io/decode.js";
+import { sha256, type LoadedModel } from "./modelFile.js";
+
+export const MODEL_REGISTRY_FORMAT = "safetag-model-registry";
+export const MODEL_REGISTRY_VERSION = 1;
+
+export interface RegistryEntry {
+  /** `<created as yyyymmddThhmmssZ>-<first 8 hex of the model file's SHA-256>`. */
+  id: string;
+  /** The kept copy, relative to the folder of registry.json. */
+  file: string;
+  /** Where the model was written when it was trained. */
+  path: string;
+  createdAt: string;
+  /** The model kind that was fitted, and what was asked for when that differs ("auto"). */
+  kind: string;
+  requested?: string;
+  titles: boolean;
+  data: { path: string; sha256: string; rows: number; reviewed?: { path: string; sha256: string; rows: number } };
+  categories: Category[];
+  /** The chosen setting's inner cross-validation figures (training's own estimate). */
+  training?: { folds: number; macroF1: number; accuracy: number };
+  /** Cross-validated figures, when the model was evaluated (`run`). */
+  evaluation?: { accuracy: number; macroF1: number; folds?: number; repeats?: number; seed?: number };
+}
+
+export interface RegistryIndex {
+  format: typeof MODEL_REGISTRY_FORMAT;
+  version: number;
+  /** Id of the model most recently written: the one in use. */
+  current?: string;
+  /** Oldest first. */
+  models: RegistryEntry[];
+}
+
+export function registryLocation(modelPath: string): { index: string; folder: string } {
+  const dir = dirname(modelPath);
+  return { index: join(dir, "registry.json"), folder: join(dir, "registry") };
+}
+
+export function emptyRegistry(): RegistryIndex {
+  return { format: MODEL_REGISTRY_FORMAT, version: MODEL_REGISTRY_VERSION, models: [] };
+}
+
+/** The index at `path`; an empty one when there is none yet. */
+export function loadRegistry(path: string): RegistryIndex {
+  if (!existsSync(path)) return emptyRegistry();
+  return parseRegistry(readTextFile(path, "the model registry"), path);
+}
+
+export function parseRegistry(text: string, file: string): RegistryIndex {
+  const hint = "the index lists the kept models; delete it to start a new one (the copies in registry/ stay)";
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new SafetagError("E_REGISTRY_FORMAT", `${file}: not valid JSON (${(e as Error).message})`, { hint });
+  }
+  const r = raw as Partial<RegistryIndex> | null;
+  if (typeof r !== "object" || r === null || r.format !== MODEL_REGISTRY_FORMAT || !Array.isArray(r.models)) {
+    throw new SafetagError("E_REGISTRY_FORMAT", `${file}: not a safetag model registry (expected "format": "${MODEL_REGISTRY_FORMAT}")`, { hint });
+  }
+  if (typeof r.version !== "number" || r.version > MODEL_REGISTRY_VERSION) {
+    throw new SafetagError("E_REGISTRY_FORMAT", `${file}: registry version ${JSON.stringify(r.version)} is not one this safetag reads (${MODEL_REGISTRY_VERSION})`, { hint: "upgrade safetag" });
+  }
+  const models = r.models.filter((m): m is RegistryEntry => typeof m === "object" && m !== null && typeof m.id === "string" && typeof m.file === "string");
+  return { format: MODEL_REGISTRY_FORMAT, version: r.version, ...(typeof r.current === "string" ? { current: r.current } : {}), models };
+}
+
+/** `2026-11-24T10:15:30.123Z` -> `20261124T101530Z`: sorts by time, safe in a file name. */
+export function compactTime(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(iso);
+  return m ? `${m[1]}${m[2]}${m[3]}T${m[4]}${m[5]}${m[6]}Z` : "undated";
+}
+
+/** Which kind a model file is, from its training report, or from its classifier for older files. */
+export function modelKindOf(model: LoadedModel): string {
+  if (model.report?.kind) return model.report.kind;
+  const json = model.classifier.toJSON() as { kind?: string; params?: { complement?: boolean; prior?: string; features?: { idf?: boolean } } };
+  if (json.kind !== "naive-bayes") return json.kind ?? model.classifier.kind;
+  if (json.params?.complement) return "complement-nb";
+  return json.params?.features?.idf ? "tfidf-nb" : "multinomial-nb";
+}
+
+export interface EntryContext {
+  /** The model file's text, as written. */
+  text: string;
+  path: string;
+  reviewed?: RegistryEntry["data"]["reviewed"];
+}
+
+export function registryEntry(model: LoadedModel, ctx: EntryContext): RegistryEntry {
+  const id = `${compactTime(model.createdAt)}-${sha256(ctx.text).slice(0, 8)}`;
+  const report = model.report;
+  const kind = modelKindOf(model);
+  const chosen = report?.selection.find((s) => s.priorWeight === report.priorWeight && (s.kind === undefined || s.kind === kind));
+  const evaluation = model.evaluation as RegistryEntry["evaluation"] | undefined;
+  return {
+    id,
+    file: `registry/${id}.json`,
+    path: ctx.path,
+    createdAt: model.createdAt,
+    kind,
+    ...(report?.requested && report.requested !== kind ? { requested: report.requested } : {}),
+    titles: report?.titles ?? false,
+    data: { ...model.training, ...(ctx.reviewed ? { reviewed: ctx.reviewed } : {}) },
+    categories: [...model.categories],
+    ...(report && chosen ? { training: { folds: report.innerFolds, macroF1: chosen.macroF1, accuracy: chosen.accuracy } } : {}),
+    ...(evaluation && typeof evaluation.macroF1 === "number" && typeof evaluation.accuracy === "number"
+      ? { evaluation: pick(evaluation, ["accuracy", "macroF1", "folds", "repeats", "seed"]) as RegistryEntry["evaluation"] }
+      : {}),
+  };
+}
+
+function pick(o: object, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
+}
+
+/** The index with `entry` added (or replaced, when the same model is kept twice) and made current. */
+export function withEntry(index: RegistryIndex, entry: RegistryEntry): RegistryIndex {
+  return { format: index.format, version: index.version, current: entry.id, models: [...index.models.filter((m) => m.id !== entry.id), entry] };
+}
+
+/**
+ * Keeps a copy of the model just written to `modelPath` and lists it. The copy is of the file
+ * itself, so the kept model is byte-identical to the one that was used.
+ */
+export function keepModel(modelPath: string, model: LoadedModel, text: string, reviewed?: EntryContext["reviewed"]): RegistryEntry {
+  const where = registryLocation(modelPath);
+  const index = loadRegistry(where.index);
+  const entry = registryEntry(model, { text, path: modelPath, reviewed });
+  const copy = join(dirname(where.index), entry.file);
+  writeFileAtomic(copy, text);
+  writeFileAtomic(where.index, `${JSON.stringify(withEntry(index, entry), null, 2)}\n`);
+  return entry;
+}
+
+/** A model named by id, by the start of an id, or `current`. */
+export function findEntry(index: RegistryIndex, ref: string): RegistryEntry | undefined {
+  if (ref === "current") return index.models.find((m) => m.id === index.current);
+  const exact = index.models.find((m) => m.id === ref);
+  if (exact) return exact;
+  const starts = index.models.filter((m) => m.id.startsWith(ref));
+  if (starts.length > 1) {
+    throw new SafetagError("E_MODEL_AMBIGUOUS", `"${ref}" names ${starts.length} kept models (${starts.map((m) => m.id).join(", ")})`, {
+      exitCode: EXIT.usage,
+      hint: "give more of the id; `safetag models` lists them",
+    });
+  }
+  return starts[0];
+}
+
+/** The list as terminal lines, oldest first, the current model marked with `*`. */
+export function formatRegistry(index: RegistryIndex): string[] {
+  if (index.models.length === 0) return ["no models kept yet: `safetag train` and `safetag run` keep every model they write"];
+  const fig = (x?: number) => (x === undefined ? "-" : x.toFixed(3));
+  const rows = index.models.map((m) => [
+    m.id === index.current ? "*" : " ",
+    m.id,
+    m.kind + (m.requested ? ` (${m.requested})` : ""),
+    String(m.data.rows),
+    String(m.categories.length),
+    fig(m.training?.macroF1),
+    fig(m.evaluation?.macroF1),
+    m.path,
+  ]);
+  const header = [" ", "id", "kind", "rows", "categories", "inner macro-F1", "cv macro-F1", "written to"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(header), ...rows.map(line), "", "* current (most recently written); a kept model is used by its path, e.g. `safetag predict --model <folder>/registry/<id>.json`"];
+}

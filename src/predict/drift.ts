@@ -1,0 +1,32 @@
+import { driftVerdict, type DriftReport } from "../models/drift.js";
+import type { LoadedModel } from "../models/modelFile.js";
+import type { LabeledPrediction } from "./label.js";
+
+export interface DriftMeter {
+  add(p: LabeledPrediction): void;
+  result(): DriftReport | undefined;
+}
+
+/**
+ * Watches predictions go by and measures how unlike the training data they are (see
+ * models/drift.ts). Only what the model scored counts: an already-labeled abstract is training
+ * data, an empty one says nothing. Undefined for a model file without a drift baseline (trained
+ * before safetag recorded one).
+ */
+export function driftMeter(model: LoadedModel): DriftMeter | undefined {
+  const baseline = model.drift;
+  if (!baseline) return undefined;
+  const shares: number[] = [];
+  let outOfScope = 0;
+  return {
+    add(p) {
+      if (p.source !== "model" || p.unknownShare === undefined) return;
+      shares.push(p.unknownShare);
+      if (p.outOfScope) outOfScope++;
+    },
+    result() {
+      const expected = model.report?.scope.quantile;
+      return driftVerdict(baseline, shares, expected === undefined ? undefined : { outOfScope, expected });
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Labels a stream of abstracts in input order, in this thread or on worker threads. With
+ * workers, abstracts are read in batches and each batch is sent to a worker; at most two batches
+ * per worker are outstanding at once, and they are handed on in the order they were read, so
+ * memory stays flat whatever the dump's size and the output is the same whatever the number of
+ * workers.
+ */
+import type { UnlabeledAbstract } from "../domain.js";
+import { serializeModel, type LoadedModel } from "../models/modelFile.js";
+import { makeLabeler, type LabeledPrediction } from "./label.js";
+import { LabelingPool } from "./pool.js";
+
+export interface ParallelOptions {
+  /** Worker threads to label with; 1 (the default) labels in this thread. */
+  workers?: number;
+  /**
+   * Abstracts per batch sent to a worker. An input shorter than one batch is labeled in this
+   * thread, because starting workers (each parses the model) would cost more than it saves.
+   */
+  batchSize?: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 256;
+/** Outstanding batches per worker: one being labeled and one waiting, so a worker never idles. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+export interface LabelingStats {
+  /** Threads that did the labeling: 1 when it was done in this thread. */
+  workers: number;
+}
+
+export async function* labelInOrder(
+  model: LoadedModel,
+  abstracts: AsyncIterable<UnlabeledAbstract>,
+  options: ParallelOptions = {},
+  stats: LabelingStats = { workers: 1 },
+): AsyncGenerator<LabeledPrediction> {
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+  const input = abstracts[Symbol.asyncIterator]();
+  stats.workers = 1;
+  try {
+    if (workers === 1) {
+      const label = makeLabeler(model);
+      for (let r = await input.next(); !r.done; r = await input.next()) yield label(r.value);
+      return;
+    }
+    const first = await nextBatch(input, batchSize);
+    if (first.length < batchSize) {
+      const label = makeLabeler(model);
+      for (const a of first) yield label(a);
+      return;
+    }
+    const pool = new LabelingPool(serializeModel(model), "model", workers);
+    stats.workers = workers;
+    try {
+      const outstanding: Promise<LabeledPrediction[]>[] = [];
+      for (let batch = first; batch.length > 0; batch = await nextBatch(input, batchSize)) {
+        const labeled = pool.label(batch);
+        labeled.catch(() => {}); // a failure is thrown below, where this batch's turn comes; never as an unhandled rejection
+        outstanding.push(labeled);
+        if (outstanding.length >= IN_FLIGHT_PER_WORKER * workers) yield* await outstanding.shift()!;
+      }
+      while (outstanding.length > 0) yield* await outstanding.shift()!;
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await input.return?.(); // stopped early (an error, a closed output): let the readers close their files
+  }
+}
+
+async function nextBatch(input: AsyncIterator<UnlabeledAbstract>, size: number): Promise<UnlabeledAbstract[]> {
+  const batch: UnlabeledAbstract[] = [];
+  while (batch.length < size) {
+    const r = await input.next();
+    if (r.done) break;
+    batch.push(r.value);
+  }
+  return batch;
+}

@@ -1,0 +1,110 @@
+/**
+ * Worker threads that label batches of abstracts, each with its own copy of the model (parsed
+ * from the model file's text, sent once). A batch goes to the worker with the fewest batches
+ * outstanding and its promise resolves with the batch's predictions in the batch's order;
+ * putting batches back in input order is the caller's job (parallel.ts).
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { UnlabeledAbstract } from "../domain.js";
+import { EXIT, SafetagError } from "../errors.js";
+import type { LabeledPrediction } from "./label.js";
+
+export interface WorkerSetup {
+  modelText: string;
+  /** Names the model in error messages. */
+  modelName: string;
+}
+
+export interface BatchRequest {
+  id: number;
+  items: UnlabeledAbstract[];
+}
+
+export type BatchReply = { id: number; predictions: Omit<LabeledPrediction, "input">[] } | { id: number; error: string };
+
+interface Pending {
+  items: UnlabeledAbstract[];
+  resolve(predictions: LabeledPrediction[]): void;
+  reject(e: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+/**
+ * The compiled worker script. Run from dist/, it is beside this module. Worker threads cannot
+ * load TypeScript, so when the sources are run directly (the tests, through vitest) the built
+ * copy in dist/ is used; `npm test` builds before it tests.
+ */
+export function workerScript(): URL {
+  return import.meta.url.endsWith(".ts") ? new URL("../../dist/predict/worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
+}
+
+export class LabelingPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 0;
+  private failure?: Error;
+  private closing = false;
+
+  constructor(modelText: string, modelName: string, size: number) {
+    const script = workerScript();
+    if (!existsSync(fileURLToPath(script))) {
+      throw new SafetagError("E_WORKER", `the labeling worker ${fileURLToPath(script)} is missing`, {
+        exitCode: EXIT.software,
+        hint: "build safetag with `npm run build`, or label in one thread with --workers 1",
+      });
+    }
+    const workerData: WorkerSetup = { modelText, modelName };
+    for (let i = 0; i < size; i++) {
+      const slot: Slot = { worker: new Worker(script, { workerData }), pending: new Map() };
+      slot.worker.on("message", (reply: BatchReply) => this.settle(slot, reply));
+      slot.worker.on("error", (e) => this.fail(e));
+      slot.worker.on("exit", (code) => {
+        if (!this.closing) this.fail(new Error(`a labeling worker stopped unexpectedly (exit code ${code})`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  label(items: UnlabeledAbstract[]): Promise<LabeledPrediction[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { items, resolve, reject });
+      const request: BatchRequest = { id, items };
+      slot.worker.postMessage(request);
+    });
+  }
+
+  /** Stops every worker; batches still outstanding are abandoned. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private settle(slot: Slot, reply: BatchReply): void {
+    const p = slot.pending.get(reply.id);
+    if (!p) return;
+    slot.pending.delete(reply.id);
+    if ("error" in reply) p.reject(new Error(`labeling failed in a worker thread: ${reply.error}`));
+    else p.resolve(reply.predictions.map((rest, i) => ({ input: p.items[i]!, ...rest })));
+  }
+
+  /** One worker failing fails the whole run: a prediction file with holes is worse than none. */
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const slot of this.slots) {
+      for (const p of slot.pending.values()) p.reject(this.failure);
+      slot.pending.clear();
+    }
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Accepting a review round: the rows of a filled-in review queue whose `reviewer_category` is
+ * set become labeled rows (in reviewed.csv, see ingest/reviewed.ts) with their provenance. It is
+ * all or nothing: a label the taxonomy does not have, or one that contradicts an existing label
+ * (unless forced), stops the whole round with every such problem listed, so a person fixes the
+ * sheet once and accepts again; nothing is half-applied.
+ */
+import Papa from "papaparse";
+import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
+import { readCell } from "../io/csv.js";
+import { reviewId } from "../ingest/reviewed.js";
+import { normalizeSpace } from "../ingest/result.js";
+import { categoryKey, closestCategory } from "../ingest/taxonomy.js";
+import { isActive, resolveCategory } from "../ingest/taxonomyChanges.js";
+import { trainingRows } from "../ingest/trainingRows.js";
+import { abstractKey } from "../text/normalize.js";
+
+/** One filled-in row of a review sheet. */
+export interface ReviewAnswer {
+  /** 1-based row in the review sheet (the header is row 1). */
+  row: number;
+  id: string;
+  abstract: string;
+  category: string;
+  reviewer: string;
+  /** Where the abstract came from: the queue's `file` and `line`. */
+  source: string;
+}
+
+export interface ReviewSheet {
+  answers: ReviewAnswer[];
+  /** Rows left for later (no reviewer_category). */
+  unanswered: number;
+  problems: InputProblem[];
+}
+
+const key = (header: string) => header.replace(/^\uFEFF/, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/** Reads a review sheet as `safetag review` wrote it, after a person (or a spreadsheet program) edited it. */
+export function parseReviewSheet(text: string, file: string): ReviewSheet {
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { header: false, skipEmptyLines: "greedy", delimitersToGuess: [",", "\t", ";"] });
+  const [header = [], ...records] = parsed.data;
+  const col = new Map(header.map((h, i) => [key(h), i]));
+  const missing = ["abstract", "reviewer_category"].filter((c) => !col.has(key(c)));
+  if (missing.length > 0) {
+    return {
+      answers: [],
+      unanswered: 0,
+      problems: [{
+        code: "E_REVIEW_COLUMNS", file, line: 1, value: header.join(", "),
+        message: `no ${missing.join(" or ")} column`,
+        hint: "accept reads the CSV `safetag review` writes, with `reviewer_category` (and `reviewer`) filled in",
+      }],
+    };
+  }
+  const answers: ReviewAnswer[] = [];
+  const problems: InputProblem[] = [];
+  let unanswered = 0;
+  records.forEach((cells, k) => {
+    const row = k + 2;
+    const cell = (name: string) => {
+      const i = col.get(key(name));
+      return i === undefined ? "" : readCell(cells[i] ?? "").trim();
+    };
+    const category = normalizeSpace(cell("reviewer_category"));
+    if (category === "") {
+      unanswered++;
+      return;
+    }
+    const abstract = normalizeSpace(cell("abstract"));
+    if (abstract === "") {
+      problems.push({ code: "E_MISSING_CELL", file, line: row, column: "abstract", value: category, message: "a labeled row has no abstract", hint: "keep the abstract the queue wrote; it is what the label is for" });
+      return;
+    }
+    const where = cell("file");
+    const line = cell("line");
+    answers.push({ row, id: cell("id"), abstract, category, reviewer: normalizeSpace(cell("reviewer")), source: where && line ? `${where}:${line}` : where });
+  });
+  return { answers, unanswered, problems };
+}
+
+export interface AcceptOptions {
+  /** The labeled file's rows and the reviewed rows accepted so far. */
+  labeled: readonly LabeledAbstract[];
+  reviewed: readonly LabeledAbstract[];
+  taxonomy?: Taxonomy;
+  /** Let a reviewer's label replace a different existing one. */
+  force: boolean;
+  /** ISO date of acceptance (the core does not read the clock). */
+  today: string;
+  /** Reviewer for rows whose `reviewer` cell is empty. */
+  reviewer?: string;
+  file: string;
+}
+
+export interface Conflict {
+  answer: ReviewAnswer;
+  category: Category;
+  existing: { id: string; category: Category };
+}
+
+export interface AcceptResult {
+  /** The whole new content of reviewed.csv. */
+  reviewed: LabeledAbstract[];
+  added: LabeledAbstract[];
+  /** Answers that were already the label (nothing to do), with why. */
+  skipped: { answer: ReviewAnswer; reason: string }[];
+  /** Answers that disagree with an existing label: refused, or written when forced. */
+  conflicts: Conflict[];
+  /** Added rows that give a label to a row the taxonomy had set aside (a split category, say): its id and why. */
+  resolved: { row: LabeledAbstract; id: string; was: string }[];
+  /** Labels that cannot be accepted; when any, nothing should be written. */
+  problems: InputProblem[];
+}
+
+export function acceptReviews(answers: readonly ReviewAnswer[], opts: AcceptOptions): AcceptResult {
+  const current = trainingRows(opts.labeled, opts.reviewed, opts.taxonomy);
+  const labelOf = new Map<string, { id: string; category: Category }>();
+  for (const r of current.rows) labelOf.set(abstractKey(r.abstract), { id: r.id, category: r.category });
+  const setAside = new Map<string, { id: string; was: string }>();
+  for (const s of current.changes?.setAside ?? []) setAside.set(abstractKey(s.row.abstract), { id: s.row.id, was: s.reason });
+  const known = opts.taxonomy ? undefined : [...new Set(current.rows.map((r) => r.category))];
+
+  const result: AcceptResult = { reviewed: [], added: [], skipped: [], conflicts: [], resolved: [], problems: [] };
+  const answered = new Map<string, ReviewAnswer & { resolved: Category }>();
+  for (const answer of answers) {
+    const category = opts.taxonomy ? categoryFromTaxonomy(answer, opts.taxonomy, opts.file, result.problems) : categoryFromData(answer, known!, opts.file, result.problems);
+    if (category === undefined) continue;
+    const k = abstractKey(answer.abstract);
+    const earlier = answered.get(k);
+    if (earlier) {
+      if (earlier.resolved !== category) {
+        result.problems.push({
+          code: "E_REVIEW_CONFLICT", file: opts.file, line: answer.row, column: "reviewer_category", value: answer.category,
+          message: `the same abstract is labeled "${earlier.resolved}" in row ${earlier.row}`, hint: "give one label per abstract",
+        });
+      } else result.skipped.push({ answer, reason: `same as row ${earlier.row}` });
+      continue;
+    }
+    answered.set(k, { ...answer, resolved: category });
+    const existing = labelOf.get(k);
+    if (existing && existing.category === category) {
+      result.skipped.push({ answer, reason: `already labeled "${category}" (row ${existing.id})` });
+      continue;
+    }
+    if (existing) {
+      result.conflicts.push({ answer, category, existing });
+      if (!opts.force) continue;
+    }
+    const row: LabeledAbstract = {
+      id: reviewId(answer.abstract),
+      company: "",
+      title: "",
+      date: "",
+      url: "",
+      category,
+      abstract: answer.abstract,
+      duplicate: false,
+      abstractMissing: false,
+      reviewer: answer.reviewer || opts.reviewer || "",
+      reviewedAt: opts.today,
+      ...(answer.source ? { source: answer.source } : {}),
+    };
+    result.added.push(row);
+    const aside = setAside.get(k);
+    if (aside) result.resolved.push({ row, ...aside });
+  }
+  if (!opts.force) {
+    for (const c of result.conflicts) {
+      result.problems.push({
+        code: "E_REVIEW_CONFLICT", file: opts.file, line: c.answer.row, column: "reviewer_category", value: c.answer.category,
+        message: `the abstract is already labeled "${c.existing.category}" (row ${c.existing.id})`,
+        hint: "check which label is right; accept with --force to let the reviewer's label win, or clear the cell",
+      });
+    }
+  }
+  const replaced = new Set(result.added.map((r) => abstractKey(r.abstract)));
+  result.reviewed = [...opts.reviewed.filter((r) => !replaced.has(abstractKey(r.abstract))), ...result.added];
+  return result;
+}
+
+/** The taxonomy's name for a reviewer's label: a spelling variant or an old name is fine, anything else is a problem. */
+function categoryFromTaxonomy(answer: ReviewAnswer, taxonomy: Taxonomy, file: string, problems: InputProblem[]): Category | undefined {
+  const s = resolveCategory(answer.category, taxonomy);
+  if (s.status === "active") return s.category;
+  const active = taxonomy.categories.filter(isActive).map((c) => c.name);
+  const hint =
+    s.status === "split" ? `it was split: pick one of ${s.into.map((n) => `"${n}"`).join(", ")}`
+    : s.status === "retired" ? `it is retired: pick one of ${active.join(", ")}`
+    : s.closest ? `did you mean "${s.closest}"?` : `pick one of ${active.join(", ")}, or add the category to the taxonomy file first`;
+  problems.push({
+    code: "E_REVIEW_CATEGORY", file, line: answer.row, column: "reviewer_category", value: answer.category,
+    message: s.status === "unknown" ? "category not in the taxonomy" : `category is ${s.status}`, hint,
+  });
+  return undefined;
+}
+
+/** Without a taxonomy the labeled data's categories are the list. */
+function categoryFromData(answer: ReviewAnswer, names: readonly Category[], file: string, problems: InputProblem[]): Category | undefined {
+  const same = names.find((n) => categoryKey(n) === categoryKey(answer.category));
+  if (same) return same;
+  const near = closestCategory(answer.category, names);
+  problems.push({
+    code: "E_REVIEW_CATEGORY", file, line: answer.row, column: "reviewer_category", value: answer.category,
+    message: "category not in the labeled data", hint: near ? `did you mean "${near}"?` : `pick one of ${names.join(", ")}`,
+  });
+  return undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * The hot path of training and predicting has fast versions of plain definitions (a hand-written
+ * word scan, skipped normalisation for ASCII, sorted-run counting, a top-k selection). Each must
+ * give exactly what the plain definition gives; these tests pin that on arbitrary text.
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { WORD_PATTERN, words } from "../src/text/words.js";
+import { DEFAULT_TOKENIZER, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
+import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
+import { abstractKey, foldSpace, nfkc } from "../src/text/normalize.js";
+import { Vocabulary } from "../src/features/vocabulary.js";
+import { explain } from "../src/predict/explain.js";
+import type { FittedClassifier } from "../src/models/contract.js";
+
+/** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
+const pieces = fc.constantFrom("a", "Z", "model", "The", "é", "9", "٣", "\u0301", "'", "’", " ", "  ", "\t", "\n", "\u00a0", "-", "😀", "𝐀", "\ud800", "東", "ﬁ", "Ｆ", "\\emph{", "}", "x's", "it's2");
+const anyText = fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 }), fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 30 }).map((p) => p.join(""));
+const asciiPieces = fc.constantFrom("a", "Z", "model", "The", "9", "'", " ", "  ", "\t", "-", "x's", "it's2", "\\emph{", "}");
+const asciiText = fc.array(fc.oneof(asciiPieces, fc.string({ maxLength: 6 })), { maxLength: 30 }).map((p) => p.join(""));
+const text = fc.oneof(anyText, asciiText);
+
+/** The tokenizer as first written: one regular expression, no memo, no ASCII fast path. */
+function referenceTokenizer(settings: TokenizerSettings): (text: string) => string[] {
+  return (input) => {
+    const out: string[] = [];
+    for (const m of input.normalize("NFKC").replace(/\\[a-zA-Z]+/g, " ").matchAll(WORD_PATTERN)) {
+      let w = m[0].replace(/['’]/g, "");
+      if (settings.lowercase) w = w.toLowerCase();
+      if ([...w].length < settings.minLength || /^\p{N}+$/u.test(w) || (settings.stopWords === "english" && ENGLISH_STOP_WORDS.has(w.toLowerCase()))) continue;
+      out.push(settings.stem === "none" ? w : porterStem(w));
+    }
+    return out;
+  };
+}
+
+describe("fast paths give exactly what the plain definitions give", () => {
+  it("the word scan finds the regular expression's words", () => {
+    for (const t of ["The model's reward-hacking (RLHF) in 2024: it's 3x.", "it's2 don’t '’a ’' x'y'z''w", "naïve café ﬁne Ｆｕｌｌ 東京 ٣٤ e\u0301t", "𝐀𝐁 😀 \ud800 lone", ""]) {
+      expect(words(t)).toEqual(t.match(WORD_PATTERN) ?? []);
+    }
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(words(t)).toEqual(t.match(WORD_PATTERN) ?? []);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("the tokenizer gives the reference tokens, whatever its settings and however often it has seen a word", () => {
+    for (const over of [{}, { stem: "none" as const }, { lowercase: false }, { stopWords: "none" as const, minLength: 1 }]) {
+      const settings = { ...DEFAULT_TOKENIZER, ...over };
+      const fast = makeTokenizer(settings);
+      const reference = referenceTokenizer(settings);
+      fc.assert(
+        fc.property(text, (t) => {
+          expect(fast(t)).toEqual(reference(t));
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+
+  it("folding spaces and NFKC skip work only when it would change nothing", () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(foldSpace(t)).toBe(t.replace(/\s+/g, " ").trim());
+        expect(nfkc(t)).toBe(t.normalize("NFKC"));
+        expect(abstractKey(t)).toBe(t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("vectorizing counts known terms, in index order, as a map would", () => {
+    const vocabulary = Vocabulary.from(["a", "b", "c", "d", "e"]);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "zz"), { maxLength: 40 }), (tokens) => {
+        const counts = new Map<number, number>();
+        for (const t of tokens) if (vocabulary.get(t) !== undefined) counts.set(vocabulary.get(t)!, (counts.get(vocabulary.get(t)!) ?? 0) + 1);
+        const expected = [...counts].sort((x, y) => x[0] - y[0]);
+        const x = vocabulary.vectorize(tokens);
+        expect([...x.indices].map((i, k) => [i, x.values[k]])).toEqual(expected);
+        const fresh = new Vocabulary();
+        const added = fresh.addAll(tokens);
+        expect(added).toEqual(fresh.vectorize(tokens));
+      }),
+    );
+  });
+
+  it("explanations pick the same top terms as sorting them all", () => {
+    const weights: Record<string, number[]> = { a: [1, 0], b: [0.5, 0], c: [2, -1], d: [0, 1], e: [0.25, 0.25], f: [3, 1] };
+    const classifier = { termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "unknown"), { maxLength: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
+        const counts = new Map<string, number>();
+        for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+        const all = [...counts]
+          .filter(([t]) => weights[t])
+          .map(([term, n]) => ({ term, weight: n * (weights[term]![category]! - (weights[term]![0]! + weights[term]![1]!) / 2) }))
+          .filter((e) => e.weight > 0)
+          .sort((x, y) => y.weight - x.weight || (x.term < y.term ? -1 : 1));
+        expect(explain(classifier, tokens, category, top)).toEqual(all.slice(0, top));
+      }),
+    );
+  });
+});

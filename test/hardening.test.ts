@@ -1,0 +1,500 @@
+/**
+ * The catalogue of bad inputs (README "When input is bad"): one test each, through the CLI in
+ * process, asserting the exit code and that the message names the file, the 1-based line or row,
+ * the column, the value and a hint. Byte-level inputs (UTF-16, Latin-1, NUL) are made here from
+ * the tiny fixture rather than kept as binary files; the readable ones are in fixtures/bad/.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import Papa from "papaparse";
+import { main } from "../src/cli/main.js";
+
+const fixture = (f: string) => join(__dirname, "fixtures", f);
+const bad = (f: string) => fixture(join("bad", f));
+const TAXONOMY = ["--taxonomy", fixture("tiny-taxonomy.json")];
+const tinyCsv = readFileSync(fixture("tiny-labeled.csv"), "utf8");
+const tinyDump = readFileSync(fixture("tiny-dump.txt"), "utf8");
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `stdin` chunks are written one by one, so a test can split a character between two of them. */
+async function run(args: string[], stdin: (string | Buffer)[] = [], env: Record<string, string> = {}): Promise<Run> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (d) => (out += d));
+  stderr.on("data", (d) => (err += d));
+  const input = new PassThrough();
+  for (const chunk of stdin) input.write(chunk);
+  input.end();
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const code = await main(["node", "safetag", ...args], { stdout, stderr, stdin: input });
+    return { code, stdout: out, stderr: err };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+/** The one formatted problem line carrying `code`, checked for where, what and a hint. */
+function problem(r: Run, code: string, where: { file: string; line?: number; column?: string; value?: string | RegExp }): string {
+  const line = r.stderr.split("\n").find((l) => l.includes(`[${code}]`));
+  expect(line, `no [${code}] problem in:\n${r.stderr}`).toBeDefined();
+  expect(line).toContain(where.line === undefined ? `${where.file}:` : `${where.file}:${where.line}:`);
+  if (where.column !== undefined) expect(line).toContain(`column ${where.column}:`);
+  if (typeof where.value === "string") expect(line).toContain(`(value: ${JSON.stringify(where.value).slice(0, -1)}`);
+  else if (where.value) expect(line).toMatch(where.value);
+  expect(line).toMatch(/Hint: \S/);
+  return line!;
+}
+
+function noStackTrace(r: Run): void {
+  expect(r.stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+  expect(r.stderr).not.toMatch(/unexpected error/);
+}
+
+const parse = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
+const tempFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".tmp"));
+
+const dir = mkdtempSync(join(tmpdir(), "safetag-hardening-"));
+const at = (f: string) => join(dir, f);
+const model = at("model.json");
+
+function write(name: string, content: string | Buffer): string {
+  writeFileSync(at(name), content);
+  return at(name);
+}
+
+beforeAll(async () => {
+  const t = await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...TAXONOMY]);
+  expect(t.code).toBe(0);
+});
+
+describe("labeled data (ingest, train, eval)", () => {
+  it("an empty file: exit 65, named, for every command that reads it", async () => {
+    const empty = write("empty.csv", "");
+    for (const args of [["ingest", empty, "-o", at("o.csv"), ...TAXONOMY], ["train", "--data", empty, "--out", at("m.json")], ["eval", "--data", empty, "--report-dir", at("r")]]) {
+      const r = await run(args);
+      expect(r.code).toBe(65);
+      problem(r, "E_EMPTY_INPUT", { file: empty });
+      noStackTrace(r);
+    }
+    expect(existsSync(at("o.csv"))).toBe(false);
+  });
+
+  it("UTF-16 with a byte-order mark, LE (with CRLF) and BE: read as UTF-8 would be", async () => {
+    const le = write("u16le.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tinyCsv.replace(/\r?\n/g, "\r\n"), "utf16le")]));
+    const be = write("u16be.csv", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(tinyCsv, "utf16le").swap16()]));
+    const plain = await run(["ingest", fixture("tiny-labeled.csv"), "-o", at("plain.csv"), ...TAXONOMY]);
+    expect(plain.code).toBe(0);
+    for (const [name, file] of [["le", le], ["be", be]]) {
+      const r = await run(["ingest", file!, "-o", at(`${name}.csv`), ...TAXONOMY]);
+      expect(r.code).toBe(0);
+      expect(readFileSync(at(`${name}.csv`), "utf8")).toBe(readFileSync(at("plain.csv"), "utf8"));
+    }
+    const t = await run(["train", "--data", le, "--out", at("m-le.json"), ...TAXONOMY]);
+    expect(t.stderr).toMatch(/18 rows read = 18 used for training/);
+  });
+
+  it("bytes that are not UTF-8 (a Latin-1 export): exit 65 with the line, column and bytes", async () => {
+    const latin1 = write("latin1.csv", Buffer.concat([Buffer.from(tinyCsv.split("\n").slice(0, 3).join("\n") + "\nAcme,Caf"), Buffer.from([0xe9]), Buffer.from(" study,3-Jan-24,https://a/3,Feedback,Text.\n")]));
+    const r = await run(["train", "--data", latin1, "--out", at("m.json"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    const line = problem(r, "E_ENCODING", { file: latin1, line: 4, column: "9", value: "Acme,Caf<0xE9>" });
+    expect(line).toMatch(/Latin-1 or Windows-1252/);
+    noStackTrace(r);
+  });
+
+  it("a UTF-8 byte-order mark and CRLF line ends: the same rows as without", async () => {
+    const file = write("bom-crlf.csv", `\uFEFF${tinyCsv.replace(/\r?\n/g, "\r\n")}`); // (the fixture itself has CRLF; LF is checked too)
+    const lf = write("lf.csv", tinyCsv.replace(/\r\n/g, "\n"));
+    expect((await run(["ingest", lf, "-o", at("lf-out.csv"), ...TAXONOMY])).code).toBe(0);
+    const r = await run(["ingest", file, "-o", at("bom-out.csv"), ...TAXONOMY]);
+    expect(r.code).toBe(0);
+    await run(["ingest", fixture("tiny-labeled.csv"), "-o", at("plain2.csv"), ...TAXONOMY]);
+    expect(readFileSync(at("bom-out.csv"), "utf8")).toBe(readFileSync(at("plain2.csv"), "utf8"));
+    expect(readFileSync(at("lf-out.csv"), "utf8")).toBe(readFileSync(at("plain2.csv"), "utf8"));
+  });
+
+  it("a CSV without a required column: exit 65 naming the column and the columns found", async () => {
+    const r = await run(["ingest", bad("missing-column.csv"), "-o", at("o.csv"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    problem(r, "E_SHEET_COLUMNS", { file: bad("missing-column.csv"), line: 1, column: "category", value: "id, title, abstract" });
+    const t = await run(["train", "--data", bad("missing-column.csv"), "--out", at("m.json")]);
+    expect(t.code).toBe(65);
+  });
+
+  it("unbalanced quotes: exit 65 naming the line where the quote opens (not a silently swallowed rest of file)", async () => {
+    const r = await run(["ingest", bad("unbalanced-quotes.csv"), "-o", at("o.csv"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    problem(r, "E_SHEET_QUOTES", { file: bad("unbalanced-quotes.csv"), line: 3, value: /Human feedback, never closed/ });
+    expect((await run(["train", "--data", bad("unbalanced-quotes.csv"), "--out", at("m.json")])).code).toBe(65);
+  });
+
+  describe("a sheet with broken rows (fixtures/bad/cells.csv): every row accounted for", () => {
+    const file = bad("cells.csv");
+    let ingest: Run;
+    let train: Run;
+    beforeAll(async () => {
+      ingest = await run(["ingest", file, "-o", at("cells-out.csv"), ...TAXONOMY]);
+      train = await run(["train", "--data", file, "--out", at("cells-model.json"), ...TAXONOMY]);
+    });
+
+    it("a row with no category is left out and listed; one with no abstract is kept and flagged", () => {
+      expect(ingest.code).toBe(0);
+      expect(problem(ingest, "E_MISSING_CELL", { file, line: 11, column: "category", value: "No category" })).toMatch(/left out/);
+      const rows = parse(readFileSync(at("cells-out.csv"), "utf8"));
+      expect(rows.find((r) => r.id === "d2")).toMatchObject({ abstract: "", abstract_missing: "1" });
+      expect(rows.find((r) => r.id === "d1")).toBeUndefined();
+    });
+
+    it("a category the taxonomy lacks is reported with the nearest name, and training sets the row aside", () => {
+      expect(problem(ingest, "E_UNKNOWN_CATEGORY", { file, line: 13, column: "category", value: "Robustnes" })).toMatch(/did you mean "Robustness"/);
+      expect(train.stderr).toMatch(/1 row set aside, "Robustnes" is not in the taxonomy/);
+    });
+
+    it("a category differing only in case or spaces becomes the taxonomy's name, with a warning", () => {
+      problem(ingest, "W_CATEGORY_SPELLING", { file, line: 14, column: "category", value: "feedback" });
+      expect(parse(readFileSync(at("cells-out.csv"), "utf8")).find((r) => r.id === "d4")?.category).toBe("Feedback");
+    });
+
+    it("a duplicate id: the later row is left out and listed", () => {
+      expect(problem(ingest, "E_SHEET_DUPLICATE_ID", { file, line: 15, column: "id", value: "a1" })).toMatch(/left out/);
+    });
+
+    it("the count lines add up: read = written + left out; read = used + each kind set aside", () => {
+      const written = parse(readFileSync(at("cells-out.csv"), "utf8")).length;
+      expect(written).toBe(12);
+      expect(ingest.stderr).toContain(`in all: 14 rows read = 12 written to ${at("cells-out.csv")} + 2 left out`);
+      expect(train.code).toBe(0);
+      const m = /in all: (\d+) rows read = (.*)/.exec(train.stderr)!;
+      const parts = m[2]!.split(" + ").map((p) => Number.parseInt(p, 10));
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(Number(m[1]));
+      expect(m[0]).toBe("in all: 14 rows read = 10 used for training + 1 without abstract + 1 set aside by the taxonomy + 2 left out while reading (see the problems)");
+    });
+  });
+
+  it("a paste with no recognisable rows: exit 65, every unread line listed, nothing written", async () => {
+    const r = await run(["ingest", bad("no-rows.txt"), "-o", at("none.csv"), "--taxonomy", at("none-taxonomy.json")]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/E_NO_ROWS/);
+    problem(r, "E_PASTE_STRAY", { file: bad("no-rows.txt"), line: 1, value: "Copied from the team wiki" });
+    expect(r.stderr).toContain(`${bad("no-rows.txt")}:3:`);
+    expect(existsSync(at("none.csv")) || existsSync(at("none-taxonomy.json"))).toBe(false);
+    expect((await run(["train", "--data", bad("no-rows.txt"), "--out", at("m.json")])).code).toBe(65);
+  });
+
+  it("UTF-32, and a file cut off in the middle of a character: exit 65", async () => {
+    const utf32 = write("u32.csv", Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from("i\0\0\0")]));
+    const r = await run(["ingest", utf32, "-o", at("o.csv"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    expect(problem(r, "E_ENCODING", { file: utf32, line: 1, column: "1" })).toMatch(/UTF-32/);
+    const cut = write("cut.csv", Buffer.concat([Buffer.from(tinyCsv), Buffer.from("Acme,na"), Buffer.from("ï").subarray(0, 1)]));
+    const c = await run(["train", "--data", cut, "--out", at("m.json"), ...TAXONOMY]);
+    expect(c.code).toBe(65);
+    expect(problem(c, "E_ENCODING", { file: cut, line: 20, column: "8" })).toMatch(/ends in the middle of a character/);
+  });
+
+  it("a file too large to read whole: exit 65 before reading it", async () => {
+    const huge = at("huge-sparse.csv");
+    writeFileSync(huge, "");
+    truncateSync(huge, 300 * 1024 * 1024); // sparse: no disk used, nothing read
+    const r = await run(["train", "--data", huge, "--out", at("m.json")]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/E_INPUT_TOO_LARGE: .*huge-sparse\.csv: the file is 300 MiB; safetag reads at most 256 MiB/);
+  });
+
+  it("NUL bytes: exit 65 with their line and column", async () => {
+    const nul = write("nul.csv", tinyCsv.replace("reward models", "reward\0models"));
+    const r = await run(["train", "--data", nul, "--out", at("m.json"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    expect(problem(r, "E_NUL_BYTE", { file: nul, line: 2, column: "82" })).toMatch(/NUL/);
+  });
+
+  it("a 1 MB abstract: ingested, trained on and labeled in reasonable time", async () => {
+    const words = ["adversarial", "robustness", "attack", "circuits", "neurons", "reward", "feedback", "oversight"];
+    const huge = Array.from({ length: 130_000 }, (_, i) => words[(i * 7919) % words.length]).join(" ");
+    expect(huge.length).toBeGreaterThan(1_000_000);
+    const [header, first, ...rest] = tinyCsv.split("\n");
+    const data = write("huge.csv", [header, first!.replace(/,[^,]*$/, `,${huge}`), ...rest].join("\n"));
+    const dump = write("huge.txt", `Abstract: ${huge}\n`);
+    const start = Date.now();
+    expect((await run(["ingest", data, "-o", at("huge-out.csv"), ...TAXONOMY])).code).toBe(0);
+    expect((await run(["train", "--data", data, "--out", at("huge-model.json"), ...TAXONOMY])).code).toBe(0);
+    const p = await run(["predict", "--model", model, "--input", dump, "--output", at("huge-pred.csv")]);
+    expect(p.code).toBe(0);
+    expect(parse(readFileSync(at("huge-pred.csv"), "utf8"))).toHaveLength(1);
+    expect(Date.now() - start).toBeLessThan(20_000);
+  });
+});
+
+describe("abstracts to label (predict)", () => {
+  const predict = (inputs: string[], out = "-", extra: string[] = [], stdin: (string | Buffer)[] = []) =>
+    run(["predict", "--model", model, "--input", ...inputs, "--output", out, ...extra], stdin);
+
+  it("an empty input file, or empty standard input: exit 65, and no output file", async () => {
+    const empty = write("empty.txt", "");
+    const r = await predict([empty], at("p-empty.csv"));
+    expect(r.code).toBe(65);
+    problem(r, "E_EMPTY_INPUT", { file: empty });
+    expect(existsSync(at("p-empty.csv"))).toBe(false);
+    expect(tempFiles(dir)).toEqual([]);
+    expect((await predict(["-"])).code).toBe(65);
+  });
+
+  it("UTF-16 with a byte-order mark, from a file or standard input: the same predictions as UTF-8", async () => {
+    const utf8 = await predict([fixture("tiny-dump.txt")]);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(tinyDump, "utf16le")]);
+    const be = write("dump-be.txt", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(tinyDump, "utf16le").swap16()]));
+    const fromStdin = await predict(["-"], "-", [], [le.subarray(0, 7), le.subarray(7)]); // split inside a character
+    const fromFile = await predict([be]);
+    const rows = (r: Run) => parse(r.stdout).map((p) => [p.category, p.confidence, p.line]);
+    expect(fromStdin.code).toBe(0);
+    expect(rows(fromStdin)).toEqual(rows(utf8));
+    expect(rows(fromFile)).toEqual(rows(utf8));
+  });
+
+  it("a character split between two chunks of standard input stays whole", async () => {
+    const text = Buffer.from("id,abstract\na,Robustness of naïve classifiers — adversarial attacks\n");
+    const cut = text.indexOf(Buffer.from("ï")) + 1;
+    const r = await predict(["-"], "-", ["--format", "jsonl"], [text.subarray(0, cut), text.subarray(cut)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("\uFFFD");
+  });
+
+  it("bytes that are not UTF-8 in a dump: exit 65 with the line, and no half-written output", async () => {
+    const latin1 = write("latin1.txt", Buffer.concat([Buffer.from("Abstract: fine\nAbstract: also fine\nAbstract: na"), Buffer.from([0xef, 0x76]), Buffer.from("e\n")]));
+    const r = await predict([latin1], at("p-latin1.csv"));
+    expect(r.code).toBe(65);
+    problem(r, "E_ENCODING", { file: latin1, line: 3, column: "13", value: "Abstract: na<0xEF>" });
+    expect(existsSync(at("p-latin1.csv"))).toBe(false);
+    expect(tempFiles(dir)).toEqual([]);
+  });
+
+  it("NUL bytes in a dump: exit 65; a UTF-16 file without a byte-order mark is recognised as such", async () => {
+    const nobom = write("u16-nobom.txt", Buffer.from(tinyDump, "utf16le"));
+    const r = await predict([nobom]);
+    expect(r.code).toBe(65);
+    expect(problem(r, "E_NUL_BYTE", { file: nobom, line: 1, column: "2" })).toMatch(/UTF-16 without a byte-order mark/);
+  });
+
+  it("a line that is only `Abstract:` still gets its output row, with the reason", async () => {
+    const r = await predict([bad("dump-empty-abstract.txt")], at("p-empty-abstract.csv"));
+    expect(r.code).toBe(0);
+    const rows = parse(readFileSync(at("p-empty-abstract.csv"), "utf8"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ line: "2", category: "", needs_review: "1", reason: "empty abstract", label_source: "none" });
+    expect(r.stderr).toMatch(/2 abstracts read, 2 predictions written .* 1 non-abstract lines skipped/);
+    expect(r.stderr).toMatch(/skipped .*dump-empty-abstract\.txt:1: not an `Abstract:` line/);
+  });
+
+  it("a CSV without an abstract column: exit 65 naming the columns found", async () => {
+    const file = write("no-abstract.csv", "id,text\n1,hello\n");
+    const r = await predict([file]);
+    expect(r.code).toBe(65);
+    problem(r, "E_INPUT_COLUMNS", { file, line: 1, column: "abstract", value: "id, text" });
+  });
+
+  it("a CSV with a quote that never closes: exit 65 naming the row and line", async () => {
+    const r = await predict([bad("unclosed-quote.csv")], at("p-quote.csv"));
+    expect(r.code).toBe(65);
+    problem(r, "E_CSV_QUOTE", { file: bad("unclosed-quote.csv"), line: 2, column: "2", value: /This quoted cell never closes/ });
+    expect(existsSync(at("p-quote.csv"))).toBe(false);
+  });
+
+  it("a CSV row split by an unquoted comma is skipped and listed, not cut short; the counts add up", async () => {
+    const r = await predict([bad("too-many-cells.csv"), bad("dump-empty-abstract.txt")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/skipped .*too-many-cells\.csv:2: row has 4 cells but the header names 2/);
+    const m = /(\d+) abstracts read, (\d+) predictions written .*, (\d+) non-abstract lines skipped/.exec(r.stderr)!;
+    expect(Number(m[1])).toBe(Number(m[2]));
+    expect(Number(m[2])).toBe(parse(r.stdout).length);
+    expect(Number(m[2]) + Number(m[3])).toBe(2 + 3); // every non-blank record: 2 CSV rows + 3 dump lines
+  });
+
+  it("an output path equal to its input, or to the model it reads: exit 2, and the input stays", async () => {
+    const copy = write("self.txt", tinyDump);
+    const r = await predict([copy], copy);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/E_OUTPUT_IS_INPUT/);
+    expect(readFileSync(copy, "utf8")).toBe(tinyDump);
+    expect((await predict([fixture("tiny-dump.txt")], model)).code).toBe(2); // over the model it reads
+    expect(JSON.parse(readFileSync(model, "utf8")).format).toBe("safetag-model");
+  });
+});
+
+describe("model files", () => {
+  const good = () => JSON.parse(readFileSync(model, "utf8"));
+  const crafted: [string, () => string, RegExp][] = [
+    ["truncated", () => readFileSync(model, "utf8").slice(0, 500), /not a JSON model file .*\n.*truncated/],
+    ["corrupt bytes", () => "\u0001\u0002garbage", /not a JSON model file/],
+    ["another format", () => JSON.stringify({ format: "fasttext", version: 1 }), /unknown model format "fasttext"/],
+    ["a newer version", () => JSON.stringify({ ...good(), version: 99 }), /version 99 is newer than this safetag reads \(1\)/],
+    ["terms that are numbers", () => { const m = good(); m.model.state.features.terms = m.model.state.features.terms.map((_: string, i: number) => i); return JSON.stringify(m); }, /model terms are missing/],
+    ["a billion n-grams (would hang the tokenizer)", () => { const m = good(); m.tokenizer.ngrams = 1e9; return JSON.stringify(m); }, /tokenizer setting ngrams must be a whole number from 1 to 5/],
+    ["Infinity in the totals", () => JSON.stringify(good()).replace('"classTotals":[[', '"classTotals":[[1e999,'), /term totals do not match/],
+    ["totals whose sum overflows", () => { const m = good(); m.model.state.classTotals = m.model.state.classTotals.map((r: number[]) => r.map(() => 1e308)); return JSON.stringify(m); }, /scores are not finite/],
+    ["a negative count", () => { const m = good(); m.model.state.docCounts[0] = -3; return JSON.stringify(m); }, /must not be negative/],
+    ["nesting 100000 deep", () => JSON.stringify({ ...good(), evaluation: 0 }).replace('"evaluation":0', `"evaluation":${"[".repeat(100_000)}${"]".repeat(100_000)}`), /nested more than 32 levels deep/],
+    ["a category named __proto__", () => { const m = good(); m.categories[0] = "__proto__"; return JSON.stringify(m); }, /"__proto__" is not allowed/],
+    ["a report of the wrong shape", () => { const m = good(); m.report.selection = 5; return JSON.stringify(m); }, /training report: selection/],
+    ["a known-abstract index of junk", () => { const m = good(); m.known = { __proto__: { id: 1 } }; return JSON.stringify(m).replace('"known":{}', '"known":{"__proto__":{"id":1}}'); }, /known abstract/],
+    ["categories that are not strings", () => { const m = good(); m.categories = [1, 2, 3]; return JSON.stringify(m); }, /category 1 is not a non-empty string/],
+    ["a model section that is null", () => { const m = good(); m.model = null; return JSON.stringify(m); }, /model section is missing/],
+  ];
+
+  it.each(crafted)("%s: exit 65 with a clear message, never a crash", async (name, body, message) => {
+    const file = write(`crafted-${name.replace(/\W+/g, "-")}.json`, body());
+    const r = await run(["predict", "--model", file, "--input", fixture("tiny-dump.txt"), "--output", at("p-crafted.csv")]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/E_MODEL_FORMAT/);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/hint: /);
+    noStackTrace(r);
+  });
+
+  it("a __proto__ key in a model file pollutes no prototype", async () => {
+    const file = write("proto.json", JSON.stringify(good()).replace('{"format"', '{"__proto__":{"polluted":true},"format"'));
+    const r = await run(["predict", "--model", file, "--input", fixture("tiny-dump.txt")]);
+    expect([0, 65]).toContain(r.code);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("an empty or missing model file: 65 and 66", async () => {
+    expect((await run(["predict", "--model", write("empty-model.json", ""), "--input", fixture("tiny-dump.txt")])).code).toBe(65);
+    expect((await run(["predict", "--model", at("nope.json"), "--input", fixture("tiny-dump.txt")])).code).toBe(66);
+  });
+});
+
+describe("outputs", () => {
+  const file = write("a-regular-file", "not a folder");
+  const under = (name: string) => join(file, name);
+
+  it.each([
+    ["ingest", () => ["ingest", fixture("tiny-labeled.csv"), "-o", under("labeled.csv"), ...TAXONOMY]],
+    ["train", () => ["train", "--data", fixture("tiny-labeled.csv"), "--out", under("model.json"), ...TAXONOMY]],
+    ["eval", () => ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", under("eval"), "--folds", "2", "--repeats", "1", ...TAXONOMY]],
+    ["predict", () => ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", under("p.csv")]],
+    ["predict --html", () => ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", at("p-html.csv"), "--html", under("p.html")]],
+  ])("%s to a path under a regular file: exit 73 naming the path", async (_name, args) => {
+    const r = await run(args());
+    expect(r.code).toBe(73);
+    expect(r.stderr).toMatch(/E_WRITE: cannot write .*a-regular-file.* \(a part of the path is a file, not a folder\)/);
+    noStackTrace(r);
+  });
+
+  it("an output path equal to an input path: exit 2, and the input is untouched", async () => {
+    const data = write("same.csv", tinyCsv);
+    const ingest = await run(["ingest", data, "-o", data, ...TAXONOMY]);
+    const train = await run(["train", "--data", data, "--out", data, ...TAXONOMY]);
+    for (const r of [ingest, train]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/E_OUTPUT_IS_INPUT/);
+    }
+    expect(readFileSync(data, "utf8")).toBe(tinyCsv);
+  });
+
+  it("every CSV we write escapes cells that a spreadsheet would run as formulas", async () => {
+    const sheet = write("formula.csv", 'id,category,abstract\n=1+1,Robustness,"=HYPERLINK(""http://evil"",""x"") adversarial attacks"\n');
+    expect((await run(["ingest", sheet, "-o", at("formula-out.csv"), ...TAXONOMY])).code).toBe(0);
+    const labeled = readFileSync(at("formula-out.csv"), "utf8");
+    expect(labeled).toContain("'=1+1,");
+    expect(labeled).toContain('"\'=HYPERLINK(');
+    const input = write("formula-in.csv", 'id,abstract\n@cmd,"-2+3 adversarial"\n+x,=SUM(A1)\n');
+    const p = await run(["predict", "--model", model, "--input", input, "--output", at("formula-pred.csv")]);
+    expect(p.code).toBe(0);
+    const predictions = readFileSync(at("formula-pred.csv"), "utf8").split("\n").slice(1, 3);
+    expect(predictions.map((l) => l.slice(0, 2))).toEqual(["'@", "'+"]);
+    const review = await run(["review", "--model", model, "--input", bad("formula-dump.txt"), "--output", at("review.csv")]);
+    expect(review.code).toBe(0);
+    const cells = Papa.parse<string[]>(readFileSync(at("review.csv"), "utf8")).data.flat();
+    expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
+    expect(cells.some((c) => c.startsWith("'=HYPERLINK"))).toBe(true);
+  });
+});
+
+describe("nothing gets in", () => {
+  it("no source file evaluates text or opens a network connection", () => {
+    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith(".ts") ? [join(d, e.name)] : []));
+    const src = join(__dirname, "..", "src");
+    for (const f of files(src)) {
+      const code = readFileSync(f, "utf8");
+      expect(code, f).not.toMatch(/\beval\(|new Function\(|node:(https?|http2|net|dgram|tls|dns)["']|\bfetch\(|XMLHttpRequest|WebSocket/);
+    }
+  });
+});
+
+describe("review and accept", () => {
+  it("review answers a crafted model and an undecodable input like predict does", async () => {
+    const crafted = write("review-model.json", JSON.stringify({ format: "safetag-model", version: 1, categories: ["A"], tokenizer: { lowercase: true, stopWords: "english", stem: "porter", minLength: 2, ngrams: 1e6 } }));
+    const r = await run(["review", "--model", crafted, "--input", fixture("tiny-dump.txt"), "--output", at("r1.csv")]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/tokenizer setting ngrams/);
+    const latin1 = write("review-latin1.txt", Buffer.concat([Buffer.from("Abstract: caf"), Buffer.from([0xe9]), Buffer.from("\n")]));
+    const l = await run(["review", "--model", model, "--input", latin1, "--output", at("r2.csv")]);
+    expect(l.code).toBe(65);
+    problem(l, "E_ENCODING", { file: latin1, line: 1 });
+  });
+
+  it("accept refuses an empty or undecodable review sheet", async () => {
+    const empty = await run(["accept", write("sheet-empty.csv", ""), "--data", fixture("tiny-labeled.csv")]);
+    expect(empty.code).toBe(65);
+    expect(empty.stderr).toMatch(/E_EMPTY_INPUT/);
+    const nul = await run(["accept", write("sheet-nul.csv", "id,abstract\0\n"), "--data", fixture("tiny-labeled.csv")]);
+    expect(nul.code).toBe(65);
+    expect(nul.stderr).toMatch(/E_NUL_BYTE/);
+  });
+});
+
+describe("exit codes", () => {
+  it("2 for a usage error, 66 for a missing input, for every command", async () => {
+    expect((await run(["predict", "--model", model])).code).toBe(2);
+    expect((await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", at("m.json"), "--folds-typo"])).code).toBe(2);
+    const missing = at("missing.csv");
+    for (const args of [
+      ["ingest", missing, "-o", at("o.csv"), ...TAXONOMY],
+      ["train", "--data", missing, "--out", at("m.json")],
+      ["eval", "--data", missing, "--report-dir", at("r")],
+      ["predict", "--model", model, "--input", missing],
+      ["review", "--model", model, "--input", missing, "--output", at("r.csv")],
+      ["accept", missing, "--data", fixture("tiny-labeled.csv")],
+    ]) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(66);
+      expect(r.stderr).toContain(missing);
+      noStackTrace(r);
+    }
+  });
+
+  it("70 for an unexpected error, with its stack trace only under --debug", async () => {
+    const broken = async (debug: boolean) => {
+      const stderr = new PassThrough();
+      let err = "";
+      stderr.on("data", (d) => (err += d));
+      const stdout = new PassThrough();
+      stdout.write = () => {
+        throw new TypeError("simulated bug");
+      };
+      const args = ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), ...(debug ? ["--debug"] : [])];
+      const code = await main(["node", "safetag", ...(debug ? ["--debug"] : []), ...args.filter((a) => a !== "--debug")], { stdout, stderr, stdin: new PassThrough() });
+      return { code, err };
+    };
+    const plain = await broken(false);
+    expect(plain.code).toBe(70);
+    expect(plain.err).toMatch(/unexpected error: simulated bug\n {2}\(run with --debug for the stack trace\)/);
+    expect(plain.err).not.toMatch(/^\s+at /m);
+    const debug = await broken(true);
+    expect(debug.code).toBe(70);
+    expect(debug.err).toMatch(/^\s+at /m);
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { SafetagError } from "../src/errors.js";
+import { compactTime, emptyRegistry, findEntry, formatRegistry, parseRegistry, withEntry, type RegistryEntry } from "../src/models/modelRegistry.js";
+import { cli } from "./cliHarness.js";
+
+const dir = mkdtempSync(join(tmpdir(), "safetag-registry-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (id: string, rows = 10): RegistryEntry => ({
+  id, file: `registry/${id}.json`, path: "models/model.json", createdAt: "", kind: "complement-nb", titles: false,
+  data: { path: "data/labeled.csv", sha256: "", rows }, categories: ["A", "B"],
+});
+
+describe("the model registry", () => {
+  it("adds models oldest first, marks the newest current, and finds them by id, start of id or `current`", () => {
+    const index = withEntry(withEntry(emptyRegistry(), entry("20260101T000000Z-aaaa")), entry("20260102T000000Z-bbbb", 12));
+    expect(index.current).toBe("20260102T000000Z-bbbb");
+    expect(findEntry(index, "current")?.data.rows).toBe(12);
+    expect(findEntry(index, "20260101")?.id).toBe("20260101T000000Z-aaaa");
+    expect(findEntry(index, "2027")).toBeUndefined();
+    const lines = formatRegistry(index);
+    expect(lines[2]).toMatch(/^\* +20260102T000000Z-bbbb +complement-nb +12 /);
+    expect(compactTime("2026-11-24T10:15:30.123Z")).toBe("20261124T101530Z");
+  });
+
+  it("E_MODEL_AMBIGUOUS: the start of an id that names several models", () => {
+    const index = withEntry(withEntry(emptyRegistry(), entry("20260101T000000Z-aaaa")), entry("20260101T000000Z-bbbb"));
+    expect(() => findEntry(index, "20260101")).toThrow(expect.objectContaining({ code: "E_MODEL_AMBIGUOUS" }));
+  });
+
+  it("E_REGISTRY_FORMAT: an index that is not one", () => {
+    const error = (() => {
+      try {
+        parseRegistry('{"format": "something"}', "registry.json");
+      } catch (e) {
+        return e as SafetagError;
+      }
+    })();
+    expect(error?.code).toBe("E_REGISTRY_FORMAT");
+  });
+
+  it("E_MODEL_NOT_FOUND: compare names a model that is neither a file nor kept (exit 66)", async () => {
+    writeFileSync(join(dir, "registry.json"), JSON.stringify(emptyRegistry()));
+    const r = await cli(["compare", "nope", "current", "--dir", dir]);
+    expect(r.code).toBe(66);
+    expect(r.stderr).toMatch(/E_MODEL_NOT_FOUND.*nope/);
+  });
+
+  it("review with nothing to review is a usage error (exit 2)", async () => {
+    expect((await cli(["review", "--model", join(dir, "m.json")])).code).toBe(2);
+  });
+});
