@@ -97,13 +97,22 @@ export async function readAbstractInputs(paths: readonly string[]): Promise<Unla
 }
 
 /** Every abstract of the given dumps or CSV/JSONL files (for semi-supervised training). */
-export async function readUnlabeled(paths: readonly string[] | undefined): Promise<string[]> {
+export async function readUnlabeled(ctx: CliContext, paths: readonly string[] | undefined): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths ?? []) {
     readInputText(path); // same clear error as every other input when the file is missing
+    let skipped = 0;
+    let read = 0;
     for await (const rec of readAbstracts(openAbstractFile(path), path, sniffFormat(readHead(path), path))) {
-      if (rec.kind === "abstract") out.push(rec.item.abstract);
+      if (rec.kind === "abstract") {
+        read++;
+        out.push(rec.item.abstract);
+      } else {
+        skipped++;
+        say(ctx, `  ${path}:${rec.line}: skipped: ${rec.reason}`);
+      }
     }
+    say(ctx, `${path}: ${read} unlabeled abstracts read, ${skipped} other lines skipped`);
   }
   return out;
 }

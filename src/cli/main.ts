@@ -49,6 +49,8 @@ function reportError(e: unknown, ctx: CliContext): number {
   if (e instanceof CommanderError) {
     return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
+  // The reader of our output went away (`safetag predict ... | head`): not an error of ours.
+  if ((e as NodeJS.ErrnoException)?.code === "EPIPE") return EXIT.ok;
   if (e instanceof SafetagError) {
     ctx.stderr.write(`safetag: error ${e.code}: ${e.message}\n`);
     const shown = e.problems.slice(0, 50);
@@ -73,9 +75,17 @@ function reportError(e: unknown, ctx: CliContext): number {
   return EXIT.software;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
+/** The process entry point (bin/safetag.js and `node dist/cli/main.js`). */
+export function runAsProcess(): void {
+  // `safetag predict ... | head` closes our stdout early; stop quietly instead of crashing.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(EXIT.ok);
+    throw e;
+  });
   main(process.argv).then((code) => {
     process.exitCode = code;
   });
 }
+
+const invokedDirectly = process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) runAsProcess();

@@ -104,6 +104,6 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .action(async (opts: EvalOptions) => {
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
-      runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(opts.unlabeled));
+      runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));
     });
 }
