@@ -2,24 +2,12 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import Papa from "papaparse";
-import { main } from "../src/cli/main.js";
+import { cli } from "./cliHarness.js";
 
 const fixture = (f: string) => join(__dirname, "fixtures", f);
 
-async function run(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const input = new PassThrough();
-  input.end(stdin);
-  const code = await main(["node", "safetag", ...args], { stdout, stderr, stdin: input });
-  return { code, stdout: out, stderr: err };
-}
+const run = cli;
 
 const parse = (text: string) => Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true }).data;
 

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import Papa from "papaparse";
+import { cli, type CliRun } from "./cliHarness.js";
 import { main } from "../src/cli/main.js";
 
 const fixture = (f: string) => join(__dirname, "fixtures", f);
@@ -18,33 +19,8 @@ const TAXONOMY = ["--taxonomy", fixture("tiny-taxonomy.json")];
 const tinyCsv = readFileSync(fixture("tiny-labeled.csv"), "utf8");
 const tinyDump = readFileSync(fixture("tiny-dump.txt"), "utf8");
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** `stdin` chunks are written one by one, so a test can split a character between two of them. */
-async function run(args: string[], stdin: (string | Buffer)[] = [], env: Record<string, string> = {}): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const input = new PassThrough();
-  for (const chunk of stdin) input.write(chunk);
-  input.end();
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await main(["node", "safetag", ...args], { stdout, stderr, stdin: input });
-    return { code, stdout: out, stderr: err };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-}
+const run = cli;
+type Run = CliRun;
 
 /** The one formatted problem line carrying `code`, checked for where, what and a hint. */
 function problem(r: Run, code: string, where: { file: string; line?: number; column?: string; value?: string | RegExp }): string {

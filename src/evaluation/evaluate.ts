@@ -25,6 +25,8 @@ export interface EvaluateOptions {
   /** Unlabeled abstracts every fold's training may also learn from (semi-supervised EM). */
   unlabeled?: string[];
   createdAt?: string;
+  /** Clock for the final model's createdAt (see cli/clock.ts). */
+  now?: () => Date;
   onProgress?: (p: CrossValidationProgress) => void;
 }
 
@@ -58,7 +60,7 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     dataSha256: opts.dataSha256,
     createdAt: opts.createdAt,
   });
-  const model = trainModel(rows, trainOptions);
+  const model = trainModel(rows, { ...trainOptions, now: opts.now });
   const notEvaluated = model.categories.filter((c) => !cv.categories.includes(c));
   if (notEvaluated.length > 0) report.notEvaluated = notEvaluated;
 

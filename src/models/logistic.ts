@@ -2,6 +2,7 @@ import type { Category } from "../domain.js";
 import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
 import type { FittedClassifier, TrainingExample } from "./contract.js";
 import { minimize } from "./lbfgs.js";
+import { LinearScorer } from "./linearScorer.js";
 import { logSumExp } from "./scoring.js";
 
 export interface LogisticParams {
@@ -29,7 +30,7 @@ export interface LogisticState {
 export class LogisticRegression implements FittedClassifier {
   readonly kind = "logistic";
   readonly features: FeatureSpace;
-  private readonly table: Float64Array;
+  private readonly scorer: LinearScorer;
 
   constructor(
     readonly categories: readonly Category[],
@@ -37,29 +38,15 @@ export class LogisticRegression implements FittedClassifier {
     readonly state: LogisticState,
   ) {
     this.features = new FeatureSpace(params.features, state.features);
-    const k = categories.length;
-    const v = this.features.size;
-    this.table = new Float64Array(v * k);
-    for (let c = 0; c < k; c++) for (let t = 0; t < v; t++) this.table[t * k + c] = state.weights[c]![t]!;
+    this.scorer = LinearScorer.fromRows(this.features, state.weights, state.bias);
   }
 
   jointLogLikelihood(tokens: readonly string[]): Float64Array {
-    const k = this.categories.length;
-    const out = Float64Array.from(this.state.bias);
-    const x = this.features.vectorize(tokens);
-    for (let j = 0; j < x.indices.length; j++) {
-      const base = x.indices[j]! * k;
-      const v = x.values[j]!;
-      for (let c = 0; c < k; c++) out[c]! += v * this.table[base + c]!;
-    }
-    return out;
+    return this.scorer.score(tokens);
   }
 
   termWeights(term: string): Float64Array | undefined {
-    const t = this.features.termIndex(term);
-    if (t === undefined) return undefined;
-    const k = this.categories.length;
-    return this.table.slice(t * k, t * k + k);
+    return this.scorer.termWeights(term);
   }
 
   toJSON(): unknown {

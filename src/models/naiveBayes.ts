@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type { Category } from "../domain.js";
 import { FeatureSpace, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
 import type { FittedClassifier, TrainingExample } from "./contract.js";
+import { LinearScorer } from "./linearScorer.js";
 
 const require = createRequire(import.meta.url);
 const { MultinomialNB } = require("ml-naivebayes") as {
@@ -47,8 +48,7 @@ export class NaiveBayes implements FittedClassifier {
   readonly kind = "naive-bayes";
   readonly features: FeatureSpace;
   private readonly logPrior: Float64Array;
-  /** Term-major weights: table[t * k + c]. */
-  private readonly table: Float64Array;
+  private readonly scorer: LinearScorer;
 
   constructor(
     readonly categories: readonly Category[],
@@ -61,41 +61,22 @@ export class NaiveBayes implements FittedClassifier {
     this.logPrior = Float64Array.from(state.docCounts, (n) =>
       params.complement || params.prior === "uniform" || totalDocs === 0 ? -Math.log(k) : Math.log(Math.max(n, 1e-9) / totalDocs),
     );
-    this.table = params.complement
-      ? complementWeights(state.classTotals, params.alpha, this.features.size)
-      : logConditionalTable(state.classTotals, params.alpha, this.features.size);
+    const weights = params.complement ? complementWeights(state.classTotals, params.alpha) : logConditionalTable(state.classTotals, params.alpha);
+    this.scorer = LinearScorer.fromRows(this.features, weights, this.logPrior);
   }
 
   jointLogLikelihood(tokens: readonly string[]): Float64Array {
-    const k = this.categories.length;
-    const out = Float64Array.from(this.logPrior);
-    const x = this.features.vectorize(tokens);
-    for (let j = 0; j < x.indices.length; j++) {
-      const base = x.indices[j]! * k;
-      const v = x.values[j]!;
-      for (let c = 0; c < k; c++) out[c]! += v * this.table[base + c]!;
-    }
-    return out;
+    return this.scorer.score(tokens);
   }
 
   /** Per-term evidence for each category (log P(t|c), or the complement weight), for explanations. */
   termWeights(term: string): Float64Array | undefined {
-    const t = this.features.termIndex(term);
-    if (t === undefined) return undefined;
-    const k = this.categories.length;
-    return this.table.slice(t * k, t * k + k);
+    return this.scorer.termWeights(term);
   }
 
   toJSON(): unknown {
     return { kind: this.kind, params: this.params, state: this.state };
   }
-}
-
-function transpose(rows: number[][], v: number): Float64Array {
-  const k = rows.length;
-  const out = new Float64Array(v * k);
-  for (let c = 0; c < k; c++) for (let t = 0; t < v; t++) out[t * k + c] = rows[c]![t]!;
-  return out;
 }
 
 function mlNaiveBayesTable(rows: number[][], alpha: number): number[][] {
@@ -107,14 +88,16 @@ function mlNaiveBayesTable(rows: number[][], alpha: number): number[][] {
   return nb.conditionalProbability.to2DArray();
 }
 
-function logConditionalTable(classTotals: number[][], alpha: number, v: number): Float64Array {
-  if (v === 0) return new Float64Array(0);
-  return transpose(mlNaiveBayesTable(classTotals, alpha), v);
+/** log P(t | c), category-major. */
+function logConditionalTable(classTotals: number[][], alpha: number): number[][] {
+  if ((classTotals[0]?.length ?? 0) === 0) return classTotals.map(() => []);
+  return mlNaiveBayesTable(classTotals, alpha);
 }
 
 /** Rennie et al.'s weight-normalised complement NB: score_c = −Σ x_t ŵ_ct, ŵ_c = w_c / Σ|w_c|. */
-function complementWeights(classTotals: number[][], alpha: number, v: number): Float64Array {
-  if (v === 0) return new Float64Array(0);
+function complementWeights(classTotals: number[][], alpha: number): number[][] {
+  const v = classTotals[0]?.length ?? 0;
+  if (v === 0) return classTotals.map(() => []);
   const all = new Array<number>(v).fill(0);
   for (const row of classTotals) for (let t = 0; t < v; t++) all[t]! += row[t]!;
   const complement = classTotals.map((row) => row.map((n, t) => all[t]! - n));
@@ -123,7 +106,7 @@ function complementWeights(classTotals: number[][], alpha: number, v: number): F
     const z = row.reduce((s, w) => s + Math.abs(w), 0) || 1;
     return row.map((w) => -w / z);
   });
-  return transpose(normalised, v);
+  return normalised;
 }
 
 export function fitNaiveBayes(examples: readonly TrainingExample[], params: NaiveBayesParams, categories: readonly Category[]): NaiveBayes {

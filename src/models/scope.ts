@@ -1,6 +1,7 @@
 import type { Category } from "../domain.js";
 import { FeatureSpace, TFIDF, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
+import { LinearScorer } from "./linearScorer.js";
 
 /**
  * The "unlike every category" score: the cosine similarity between an abstract's TF-IDF vector
@@ -17,29 +18,19 @@ export interface ScopeState {
 
 export class ScopeModel {
   readonly features: FeatureSpace;
-  private readonly table: Float64Array;
+  private readonly scorer: LinearScorer;
 
   constructor(
     readonly categories: readonly Category[],
     readonly state: ScopeState,
   ) {
     this.features = new FeatureSpace(TFIDF, state.features);
-    const k = categories.length;
-    const v = this.features.size;
-    this.table = new Float64Array(v * k);
-    for (let c = 0; c < k; c++) for (let t = 0; t < v; t++) this.table[t * k + c] = state.centroids[c]![t]!;
+    this.scorer = LinearScorer.fromRows(this.features, state.centroids);
   }
 
   /** In [0, 1]: 0 shares no weighted term with any category, 1 is a category's centroid itself. */
   score(tokens: readonly string[]): number {
-    const k = this.categories.length;
-    const sims = new Float64Array(k);
-    const x = this.features.vectorize(tokens);
-    for (let j = 0; j < x.indices.length; j++) {
-      const base = x.indices[j]! * k;
-      for (let c = 0; c < k; c++) sims[c]! += x.values[j]! * this.table[base + c]!;
-    }
-    return Math.max(0, ...sims);
+    return Math.max(0, ...this.scorer.score(tokens));
   }
 
   toJSON(): ScopeState {

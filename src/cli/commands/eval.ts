@@ -10,6 +10,7 @@ import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
 import { summarizeTaxonomyApplication } from "../../ingest/taxonomyChanges.js";
 import { say, type CliContext } from "../context.js";
+import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
 import { intArg, modelKindOption } from "../options.js";
@@ -53,6 +54,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
   for (const f of files) refuseOutputOverInput(f, [data.path]);
   files.forEach(assertWritable);
   const result = evaluate(data.rows, {
+    now: createdAtClock(),
     model: opts.model,
     compare: opts.compare,
     taxonomy,

@@ -1,0 +1,47 @@
+import type { FeatureSpace } from "../features/featureSpace.js";
+
+/**
+ * Scores as offset + Σ_t x_t · w[t][c] over a text's sparse feature vector: what naive Bayes
+ * (log priors and log conditionals), logistic regression (bias and weights) and the scope
+ * model (centroids) all reduce to at prediction time. Weights are stored term-major,
+ * w[t * k + c], so scoring one text touches one contiguous run of memory per term.
+ */
+export class LinearScorer {
+  constructor(
+    readonly features: FeatureSpace,
+    readonly k: number,
+    private readonly table: Float64Array,
+    private readonly offset: Float64Array,
+  ) {}
+
+  /** From category-major rows (rows[c][t]), as models store them. */
+  static fromRows(features: FeatureSpace, rows: readonly ArrayLike<number>[], offset?: ArrayLike<number>): LinearScorer {
+    const k = rows.length;
+    const v = features.size;
+    const table = new Float64Array(v * k);
+    for (let c = 0; c < k; c++) {
+      const row = rows[c]!;
+      for (let t = 0; t < v; t++) table[t * k + c] = row[t]!;
+    }
+    return new LinearScorer(features, k, table, offset ? Float64Array.from(offset) : new Float64Array(k));
+  }
+
+  score(tokens: readonly string[]): Float64Array {
+    const k = this.k;
+    const out = Float64Array.from(this.offset);
+    const x = this.features.vectorize(tokens);
+    for (let j = 0; j < x.indices.length; j++) {
+      const base = x.indices[j]! * k;
+      const v = x.values[j]!;
+      for (let c = 0; c < k; c++) out[c]! += v * this.table[base + c]!;
+    }
+    return out;
+  }
+
+  /** The weights one occurrence of `term` adds per category; undefined for an unknown term. */
+  termWeights(term: string): Float64Array | undefined {
+    const t = this.features.termIndex(term);
+    if (t === undefined) return undefined;
+    return this.table.slice(t * this.k, t * this.k + this.k);
+  }
+}
