@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { intArg } from "../cli/options.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { parseSize } from "./corpus.js";
+import { formatSize, parseSize } from "./corpus.js";
 import { runBench } from "./run.js";
 import { findSklearnPython } from "./sklearn.js";
 import { formatBenchTable, ratios } from "./table.js";
@@ -22,20 +23,16 @@ const sizeList = (value: string): number[] =>
     return n;
   });
 
-const workerList = (value: string): number[] =>
-  value.split(",").map((s) => {
-    if (!/^\d+$/.test(s.trim()) || Number(s) < 1) throw new InvalidArgumentError(`not a worker count: ${JSON.stringify(s)}`);
-    return Number(s);
-  });
+const workerList = (value: string): number[] => value.split(",").map(intArg("--workers", 1));
 
 const program = new Command()
   .name("npm run bench --")
   .description("train and predict throughput and peak memory on synthetic corpora, beside scikit-learn when installed")
   .option("--sizes <list>", "corpus sizes, e.g. 1k,10k,100k,1M", sizeList, sizeList("1k,10k,100k"))
   .option("--workers <list>", "worker counts to predict with", workerList, [1, 2])
-  .option("--train-max <size>", "train on at most this many rows (a labeled file over 512 MB cannot be read whole)", (v) => sizeList(v)[0]!, 100_000)
-  .option("--seed <n>", "corpus seed", Number, 1)
-  .option("--out <file>", "where to write the results", "eval/bench.json")
+  .option("--train-max <size>", "train on at most this many rows (safetag reads a labeled file whole, at most 256 MiB)", (v) => sizeList(v)[0]!, 100_000)
+  .option("--seed <n>", "corpus seed", intArg("--seed", 0), 1)
+  .option("--out <file>", "where to write the results (relative to the project)", "eval/bench.json")
   .option("--dir <dir>", "folder for the corpora (default: a temporary one, removed afterwards)")
   .option("--no-sklearn", "do not time scikit-learn")
   .parse();
@@ -54,7 +51,7 @@ try {
   for (const line of formatBenchTable(report)) console.log(line);
   for (const r of report.results) {
     const q = ratios(r);
-    if (q && r.sklearn) console.log(`${r.size}: safetag predicts at ${q.predict.toFixed(2)}x scikit-learn ${r.sklearn.version}'s throughput on one worker, and trains ${q.train.toFixed(2)}x as fast as it fits`);
+    if (q && r.sklearn) console.log(`${formatSize(r.size)}: safetag predicts at ${q.predict.toFixed(2)}x scikit-learn ${r.sklearn.version}'s throughput on one worker, and trains ${q.train.toFixed(2)}x as fast as it fits`);
   }
   console.log(`written to ${opts.out}`);
 } finally {

@@ -67,9 +67,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const results: SizeResult[] = [];
   for (const size of options.sizes) {
     const trainRows = Math.min(size, options.trainMax);
-    const trainCsv = join(dir, `train-${trainRows}.csv`);
+    const trainCsv = join(dir, `train-${trainRows}-seed${options.seed}.csv`);
     const dump = join(dir, `dump-${size}.txt`);
-    const model = join(dir, `model-${trainRows}.json`);
+    const model = join(dir, `model-${trainRows}-seed${options.seed}.json`);
     log(`${size} abstracts: writing the corpus (${real.length} real abstracts resampled, seed ${options.seed})`);
     if (!existsSync(trainCsv)) await writeLines(trainCsv, trainingCsv(syntheticCorpus(real, trainRows, options.seed)));
     await writeLines(dump, abstractDump(syntheticCorpus(real, size, options.seed + 1)));

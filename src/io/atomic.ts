@@ -156,6 +156,8 @@ export function openAtomicStream(path: string): AtomicStream {
         });
       }),
     abort: () => {
+      // the file is being thrown away: a write still in flight failing now is expected, not an error to raise
+      stream.on("error", () => {});
       stream.destroy();
       removeQuietly(tmp);
     },

@@ -29,6 +29,7 @@ export interface LabelingStats {
   workers: number;
 }
 
+/** Predictions for `abstracts`, in their order; `stats.workers` is set to the number of threads that made them. */
 export async function* labelInOrder(
   model: LoadedModel,
   abstracts: AsyncIterable<UnlabeledAbstract>,
