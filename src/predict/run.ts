@@ -21,6 +21,9 @@ export interface PredictSummary {
   empty: number;
   skipped: SkippedLine[];
   perCategory: Record<string, number>;
+  /** Marked needs_review (low confidence, out of scope or empty), and of those, out of scope. */
+  needsReview: number;
+  outOfScope: number;
   /** Threads that did the labeling: 1 when it ran in this thread. */
   workers: number;
   /** How unlike the training data the input looks (set by the caller that measured it, see drift.ts). */
@@ -45,12 +48,14 @@ export async function predictSources(
   onPrediction?: (p: LabeledPrediction) => void,
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: {}, workers: 1 };
+  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: {}, needsReview: 0, outOfScope: 0, workers: 1 };
   await write(out, predictionHeader(format));
   for await (const p of labelInOrder(model, abstractsOf(sources, summary.skipped), parallel, summary)) {
     summary.abstracts++;
     if (p.source === "known") summary.known++;
     if (p.source === "none") summary.empty++;
+    if (p.needsReview) summary.needsReview++;
+    if (p.outOfScope) summary.outOfScope++;
     summary.perCategory[p.category] = (summary.perCategory[p.category] ?? 0) + 1;
     onPrediction?.(p);
     await write(out, formatPrediction(p, format));
