@@ -200,7 +200,7 @@ table.predictions td.review-cell { min-width: 11rem; max-width: 16rem; }
 table.predictions td.abstract { min-width: 20rem; max-width: 34rem; }
 table.predictions .id { font-weight: 600; font-size: .85rem; }
 table.predictions .excerpt { color: var(--muted); }
-table.predictions td.terms { max-width: 14rem; }
+table.predictions td.terms { max-width: 14rem; min-width: 7rem; overflow-wrap: normal; }
 table.predictions td.where { min-width: 10rem; }
 .badge { display: inline-block; font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #ffe2dd; color: var(--bad); white-space: nowrap; }
 .conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; vertical-align: middle; overflow: hidden; }
