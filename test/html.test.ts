@@ -33,7 +33,7 @@ function withoutOurScripts(html: string): { rest: string; json: string | undefin
 /** Every element our pages use; an injected <img>, <b> or <script> would show up as another name. */
 const OUR_ELEMENTS = new Set(
   ("!doctype html head meta title style body header h1 h2 h3 p code nav a section table thead tbody tr th td div q strong button " +
-    "details summary dl dt dd form label select option input span br svg g rect text line circle polyline").split(" "),
+    "details summary dl dt dd ul li form label select option input span br svg g rect text line circle polyline").split(" "),
 );
 
 /** Markup from data would add an element we never write, an event handler or a comment. */
@@ -114,6 +114,8 @@ describe("renderHtml with markup in every data string", () => {
     expect(rest).toContain(escapeHtml(MODEL_NAME));
     // Titles reach the page in the label-error table (markup) and in the data block (JSON).
     expect(rest).toContain(escapeHtml("<img src=x onerror=window.__pwned=1>Paper"));
+    expect(rest).toContain(`2 rows renamed: ${escapeHtml(CAT_IMG)} → ${escapeHtml(CAT_AMP)}`);
+    expect(rest).toContain(escapeHtml("New <i>category</i>"));
     expect(json).not.toMatch(/[<>&]/);
   });
 
@@ -134,7 +136,7 @@ describe("renderHtml with markup in every data string", () => {
   });
 
   it("renders every optional section it is given", () => {
-    for (const id of ["summary", "confusion", "per-category", "review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope", "settings"]) {
+    for (const id of ["summary", "confusion", "per-category", "review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope", "category-changes", "settings"]) {
       expect(html, id).toContain(`<section id="${id}">`);
     }
     expect(html).toContain('class="reliability"');
@@ -143,9 +145,9 @@ describe("renderHtml with markup in every data string", () => {
 
   it("skips the optional sections a report does not have", () => {
     const bare: EvaluationReport = { ...report };
-    for (const k of ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope", "comparison"] as const) delete bare[k];
+    for (const k of ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope", "comparison", "taxonomy", "notEvaluated"] as const) delete bare[k];
     const page = renderHtml(bare);
-    for (const id of ["review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope"]) {
+    for (const id of ["review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope", "category-changes"]) {
       expect(page, id).not.toContain(`id="${id}"`);
     }
     expect(page).toContain('<section id="confusion">');

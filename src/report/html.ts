@@ -30,6 +30,8 @@ export function renderHtml(report: EvaluationReport): string {
   if (report.labelErrors) sections.push({ id: "label-errors", title: "Possible label errors", body: labelErrors(report.labelErrors, report.settings.repeats) });
   if (report.indicativeTerms?.length) sections.push({ id: "terms", title: "Indicative terms", body: indicativeTerms(report.indicativeTerms) });
   if (report.outOfScope) sections.push({ id: "out-of-scope", title: "Out-of-scope abstracts", body: outOfScope(report.outOfScope) });
+  const changes = categoryChanges(report);
+  if (changes) sections.push({ id: "category-changes", title: "Category changes", body: changes });
   sections.push({ id: "settings", title: "Settings", body: settings(report) });
 
   const s = report.settings;
@@ -263,6 +265,18 @@ function indicativeTerms(list: readonly { category: string; terms: string[] }[])
     list.map((c) => `<dt>${h(c.category)}</dt><dd>${c.terms.map((t) => `<code>${h(t)}</code>`).join(" ")}</dd>`).join("") +
     `</dl>`
   );
+}
+
+/** The taxonomy's renames, merges and set-aside rows as training saw them; empty when there were none. */
+function categoryChanges(report: EvaluationReport): string {
+  const t = report.taxonomy;
+  const items = [
+    ...(t?.relabeled ?? []).map((r) => `${r.rows} rows ${h(r.change)}: ${h(r.from)} → ${h(r.to)}`),
+    ...(t?.setAside ?? []).map((a) => `${a.rows} rows set aside: ${h(a.reason)} <span class="muted">(${h(a.ids.join(", "))})</span>`),
+    ...(report.notEvaluated ?? []).map((c) => `${h(c)}: no labeled rows yet, not evaluated (the model knows it from its taxonomy description)`),
+  ];
+  if (items.length === 0) return "";
+  return `<p>Applied from the taxonomy file; the labeled data is unchanged.</p><ul>${items.map((i) => `<li>${i}</li>`).join("")}</ul>`;
 }
 
 function outOfScope(o: OutOfScopeSection): string {
