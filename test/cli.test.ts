@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Papa from "papaparse";
@@ -80,5 +81,18 @@ describe("safetag CLI end to end on a small fixture", () => {
   it("answers a usage error with exit 2", async () => {
     expect((await run(["train", "--data", fixture("tiny-labeled.csv")])).code).toBe(2);
     expect((await run(["eval", "--folds", "x"])).code).toBe(2);
+  });
+});
+
+describe("run from another folder", () => {
+  it("falls back to the taxonomy safetag ships with, so the descriptions still count", () => {
+    const dir = mkdtempSync(join(tmpdir(), "safetag-elsewhere-"));
+    const data = join(dir, "labeled.csv");
+    writeFileSync(data, readFileSync(join(__dirname, "..", "data", "labeled.csv")));
+    const model = join(dir, "model.json");
+    execFileSync(process.execPath, [join(__dirname, "..", "dist", "cli", "main.js"), "train", "--data", data, "--out", model, "--quiet"], { cwd: dir });
+    const m = JSON.parse(readFileSync(model, "utf8"));
+    expect(m.report.priorWeight).toBeGreaterThan(0);
+    expect(m.categories).toHaveLength(9);
   });
 });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { LabeledAbstract, Taxonomy, UnlabeledAbstract } from "../domain.js";
@@ -23,8 +24,14 @@ export function readInputText(path: string): string {
 /** The taxonomy at `path` if there is one; a missing default is fine, a missing explicit one is not. */
 export function optionalTaxonomy(path: string | undefined): Taxonomy | undefined {
   if (path) return loadTaxonomy(path);
-  return existsSync(DEFAULT_TAXONOMY) ? loadTaxonomy(DEFAULT_TAXONOMY) : undefined;
+  if (existsSync(DEFAULT_TAXONOMY)) return loadTaxonomy(DEFAULT_TAXONOMY);
+  // Run from another folder, fall back to the taxonomy safetag ships with. It is harmless for
+  // other data: a taxonomy that names none of the data's categories is not applied.
+  return existsSync(BUNDLED_TAXONOMY) ? loadTaxonomy(BUNDLED_TAXONOMY) : undefined;
 }
+
+/** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */
+const BUNDLED_TAXONOMY = fileURLToPath(new URL("../../data/taxonomy.json", import.meta.url));
 
 export interface TrainingData {
   path: string;
