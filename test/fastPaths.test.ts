@@ -6,11 +6,12 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { WORD_PATTERN, words } from "../src/text/words.js";
-import { DEFAULT_TOKENIZER, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
+import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
 import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
 import { abstractKey, foldSpace, nfkc } from "../src/text/normalize.js";
 import { Vocabulary } from "../src/features/vocabulary.js";
-import { explain } from "../src/predict/explain.js";
+import { explain, explainCounts } from "../src/predict/explain.js";
+import { FeatureSpace, RAW_COUNTS, TFIDF } from "../src/features/featureSpace.js";
 import type { FittedClassifier } from "../src/models/contract.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
@@ -61,6 +62,46 @@ describe("fast paths give exactly what the plain definitions give", () => {
     }
   });
 
+  it("tokenizing straight to term ids gives the tokenizer's tokens, looked up", () => {
+    const vocabulary = Vocabulary.from(["model", "the", "z", "s", "it2", "emph", "e"]);
+    const id = (t: string) => vocabulary.get(t) ?? -1;
+    for (const over of [{}, { stem: "none" as const }, { lowercase: false }, { stopWords: "none" as const, minLength: 1 }]) {
+      const settings = { ...DEFAULT_TOKENIZER, ...over };
+      const tokenize = makeTokenizer(settings);
+      const ids = makeTokenIds(settings, id);
+      fc.assert(
+        fc.property(text, (t) => {
+          expect(ids(t)).toEqual(tokenize(t).map(id));
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+
+  it("reading a text once gives its vector and unknown share, by tokens or by term ids", () => {
+    const terms = ["a", "b", "c", "d", "e"];
+    for (const settings of [RAW_COUNTS, TFIDF]) {
+      const space = new FeatureSpace(settings, settings.idf ? { terms, idf: [1, 1.5, 2, 2.5, 3] } : { terms });
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "zz", "y"), { maxLength: 40 }), (tokens) => {
+          const read = space.read(tokens);
+          expect(read.vector).toEqual(space.vectorize(tokens));
+          expect(read.unknownShare).toBe(space.outOfVocabularyShare(tokens));
+          expect(space.readIds(tokens.map((t) => space.termIndex(t) ?? -1))).toEqual(read);
+        }),
+      );
+    }
+  });
+
+  it("a feature space is the same as another only when every setting, term and IDF agree", () => {
+    const space = new FeatureSpace(TFIDF, { terms: ["a", "b"], idf: [1, 2] });
+    expect(space.sameAs(new FeatureSpace(TFIDF, { terms: ["a", "b"], idf: [1, 2] }))).toBe(true);
+    expect(space.sameAs(new FeatureSpace(TFIDF, { terms: ["b", "a"], idf: [1, 2] }))).toBe(false);
+    expect(space.sameAs(new FeatureSpace(TFIDF, { terms: ["a", "b"], idf: [1, 2.5] }))).toBe(false);
+    expect(space.sameAs(new FeatureSpace({ ...TFIDF, l2: false }, { terms: ["a", "b"], idf: [1, 2] }))).toBe(false);
+    expect(space.sameAs(new FeatureSpace(RAW_COUNTS, { terms: ["a", "b"] }))).toBe(false);
+  });
+
   it("folding spaces and NFKC skip work only when it would change nothing", () => {
     fc.assert(
       fc.property(text, (t) => {
@@ -101,6 +142,17 @@ describe("fast paths give exactly what the plain definitions give", () => {
           .filter((e) => e.weight > 0)
           .sort((x, y) => y.weight - x.weight || (x.term < y.term ? -1 : 1));
         expect(explain(classifier, tokens, category, top)).toEqual(all.slice(0, top));
+      }),
+    );
+  });
+
+  it("explanations from a text's counts are the explanations from its tokens", () => {
+    const weights: Record<string, number[]> = { a: [1, 0], b: [0.5, 0], c: [2, -1], d: [0, 1], e: [0.25, 0.25], f: [3, 1], g: [1, 0] };
+    const features = new FeatureSpace(RAW_COUNTS, { terms: Object.keys(weights) });
+    const classifier = { categories: ["x", "y"], features, termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "unknown"), { maxLength: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
+        expect(explainCounts(classifier, features.read(tokens).counts, category, top)).toEqual(explain(classifier, tokens, category, top));
       }),
     );
   });

@@ -46,12 +46,23 @@ export class Vocabulary {
   vectorize(tokens: readonly string[]): SparseVector {
     const found = new Int32Array(tokens.length);
     let n = 0;
-    for (const t of tokens) {
-      const i = this.index.get(t);
+    for (let j = 0; j < tokens.length; j++) {
+      const i = this.index.get(tokens[j]!);
       if (i !== undefined) found[n++] = i;
     }
     return countRuns(found.subarray(0, n));
   }
+}
+
+/**
+ * The counts of the known terms among term ids as `makeTokenIds` gives them (-1 for an unknown
+ * term), and how many were known: `vectorize` of the tokens the ids stand for, and their known count.
+ */
+export function countIds(ids: readonly number[]): { counts: SparseVector; known: number } {
+  const found = new Int32Array(ids.length);
+  let n = 0;
+  for (let j = 0; j < ids.length; j++) if (ids[j]! >= 0) found[n++] = ids[j]!;
+  return { counts: countRuns(found.subarray(0, n)), known: n };
 }
 
 /**

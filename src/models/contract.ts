@@ -1,4 +1,6 @@
 import type { Category, LabeledAbstract } from "../domain.js";
+import type { FeatureSpace } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
 
 /**
  * The one model contract. Every classifier is fitted by a `fit` function and then exposes a
@@ -17,6 +19,15 @@ export interface FittedClassifier {
    * undefined for a term the model does not know.
    */
   termWeights?(term: string): Float64Array | undefined;
+  /**
+   * The feature space the scores are computed in, for a classifier whose scores depend on a text
+   * only through its vector there (naive Bayes, logistic regression). With it, a caller can
+   * vectorize a text once and reuse the vector (see predict/label.ts); `termWeights` then
+   * answers for exactly this space's terms.
+   */
+  readonly features?: FeatureSpace;
+  /** `jointLogLikelihood` of a text already vectorized by `features`; present whenever `features` is. */
+  jointLogLikelihoodOf?(x: SparseVector): Float64Array;
   /** Plain JSON for the model file (learned state and settings, no functions). */
   toJSON(): unknown;
 }

@@ -1,4 +1,5 @@
 import type { FeatureSpace } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
 
 /**
  * Scores as offset + Σ_t x_t · w[t][c] over a text's sparse feature vector: what naive Bayes
@@ -27,9 +28,13 @@ export class LinearScorer {
   }
 
   score(tokens: readonly string[]): Float64Array {
+    return this.scoreVector(this.features.vectorize(tokens));
+  }
+
+  /** `score` of a text already vectorized by `features`. */
+  scoreVector(x: SparseVector): Float64Array {
     const k = this.k;
-    const out = Float64Array.from(this.offset);
-    const x = this.features.vectorize(tokens);
+    const out = this.offset.slice();
     for (let j = 0; j < x.indices.length; j++) {
       const base = x.indices[j]! * k;
       const v = x.values[j]!;

@@ -1,5 +1,6 @@
 import type { Category } from "../domain.js";
 import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
 import type { FittedClassifier, TrainingExample } from "./contract.js";
 import { minimize } from "./lbfgs.js";
 import { LinearScorer } from "./linearScorer.js";
@@ -43,6 +44,10 @@ export class LogisticRegression implements FittedClassifier {
 
   jointLogLikelihood(tokens: readonly string[]): Float64Array {
     return this.scorer.score(tokens);
+  }
+
+  jointLogLikelihoodOf(x: SparseVector): Float64Array {
+    return this.scorer.scoreVector(x);
   }
 
   termWeights(term: string): Float64Array | undefined {

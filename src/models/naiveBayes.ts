@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import type { Category } from "../domain.js";
 import { FeatureSpace, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
 import type { FittedClassifier, TrainingExample } from "./contract.js";
 import { LinearScorer } from "./linearScorer.js";
 
@@ -67,6 +68,10 @@ export class NaiveBayes implements FittedClassifier {
 
   jointLogLikelihood(tokens: readonly string[]): Float64Array {
     return this.scorer.score(tokens);
+  }
+
+  jointLogLikelihoodOf(x: SparseVector): Float64Array {
+    return this.scorer.scoreVector(x);
   }
 
   /** Per-term evidence for each category (log P(t|c), or the complement weight), for explanations. */

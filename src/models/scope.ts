@@ -2,6 +2,7 @@ import type { Category } from "../domain.js";
 import { FeatureSpace, TFIDF, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
 import { LinearScorer } from "./linearScorer.js";
+import type { SparseVector } from "../features/vocabulary.js";
 
 /**
  * The "unlike every category" score: the cosine similarity between an abstract's TF-IDF vector
@@ -30,7 +31,12 @@ export class ScopeModel {
 
   /** In [0, 1]: 0 shares no weighted term with any category, 1 is a category's centroid itself. */
   score(tokens: readonly string[]): number {
-    return Math.max(0, ...this.scorer.score(tokens));
+    return this.scoreVector(this.features.vectorize(tokens));
+  }
+
+  /** `score` of a text already vectorized by `features`. */
+  scoreVector(x: SparseVector): number {
+    return Math.max(0, ...this.scorer.scoreVector(x));
   }
 
   toJSON(): ScopeState {

@@ -12,9 +12,11 @@ export function logSumExp(xs: ArrayLike<number>): number {
 
 /** Normalised probabilities from joint log-likelihoods (softmax), optionally tempered: p ∝ exp(jll / T). */
 export function probabilities(jll: ArrayLike<number>, temperature = 1): Float64Array {
-  const scaled = Float64Array.from({ length: jll.length }, (_, i) => jll[i]! / temperature);
+  const scaled = new Float64Array(jll.length);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = jll[i]! / temperature;
   const z = logSumExp(scaled);
-  return scaled.map((x) => Math.exp(x - z));
+  for (let i = 0; i < scaled.length; i++) scaled[i] = Math.exp(scaled[i]! - z);
+  return scaled;
 }
 
 export interface Ranked {

@@ -1,3 +1,5 @@
+import type { FeatureSpace } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
 import type { FittedClassifier } from "../models/contract.js";
 
 export interface TermEvidence {
@@ -46,23 +48,70 @@ export function explain(classifier: FittedClassifier, tokens: readonly string[],
   const centred = centredWeights(classifier);
   const counts = new Map<string, number>();
   for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-  // the best `top` so far, in order: the same result as sorting them all, without the sort
   const best: TermEvidence[] = [];
   if (top <= 0) return best;
   for (const [term, n] of counts) {
     const c = centred(term);
-    if (!c) continue;
-    const weight = n * (c.weights[category]! - c.mean);
-    if (!(weight > 0)) continue;
-    const e = { term, weight };
-    if (best.length === top) {
-      if (stronger(e, best[top - 1]!) >= 0) continue;
-      best.pop();
-    }
-    let i = best.length;
-    best.push(e);
-    for (; i > 0 && stronger(e, best[i - 1]!) < 0; i--) best[i] = best[i - 1]!;
-    best[i] = e;
+    if (c) keepBest(best, top, term, n * (c.weights[category]! - c.mean));
   }
   return best;
+}
+
+/**
+ * Centred weights by term index of `classifier.features`: entry t * k + c is term t's weight for
+ * category c minus its mean weight, computed exactly as `centredWeights` does (NaN for a term
+ * without weights, which then never counts as evidence). One table per model, built on first use.
+ */
+const centredTableByModel = new WeakMap<FittedClassifier, Float64Array>();
+
+function centredTable(classifier: FittedClassifier, features: FeatureSpace): Float64Array {
+  let table = centredTableByModel.get(classifier);
+  if (table) return table;
+  const k = classifier.categories.length;
+  const terms = features.terms;
+  table = new Float64Array(terms.length * k).fill(NaN);
+  for (let t = 0; t < terms.length; t++) {
+    const w = classifier.termWeights?.(terms[t]!);
+    if (!w || w.length !== k) continue;
+    const mean = w.reduce((a, b) => a + b, 0) / w.length;
+    for (let c = 0; c < k; c++) table[t * k + c] = w[c]! - mean;
+  }
+  centredTableByModel.set(classifier, table);
+  return table;
+}
+
+/**
+ * `explain` for a text already counted in `classifier.features` (`FeatureSpace.read`): the same
+ * terms in the same order, without a map of the text's tokens or a lookup per term. The counts
+ * hold exactly the distinct known terms with their numbers of occurrences, and the ranking is a
+ * strict order (ties by term), so visiting them by index instead of by first occurrence cannot
+ * change the result.
+ */
+export function explainCounts(classifier: FittedClassifier, counts: SparseVector, category: number, top = 5): TermEvidence[] {
+  const features = classifier.features;
+  if (!classifier.termWeights || !features) return [];
+  const table = centredTable(classifier, features);
+  const k = classifier.categories.length;
+  const terms = features.terms;
+  const best: TermEvidence[] = [];
+  if (top <= 0) return best;
+  for (let j = 0; j < counts.indices.length; j++) {
+    const t = counts.indices[j]!;
+    keepBest(best, top, terms[t]!, counts.values[j]! * table[t * k + category]!);
+  }
+  return best;
+}
+
+/** Keeps `best` as the strongest `top` positive evidence so far, in order: the same result as sorting them all, without the sort. */
+function keepBest(best: TermEvidence[], top: number, term: string, weight: number): void {
+  if (!(weight > 0)) return;
+  const e = { term, weight };
+  if (best.length === top) {
+    if (stronger(e, best[top - 1]!) >= 0) return;
+    best.pop();
+  }
+  let i = best.length;
+  best.push(e);
+  for (; i > 0 && stronger(e, best[i - 1]!) < 0; i--) best[i] = best[i - 1]!;
+  best[i] = e;
 }

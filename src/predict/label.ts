@@ -1,9 +1,11 @@
 import type { Prediction, UnlabeledAbstract } from "../domain.js";
+import type { FeatureSpace, TextFeatures } from "../features/featureSpace.js";
+import type { SparseVector } from "../features/vocabulary.js";
 import { textHash, type LoadedModel } from "../models/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
 import { abstractKey } from "../text/normalize.js";
-import { makeTokenizer } from "../text/tokenize.js";
-import { explain, type TermEvidence } from "./explain.js";
+import { makeTokenIds, makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { explain, explainCounts, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
   input: UnlabeledAbstract;
@@ -20,31 +22,88 @@ export interface LabeledPrediction extends Prediction {
   unknownShare?: number;
 }
 
+/** What labeling needs from one abstract, computed by `makeReader`. */
+interface Reading {
+  jll: Float64Array;
+  /** Raw counts in the classifier's feature space, when it has one (for `explainCounts`); otherwise `tokens` is set. */
+  counts?: SparseVector;
+  tokens?: readonly string[];
+  scope?: number;
+  unknownShare?: number;
+}
+
+/**
+ * Reads an abstract once for the classifier, the scope model and the unknown-word share. When
+ * the classifier exposes its feature space, one vocabulary pass (fused with tokenizing, for
+ * unigrams) gives its vector, the counts for explanations and the unknown count; when the scope
+ * model's space is the same (same settings, terms and IDF, as with a TF-IDF classifier trained on
+ * the same texts) its vector is reused too. Otherwise each reads the tokens itself. The numbers
+ * are the same either way.
+ */
+function makeReader(model: LoadedModel): (abstract: string) => Reading {
+  const tokenize = makeTokenizer(model.tokenizer);
+  const { classifier, scope } = model;
+  const features = classifier.features;
+  const ofVector = classifier.jointLogLikelihoodOf?.bind(classifier);
+  if (!features || !ofVector) {
+    return (abstract) => {
+      const tokens = tokenize(abstract);
+      return { jll: classifier.jointLogLikelihood(tokens), tokens, scope: scope?.score(tokens), unknownShare: scope?.features.outOfVocabularyShare(tokens) };
+    };
+  }
+  const readText = featureReader(model.tokenizer, features);
+  const shared = scope !== undefined && scope.features.sameAs(features);
+  return (abstract) => {
+    const text = readText(abstract);
+    const jll = ofVector(text.vector);
+    if (!scope) return { jll, counts: text.counts };
+    if (shared) return { jll, counts: text.counts, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
+    const tokens = tokenize(abstract);
+    return { jll, counts: text.counts, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens) };
+  };
+}
+
+/** `features.read` of an abstract's tokens; for unigrams the words are looked up as they are tokenized (see makeTokenIds). */
+function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string) => TextFeatures {
+  if (settings.ngrams > 1) {
+    const tokenize = makeTokenizer(settings);
+    return (abstract) => features.read(tokenize(abstract));
+  }
+  const ids = makeTokenIds(settings, (token) => features.termIndex(token) ?? -1);
+  return (abstract) => features.readIds(ids(abstract));
+}
+
 /**
  * Labels abstracts one at a time (so a dump can be streamed). An abstract whose text matches a
  * labeled row gets that row's label with `source = known`; the model's guess is not used for it.
  * An empty abstract still gets a row, with no category and the reason.
  */
 export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => LabeledPrediction {
-  const tokenize = makeTokenizer(model.tokenizer);
+  const read = makeReader(model);
+  const { classifier, categories, scopeThreshold, reviewThreshold } = model;
   return (input) => {
-    const tokens = tokenize(input.abstract);
     if (input.abstract.trim() === "") {
       return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
     }
-    const proba = probabilities(model.classifier.jointLogLikelihood(tokens), model.temperature);
+    const text = read(input.abstract);
+    const proba = probabilities(text.jll, model.temperature);
     const { best, second } = topTwo(proba);
-    const base = { input, id: input.id, runnerUp: model.categories[second]!, runnerUpConfidence: proba[second]!, terms: explain(model.classifier, tokens, best) };
+    const runnerUp = categories[second]!;
+    const runnerUpConfidence = proba[second]!;
+    const terms = text.counts ? explainCounts(classifier, text.counts, best) : explain(classifier, text.tokens ?? [], best);
+    const scope = text.scope;
     const known = model.known[textHash(abstractKey(input.abstract))];
-    const scope = model.scope?.score(tokens);
-    if (known) return { ...base, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason: `same abstract as labeled row ${known.id}` };
+    if (known) {
+      const reason = `same abstract as labeled row ${known.id}`;
+      return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason };
+    }
     const confidence = proba[best]!;
-    const outOfScope = scope !== undefined && scope < model.scopeThreshold;
-    const reasons = [
-      ...(outOfScope ? [`unlike every category (scope ${scope.toFixed(3)} < ${model.scopeThreshold.toFixed(3)})`] : []),
-      ...(confidence < model.reviewThreshold ? [`confidence ${confidence.toFixed(2)} below review threshold ${model.reviewThreshold.toFixed(2)}`] : []),
-    ];
-    const unknownShare = model.scope?.features.outOfVocabularyShare(tokens);
-    return { ...base, scope, outOfScope, unknownShare, category: model.categories[best]!, confidence, source: "model", needsReview: reasons.length > 0, reason: reasons.join("; ") };
+    const outOfScope = scope !== undefined && scope < scopeThreshold;
+    const unsure = confidence < reviewThreshold;
+    // the reasons in this order, joined by "; "
+    let reason = outOfScope ? `unlike every category (scope ${scope.toFixed(3)} < ${scopeThreshold.toFixed(3)})` : "";
+    if (unsure) reason += `${outOfScope ? "; " : ""}confidence ${confidence.toFixed(2)} below review threshold ${reviewThreshold.toFixed(2)}`;
+    const unknownShare = text.unknownShare;
+    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category: categories[best]!, confidence, source: "model", needsReview: outOfScope || unsure, reason };
   };
 }

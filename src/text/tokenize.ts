@@ -34,8 +34,11 @@ const MEMO_LIMIT = 1 << 18;
  * LaTeX commands such as `\emph` are markup, not words.
  */
 export function normalizeText(text: string): string {
-  const folded = nfkc(text);
-  return folded.includes("\\") ? folded.replace(LATEX_COMMAND, " ") : folded; // no backslash, no LaTeX: skip the regex
+  return withoutLatex(nfkc(text));
+}
+
+function withoutLatex(text: string): string {
+  return text.includes("\\") ? text.replace(LATEX_COMMAND, " ") : text; // no backslash, no LaTeX: skip the regex
 }
 
 export type Tokenizer = (text: string) => string[];
@@ -48,26 +51,36 @@ function detached(word: string): string {
   return (" " + word).slice(1);
 }
 
-/**
- * Builds a tokenizer. What becomes of a word (dropped, or its stem) depends only on the word, and
- * abstracts repeat their vocabulary, so each distinct word is worked out once and remembered.
- */
-export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): Tokenizer {
+/** What becomes of a word: its token (apostrophes dropped: "model's" -> "models", then stemmed), or null when the word is dropped. */
+function tokenRule(settings: TokenizerSettings): (match: string) => string | null {
   const stop = settings.stopWords === "english" ? ENGLISH_STOP_WORDS : new Set<string>();
-  /** A word's token (apostrophes dropped: "model's" -> "models", then stemmed), or null when the word is dropped. */
-  const tokenOf = (match: string): string | null => {
+  return (match) => {
     let w = match.replace(/['’]/g, "");
     if (settings.lowercase) w = w.toLowerCase();
     if ([...w].length < settings.minLength || ALL_DIGITS.test(w) || stop.has(w.toLowerCase())) return null;
     return settings.stem === "none" ? w : porterStem(w);
   };
+}
+
+/** A text's words, before tokenizing: normalised (see normalizeText), then found by the word pattern. */
+function wordsOf(text: string): string[] {
+  // most abstracts are ASCII, and the regular expression engine finds ASCII words fastest; ASCII
+  // text is its own NFKC form and stays ASCII without its LaTeX, so one scan settles both
+  const ascii = !NON_ASCII.test(text);
+  const normal = ascii ? withoutLatex(text) : normalizeText(text);
+  return ascii || !NON_ASCII.test(normal) ? (normal.match(ASCII_WORD) ?? []) : words(normal);
+}
+
+/**
+ * Builds a tokenizer. What becomes of a word (dropped, or its stem) depends only on the word, and
+ * abstracts repeat their vocabulary, so each distinct word is worked out once and remembered.
+ */
+export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): Tokenizer {
+  const tokenOf = tokenRule(settings);
   const memo = new Map<string, string | null>();
   return (text: string) => {
-    const normal = normalizeText(text);
-    // most abstracts are ASCII, and the regular expression engine finds ASCII words fastest
-    const found = NON_ASCII.test(normal) ? words(normal) : (normal.match(ASCII_WORD) ?? []);
     const tokens: string[] = [];
-    for (const match of found) {
+    for (const match of wordsOf(text)) {
       let token = memo.get(match);
       if (token === undefined) {
         token = tokenOf(match);
@@ -82,6 +95,36 @@ export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): 
       for (let i = 0; i + n <= tokens.length; i++) out.push(tokens.slice(i, i + n).join(" "));
     }
     return out;
+  };
+}
+
+/** Memo mark of a word the tokenizer drops (ids are -1 or more). */
+const DROPPED = -2;
+
+/**
+ * The tokenizer and a vocabulary lookup in one: a text's tokens as `id(token)` (a term index, or
+ * -1 for a term the vocabulary lacks), exactly `makeTokenizer(settings)(text).map(id)`. Each
+ * distinct word is tokenized and looked up once and remembered, so predicting does one map lookup
+ * per word instead of one for the token and another for its term. Unigrams only: an n-gram is
+ * several words, so for `ngrams > 1` this throws and callers use `makeTokenizer`.
+ */
+export function makeTokenIds(settings: TokenizerSettings, id: (token: string) => number): (text: string) => number[] {
+  if (settings.ngrams > 1) throw new Error("makeTokenIds reads unigrams only");
+  const tokenOf = tokenRule(settings);
+  const memo = new Map<string, number>();
+  return (text: string) => {
+    const ids: number[] = [];
+    for (const match of wordsOf(text)) {
+      let i = memo.get(match);
+      if (i === undefined) {
+        const token = tokenOf(match);
+        i = token === null ? DROPPED : id(token);
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(detached(match), i);
+      }
+      if (i !== DROPPED) ids.push(i);
+    }
+    return ids;
   };
 }
 
