@@ -1,10 +1,11 @@
 /** One test per error code the ingest stage reports: what, where (file, 1-based line, column), the value and a hint. */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXIT, SafetagError, formatProblem } from "../src/errors.js";
+import { EXIT, formatProblem } from "../src/errors.js";
 import { readLabeled } from "../src/ingest/labeled.js";
 import { parsePaste } from "../src/ingest/paste.js";
 import { parseSheetExport } from "../src/ingest/sheet.js";
+import { thrown } from "./thrown.js";
 
 const PASTE_HEAD = ["ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "CompanyTitleDateURL", "Safety_category", "Abstract"];
 const GOOD_ROW = ["2", "LabA good paper17-Jun-24https://l.org/aRobustnessWe study robustness."];
@@ -13,15 +14,6 @@ function pasteOf(...lines: string[]): string {
   return [...PASTE_HEAD, ...GOOD_ROW, ...lines].join("\n");
 }
 
-function thrown(f: () => unknown): SafetagError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SafetagError) return e;
-    throw e;
-  }
-  throw new Error("expected a SafetagError");
-}
 
 describe("paste problems", () => {
   it("E_PASTE_ROW: a row with neither date nor URL is reported, not dropped silently", () => {

@@ -2,23 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EXIT, SafetagError } from "../src/errors.js";
+import { EXIT } from "../src/errors.js";
 import {
   closestCategory, loadTaxonomy, parseTaxonomy, saveTaxonomy, taxonomyFromCategories, TAXONOMY_FORMAT,
 } from "../src/ingest/taxonomy.js";
+import { thrown } from "./thrown.js";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "safetag-taxonomy-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function thrown(f: () => unknown): SafetagError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SafetagError) return e;
-    throw e;
-  }
-  throw new Error("expected a SafetagError");
-}
 
 const file = (body: object) => JSON.stringify({ format: TAXONOMY_FORMAT, version: 1, ...body });
 

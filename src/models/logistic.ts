@@ -1,9 +1,8 @@
 import type { Category } from "../domain.js";
 import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
-import type { SparseVector } from "../features/vocabulary.js";
-import type { FittedClassifier, TrainingExample } from "./contract.js";
+import type { TrainingExample } from "./contract.js";
+import { LinearClassifier } from "./linearClassifier.js";
 import { minimize } from "./lbfgs.js";
-import { LinearScorer } from "./linearScorer.js";
 import { logSumExp } from "./scoring.js";
 
 export interface LogisticParams {
@@ -28,34 +27,11 @@ export interface LogisticState {
  * Multinomial (softmax) logistic regression on sparse TF-IDF vectors, L2-regularised,
  * fitted by L-BFGS. Scores are log-probabilities up to a constant.
  */
-export class LogisticRegression implements FittedClassifier {
+export class LogisticRegression extends LinearClassifier<LogisticParams, LogisticState> {
   readonly kind = "logistic";
-  readonly features: FeatureSpace;
-  private readonly scorer: LinearScorer;
 
-  constructor(
-    readonly categories: readonly Category[],
-    readonly params: LogisticParams,
-    readonly state: LogisticState,
-  ) {
-    this.features = new FeatureSpace(params.features, state.features);
-    this.scorer = LinearScorer.fromRows(this.features, state.weights, state.bias);
-  }
-
-  jointLogLikelihood(tokens: readonly string[]): Float64Array {
-    return this.scorer.score(tokens);
-  }
-
-  jointLogLikelihoodOf(x: SparseVector): Float64Array {
-    return this.scorer.scoreVector(x);
-  }
-
-  termWeights(term: string): Float64Array | undefined {
-    return this.scorer.termWeights(term);
-  }
-
-  toJSON(): unknown {
-    return { kind: this.kind, params: this.params, state: this.state };
+  constructor(categories: readonly Category[], params: LogisticParams, state: LogisticState) {
+    super(categories, params, state, params.features, state.weights, state.bias);
   }
 }
 

@@ -1,9 +1,8 @@
 import { createRequire } from "node:module";
 import type { Category } from "../domain.js";
 import { FeatureSpace, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
-import type { SparseVector } from "../features/vocabulary.js";
-import type { FittedClassifier, TrainingExample } from "./contract.js";
-import { LinearScorer } from "./linearScorer.js";
+import type { TrainingExample } from "./contract.js";
+import { LinearClassifier } from "./linearClassifier.js";
 
 const require = createRequire(import.meta.url);
 const { MultinomialNB } = require("ml-naivebayes") as {
@@ -45,43 +44,22 @@ export interface NaiveBayesState {
  * (n/α + 1) / (N/α + V) = (n + α) / (N + αV), i.e. Lidstone smoothing with any α.
  * Its prior would then be uniform over the rows, so the prior is computed here.
  */
-export class NaiveBayes implements FittedClassifier {
+export class NaiveBayes extends LinearClassifier<NaiveBayesParams, NaiveBayesState> {
   readonly kind = "naive-bayes";
-  readonly features: FeatureSpace;
-  private readonly logPrior: Float64Array;
-  private readonly scorer: LinearScorer;
 
-  constructor(
-    readonly categories: readonly Category[],
-    readonly params: NaiveBayesParams,
-    readonly state: NaiveBayesState,
-  ) {
-    this.features = new FeatureSpace(params.features, state.features);
-    const k = categories.length;
-    const totalDocs = state.docCounts.reduce((a, b) => a + b, 0);
-    this.logPrior = Float64Array.from(state.docCounts, (n) =>
-      params.complement || params.prior === "uniform" || totalDocs === 0 ? -Math.log(k) : Math.log(Math.max(n, 1e-9) / totalDocs),
-    );
+  constructor(categories: readonly Category[], params: NaiveBayesParams, state: NaiveBayesState) {
     const weights = params.complement ? complementWeights(state.classTotals, params.alpha) : logConditionalTable(state.classTotals, params.alpha);
-    this.scorer = LinearScorer.fromRows(this.features, weights, this.logPrior);
+    super(categories, params, state, params.features, weights, logPrior(params, state.docCounts));
   }
+}
 
-  jointLogLikelihood(tokens: readonly string[]): Float64Array {
-    return this.scorer.score(tokens);
-  }
-
-  jointLogLikelihoodOf(x: SparseVector): Float64Array {
-    return this.scorer.scoreVector(x);
-  }
-
-  /** Per-term evidence for each category (log P(t|c), or the complement weight), for explanations. */
-  termWeights(term: string): Float64Array | undefined {
-    return this.scorer.termWeights(term);
-  }
-
-  toJSON(): unknown {
-    return { kind: this.kind, params: this.params, state: this.state };
-  }
+/** Training frequencies, or uniform (complement NB always: it scores against the other categories). */
+function logPrior(params: NaiveBayesParams, docCounts: readonly number[]): Float64Array {
+  const k = docCounts.length;
+  const totalDocs = docCounts.reduce((a, b) => a + b, 0);
+  return Float64Array.from(docCounts, (n) =>
+    params.complement || params.prior === "uniform" || totalDocs === 0 ? -Math.log(k) : Math.log(Math.max(n, 1e-9) / totalDocs),
+  );
 }
 
 function mlNaiveBayesTable(rows: number[][], alpha: number): number[][] {
