@@ -7,7 +7,7 @@
 import type { Category } from "../domain.js";
 import type { TaxonomySummary } from "../ingest/taxonomyChanges.js";
 import { bootstrapIntervals, type BootstrapIntervals, type Interval } from "./bootstrap.js";
-import type { CrossValidationResult, MajorityChoice, ScoredRun } from "./crossValidate.js";
+import type { CrossValidationResult, MajorityChoice, OutOfFoldPrediction, ScoredRun } from "./crossValidate.js";
 import { qualityMarkdown, qualityTerminal } from "./qualityReport.js";
 import type { AverageScores, ClassificationReport, ConfusionMatrix } from "./metrics.js";
 
@@ -35,18 +35,11 @@ export interface Spread {
   perRepeat: number[];
 }
 
-export interface ReportPrediction {
-  repeat: number;
-  fold: number;
-  id: string;
-  title: string;
-  gold: Category;
-  predicted: Category;
-  correct: boolean;
-  confidence: number;
-  runnerUp: Category | null;
-  runnerUpConfidence: number;
-}
+/** An out-of-fold prediction as the report keeps it: without the probability vector, with `correct`. */
+export type ReportPrediction = Pick<
+  OutOfFoldPrediction,
+  "repeat" | "fold" | "id" | "title" | "gold" | "predicted" | "confidence" | "runnerUp" | "runnerUpConfidence"
+> & { correct: boolean };
 
 export interface EvaluationReport {
   format: typeof EVALUATION_FORMAT;
