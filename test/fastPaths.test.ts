@@ -78,6 +78,25 @@ describe("fast paths give exactly what the plain definitions give", () => {
     }
   });
 
+  it("a full word memo starts afresh without changing a token, even for a word longer than the whole memo", () => {
+    const vocabulary = Vocabulary.from(["model", "the", "z", "s", "it2", "emph", "e", "reward", "hack"]);
+    const id = (t: string) => vocabulary.get(t) ?? -1;
+    for (const limit of [3, 8, 40]) {
+      for (const over of [{}, { lowercase: false }]) {
+        const settings = { ...DEFAULT_TOKENIZER, ...over };
+        const tokenize = makeTokenizer(settings);
+        const ids = makeTokenIds(settings, id, limit);
+        for (const t of ["supercalifragilistic model's rewards", "The MODEL the model", "reward-hacking it's2 naïve modèle"]) expect(ids(t)).toEqual(tokenize(t).map(id));
+        fc.assert(
+          fc.property(text, (t) => {
+            expect(ids(t)).toEqual(tokenize(t).map(id));
+          }),
+          { numRuns: 200 },
+        );
+      }
+    }
+  });
+
   it("reading a text once gives its vector and unknown share, by tokens or by term ids", () => {
     const terms = ["a", "b", "c", "d", "e"];
     for (const settings of [RAW_COUNTS, TFIDF]) {

@@ -1,5 +1,6 @@
 import { ENGLISH_STOP_WORDS, porterStem } from "./natural.js";
 import { nfkc } from "./normalize.js";
+import { detached, WordTrie } from "./wordTrie.js";
 import { words } from "./words.js";
 
 /** Tokenizer settings travel with every model so a reloaded model tokenizes exactly as it was trained. */
@@ -43,14 +44,6 @@ function withoutLatex(text: string): string {
 
 export type Tokenizer = (text: string) => string[];
 
-/**
- * A copy of a word cut from a text that does not keep the whole text alive (V8 makes a long
- * slice a view into its source), so remembering words never means remembering abstracts.
- */
-function detached(word: string): string {
-  return (" " + word).slice(1);
-}
-
 /** What becomes of a word: its token (apostrophes dropped: "model's" -> "models", then stemmed), or null when the word is dropped. */
 function tokenRule(settings: TokenizerSettings): (match: string) => string | null {
   const stop = settings.stopWords === "english" ? ENGLISH_STOP_WORDS : new Set<string>();
@@ -71,24 +64,44 @@ function wordsOf(text: string): string[] {
   return ascii || !NON_ASCII.test(normal) ? (normal.match(ASCII_WORD) ?? []) : words(normal);
 }
 
+interface WordMemo<T> {
+  /** Appends to `out` what each word of `text` becomes, in order, leaving out `skip`. */
+  read(text: string, out: T[], skip: T): void;
+}
+
+/**
+ * Remembers what each distinct word becomes. A lower-casing tokenizer uses a trie walked as the
+ * text is scanned (see wordTrie.ts); one that keeps case, a map of the words.
+ */
+function wordMemo<T>(compute: (word: string) => T, settings: TokenizerSettings, limit?: number): WordMemo<T> {
+  if (settings.lowercase) return new WordTrie(compute, wordsOf, limit);
+  const memo = new Map<string, T>();
+  const max = limit ?? MEMO_LIMIT;
+  return {
+    read(text, out, skip) {
+      for (const word of wordsOf(text)) {
+        let v = memo.get(word);
+        if (v === undefined) {
+          v = compute(word);
+          if (memo.size >= max) memo.clear();
+          memo.set(detached(word), v);
+        }
+        if (v !== skip) out.push(v);
+      }
+    },
+  };
+}
+
 /**
  * Builds a tokenizer. What becomes of a word (dropped, or its stem) depends only on the word, and
- * abstracts repeat their vocabulary, so each distinct word is worked out once and remembered.
+ * abstracts repeat their vocabulary, so each distinct word is worked out once and remembered
+ * (see wordMemo.ts).
  */
 export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): Tokenizer {
-  const tokenOf = tokenRule(settings);
-  const memo = new Map<string, string | null>();
+  const memo = wordMemo(tokenRule(settings), settings);
   return (text: string) => {
     const tokens: string[] = [];
-    for (const match of wordsOf(text)) {
-      let token = memo.get(match);
-      if (token === undefined) {
-        token = tokenOf(match);
-        if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(detached(match), token);
-      }
-      if (token !== null) tokens.push(token);
-    }
+    memo.read(text, tokens as (string | null)[], null);
     if (settings.ngrams <= 1) return tokens;
     const out = tokens.slice();
     for (let n = 2; n <= settings.ngrams; n++) {
@@ -104,26 +117,21 @@ const DROPPED = -2;
 /**
  * The tokenizer and a vocabulary lookup in one: a text's tokens as `id(token)` (a term index, or
  * -1 for a term the vocabulary lacks), exactly `makeTokenizer(settings)(text).map(id)`. Each
- * distinct word is tokenized and looked up once and remembered, so predicting does one map lookup
- * per word instead of one for the token and another for its term. Unigrams only: an n-gram is
- * several words, so for `ngrams > 1` this throws and callers use `makeTokenizer`.
+ * distinct word is tokenized and looked up once and remembered, so predicting does one memo
+ * lookup per word (made without cutting the word out of the text, see wordMemo.ts) instead of
+ * one for the token and another for its term. Unigrams only: an n-gram is several words, so for
+ * `ngrams > 1` this throws and callers use `makeTokenizer`.
  */
-export function makeTokenIds(settings: TokenizerSettings, id: (token: string) => number): (text: string) => number[] {
+export function makeTokenIds(settings: TokenizerSettings, id: (token: string) => number, limit?: number): (text: string) => number[] {
   if (settings.ngrams > 1) throw new Error("makeTokenIds reads unigrams only");
   const tokenOf = tokenRule(settings);
-  const memo = new Map<string, number>();
+  const memo = wordMemo((word) => {
+    const token = tokenOf(word);
+    return token === null ? DROPPED : id(token);
+  }, settings, limit);
   return (text: string) => {
     const ids: number[] = [];
-    for (const match of wordsOf(text)) {
-      let i = memo.get(match);
-      if (i === undefined) {
-        const token = tokenOf(match);
-        i = token === null ? DROPPED : id(token);
-        if (memo.size >= MEMO_LIMIT) memo.clear();
-        memo.set(detached(match), i);
-      }
-      if (i !== DROPPED) ids.push(i);
-    }
+    memo.read(text, ids, DROPPED);
     return ids;
   };
 }
