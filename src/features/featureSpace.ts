@@ -1,4 +1,5 @@
 import { documentFrequencies, inverseDocumentFrequency, weight, type TfidfSettings } from "./tfidf.js";
+import { makeTokenIds, type TokenizerSettings } from "../text/tokenize.js";
 import { countIds, Vocabulary, type SparseVector } from "./vocabulary.js";
 
 export type FeatureSettings = TfidfSettings;
@@ -73,6 +74,11 @@ export class FeatureSpace {
 
   termIndex(term: string): number | undefined {
     return this.vocabulary.get(term);
+  }
+
+  /** A text's tokens as term ids of this space, -1 for a term it lacks (unigram settings only, see makeTokenIds). */
+  tokenIds(settings: TokenizerSettings): (text: string) => number[] {
+    return makeTokenIds(settings, (token) => this.vocabulary.get(token) ?? -1);
   }
 
   vectorize(tokens: readonly string[]): SparseVector {

@@ -6,7 +6,7 @@ import { restoreClassifier, restoreScope } from "./registry.js";
 import type { ScopeModel, ScopeState } from "./scope.js";
 import type { FittedClassifier } from "./contract.js";
 import type { DriftBaseline } from "./drift.js";
-import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
+import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkKnownTokens, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
 
 export const MODEL_FORMAT = "safetag-model";
 export const MODEL_VERSION = 1;
@@ -19,6 +19,8 @@ export interface ModelMetadata {
   categories: Category[];
   /** Labeled abstracts by their normalised-text hash, so a known paper gets its known label. */
   known: Record<string, { id: string; category: Category }>;
+  /** Fingerprints of the known abstracts' term ids, so most abstracts need no text hash (see knownAbstracts.ts). */
+  knownTokens?: number[];
   /** Softmax temperature applied to the classifier's scores (1 = uncalibrated). */
   temperature: number;
   /** Predictions less confident than this are marked `needs_review`. */
@@ -102,6 +104,7 @@ export function parseModel(text: string, file: string): LoadedModel {
   const categories = checkCategories(m.categories, file);
   const tokenizer = checkTokenizer(m.tokenizer, file);
   const known = checkKnown(m.known, categories, file);
+  const knownTokens = checkKnownTokens(m.knownTokens, file);
   const training = checkTraining(m.training, file);
   checkReport(m.report, file);
   checkEvaluation(m.evaluation, file);
@@ -118,6 +121,7 @@ export function parseModel(text: string, file: string): LoadedModel {
     tokenizer,
     categories,
     known,
+    ...(knownTokens ? { knownTokens } : {}),
     temperature,
     reviewThreshold,
     scopeThreshold,

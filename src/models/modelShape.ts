@@ -83,6 +83,15 @@ export function checkKnown(x: unknown, categories: readonly Category[], file: st
   return out;
 }
 
+/** Known-abstract fingerprints: 32-bit integers. */
+export function checkKnownTokens(x: unknown, file: string): number[] | undefined {
+  if (x === undefined) return undefined;
+  if (!Array.isArray(x) || !x.every((f) => Number.isInteger(f) && f >= -(2 ** 31) && f < 2 ** 31)) {
+    throw modelError(file, "knownTokens must be a list of 32-bit whole numbers");
+  }
+  return x as number[];
+}
+
 export function checkTraining(x: unknown, file: string): { path: string; rows: number; sha256: string } {
   if (x === undefined) return { path: "", rows: 0, sha256: "" };
   if (!isObject(x) || typeof x.path !== "string" || !isNumber(x.rows) || x.rows < 0 || typeof x.sha256 !== "string") {

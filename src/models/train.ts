@@ -4,6 +4,7 @@ import { abstractKey } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
+import { fingerprintsApply, knownFingerprints } from "./knownAbstracts.js";
 import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
 import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "./registry.js";
 import { probabilities, topTwo } from "./scoring.js";
@@ -193,6 +194,8 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     training.semiSupervised = em;
   }
   const scope = fitScope(examples, recipe.categories);
+  const features = classifier.features;
+  const knownTokens = features && fingerprintsApply(tokenizerSettings) ? knownFingerprints(rows.map((r) => abstractKey(r.abstract)), features.tokenIds(tokenizerSettings)) : undefined;
   const drift = driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
@@ -200,6 +203,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     tokenizer: tokenizerSettings,
     categories: recipe.categories,
     known,
+    ...(knownTokens ? { knownTokens } : {}),
     temperature,
     reviewThreshold: training.review.threshold,
     scopeThreshold,

@@ -4,7 +4,8 @@ import type { SparseVector } from "../features/vocabulary.js";
 import { textHash, type LoadedModel } from "../models/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
 import { abstractKey } from "../text/normalize.js";
-import { makeTokenIds, makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { fingerprintsApply, mayBeKnown } from "../models/knownAbstracts.js";
 import { explain, explainCounts, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
@@ -28,6 +29,8 @@ interface Reading {
   /** Raw counts in the classifier's feature space, when it has one (for `explainCounts`); otherwise `tokens` is set. */
   counts?: SparseVector;
   tokens?: readonly string[];
+  /** The term ids read, when read as ids (for the known-abstract fingerprint). */
+  ids?: number[];
   scope?: number;
   unknownShare?: number;
 }
@@ -56,21 +59,25 @@ function makeReader(model: LoadedModel): (abstract: string) => Reading {
   return (abstract) => {
     const text = readText(abstract);
     const jll = ofVector(text.vector);
-    if (!scope) return { jll, counts: text.counts };
-    if (shared) return { jll, counts: text.counts, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
+    const { counts, ids } = text;
+    if (!scope) return { jll, counts, ids };
+    if (shared) return { jll, counts, ids, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
     const tokens = tokenize(abstract);
-    return { jll, counts: text.counts, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens) };
+    return { jll, counts, ids, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens) };
   };
 }
 
-/** `features.read` of an abstract's tokens; for unigrams the words are looked up as they are tokenized (see makeTokenIds). */
-function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string) => TextFeatures {
+/** `features.read` of an abstract's tokens; for unigrams the words are looked up as they are tokenized (see makeTokenIds), and the ids kept. */
+function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string) => TextFeatures & { ids?: number[] } {
   if (settings.ngrams > 1) {
     const tokenize = makeTokenizer(settings);
     return (abstract) => features.read(tokenize(abstract));
   }
-  const ids = makeTokenIds(settings, (token) => features.termIndex(token) ?? -1);
-  return (abstract) => features.readIds(ids(abstract));
+  const tokenIds = features.tokenIds(settings);
+  return (abstract) => {
+    const ids = tokenIds(abstract);
+    return { ...features.readIds(ids), ids };
+  };
 }
 
 /**
@@ -81,6 +88,7 @@ function featureReader(settings: TokenizerSettings, features: FeatureSpace): (ab
 export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => LabeledPrediction {
   const read = makeReader(model);
   const { classifier, categories, scopeThreshold, reviewThreshold } = model;
+  const fingerprints = model.knownTokens && fingerprintsApply(model.tokenizer) ? new Set(model.knownTokens) : undefined;
   return (input) => {
     if (input.abstract.trim() === "") {
       return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
@@ -92,7 +100,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const runnerUpConfidence = proba[second]!;
     const terms = text.counts ? explainCounts(classifier, text.counts, best) : explain(classifier, text.tokens ?? [], best);
     const scope = text.scope;
-    const known = model.known[textHash(abstractKey(input.abstract))];
+    const known = mayBeKnown(fingerprints, input.abstract, text.ids) ? model.known[textHash(abstractKey(input.abstract))] : undefined;
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
       return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason };
