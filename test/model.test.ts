@@ -11,6 +11,7 @@ import { fitNaiveBayes, DEFAULT_NB_PARAMS } from "../src/models/naiveBayes.js";
 import { fitLogistic, DEFAULT_LOGISTIC_PARAMS } from "../src/models/logistic.js";
 import { minimize } from "../src/models/lbfgs.js";
 import { RAW_COUNTS } from "../src/features/featureSpace.js";
+import { KnownAbstracts } from "../src/models/knownAbstracts.js";
 
 const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data.map((r, i) => ({
   id: `r${i + 2}`, company: r.Company!, title: r.Title!, date: r.Date!, url: r.URL!, category: r.Safety_category!, abstract: r.Abstract!, duplicate: false, abstractMissing: false,
@@ -23,7 +24,7 @@ describe("model files", () => {
     it(`${kind}: save, load, identical predictions (overfit a tiny set first)`, () => {
       const model = trainModel(rows, { kind, now: fixedClock });
       // the model must at least learn its own training data
-      const labeler = makeLabeler({ ...model, known: {} });
+      const labeler = makeLabeler({ ...model, known: KnownAbstracts.none(model.categories) });
       const own = rows.map((r) => labeler({ id: r.id, abstract: r.abstract }).category);
       expect(own.filter((c, i) => c === rows[i]!.category).length).toBeGreaterThanOrEqual(16);
       const text = serializeModel(model);
@@ -45,6 +46,32 @@ describe("model files", () => {
     expect(m.categories).toEqual(["Feedback", "Interpretability", "Robustness"]);
     expect(m.tokenizer).toMatchObject({ stem: "porter", stopWords: "english" });
     expect(m.report.calibration.temperature).toBeGreaterThan(0);
+  });
+
+  it("recognises a labeled abstract however it is cased, spaced or typeset, and only a labeled one", () => {
+    const model = parseModel(serializeModel(trainModel(rows, { now: fixedClock })), "m.json");
+    const label = makeLabeler(model);
+    const r = rows[3]!;
+    const variants = [r.abstract, `  ${r.abstract.toUpperCase()}\n`, r.abstract.replace(/ /g, "\u00a0 "), r.abstract.replace(/fi/g, "\ufb01")];
+    for (const abstract of variants) expect(label({ id: "x", abstract })).toMatchObject({ source: "known", matchedId: r.id, category: r.category, confidence: 1 });
+    // one word more, or one word fewer, is another text
+    for (const abstract of [`${r.abstract} models`, r.abstract.split(" ").slice(1).join(" ")]) expect(label({ id: "x", abstract }).source).toBe("model");
+    // the fingerprints only spare the hash: without them, the same answers
+    const json = JSON.parse(serializeModel(model));
+    delete json.known.fingerprints;
+    const plain = makeLabeler(parseModel(JSON.stringify(json), "m.json"));
+    for (const abstract of [...variants, ...rows.map((x) => x.abstract), ...probes]) expect(plain({ id: "x", abstract })).toEqual(label({ id: "x", abstract }));
+  });
+
+  it("reads a version 1 model file (known abstracts as an object of hash -> row) with the same predictions", () => {
+    const text = serializeModel(trainModel(rows, { now: fixedClock }));
+    const v2 = JSON.parse(text);
+    const k = v2.known;
+    const v1 = { ...v2, version: 1, known: Object.fromEntries(k.hashes.map((h: string, i: number) => [h, { id: k.ids[i], category: v2.categories[k.categories[i]] }])) };
+    const a = makeLabeler(parseModel(text, "v2.json"));
+    const b = makeLabeler(parseModel(JSON.stringify(v1), "v1.json"));
+    for (const abstract of [...rows.map((x) => x.abstract), ...probes]) expect(b({ id: "x", abstract })).toEqual(a({ id: "x", abstract }));
+    expect(rows.every((x) => b({ id: "x", abstract: x.abstract }).source === "known")).toBe(true);
   });
 
   it("rejects an unknown format, a newer version, a truncated file and inconsistent sizes", () => {

@@ -9,7 +9,7 @@ import { loadTaxonomy } from "../ingest/taxonomy.js";
 import { formatTaxonomyApplication, readingTaxonomy, type TaxonomyApplication } from "../ingest/taxonomyChanges.js";
 import { trainingRows } from "../ingest/trainingRows.js";
 import { formatAccount, trainingAccount } from "../ingest/rowAccount.js";
-import { sha256 } from "../models/modelFile.js";
+import { sha256 } from "../models/hash.js";
 import { openAbstractFile, readAbstracts, readHead, sniffFormat } from "../ingest/abstracts.js";
 import { readTextFile } from "../io/decode.js";
 import { say, type CliContext } from "./context.js";

@@ -11,7 +11,11 @@
  * ids as that labeled abstract's normalised text, and the same fingerprint. Any other abstract
  * (not ASCII, or a model whose tokenizer keeps case or reads n-grams) is always hashed.
  */
+import type { Category } from "../domain.js";
+import type { FeatureSpace } from "../features/featureSpace.js";
+import { abstractKey } from "../text/normalize.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
+import { sha256 } from "./hash.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const FNV_OFFSET = 0x811c9dc5 | 0;
@@ -35,18 +39,85 @@ export function fingerprintsApply(settings: TokenizerSettings): boolean {
   return settings.lowercase && settings.ngrams === 1;
 }
 
-/** The sorted distinct fingerprints of the labeled abstracts' normalised texts, read as term ids by `ids`. */
-export function knownFingerprints(normalisedTexts: Iterable<string>, ids: (text: string) => number[]): number[] {
-  const all = new Set<number>();
-  for (const text of normalisedTexts) all.add(fingerprint(ids(text)));
-  return [...all].sort((a, b) => a - b);
+/** A short stable key for an abstract's normalised text. */
+export function textHash(normalised: string): string {
+  return sha256(normalised).slice(0, 24);
 }
 
-/**
- * Whether an abstract whose term ids are `ids` may be known, by the model's fingerprints: false
- * only when it certainly is not (an ASCII text whose fingerprint is not among them).
- */
-export function mayBeKnown(fingerprints: ReadonlySet<number> | undefined, text: string, ids: readonly number[] | undefined): boolean {
-  if (!fingerprints || !ids || NON_ASCII.test(text)) return true;
-  return fingerprints.has(fingerprint(ids));
+export interface KnownAbstract {
+  id: string;
+  category: Category;
+}
+
+/** The index as a model file keeps it: one entry per distinct normalised text, in columns. */
+export interface KnownState {
+  hashes: string[];
+  ids: string[];
+  /** Category indices into the model's categories. */
+  categories: number[];
+  /** Sorted distinct fingerprints of the entries' term ids, when they apply (see above). */
+  fingerprints?: number[];
+}
+
+export class KnownAbstracts {
+  private readonly index = new Map<string, number>();
+  private readonly fingerprintSet?: ReadonlySet<number>;
+
+  /** `state` is trusted: parse a model file's with `checkKnown` (modelShape.ts). */
+  constructor(
+    readonly categories: readonly Category[],
+    readonly state: KnownState,
+    tokenizer: TokenizerSettings,
+  ) {
+    state.hashes.forEach((h, i) => this.index.set(h, i));
+    if (state.fingerprints && fingerprintsApply(tokenizer)) this.fingerprintSet = new Set(state.fingerprints);
+  }
+
+  /**
+   * The index of labeled rows (a later row with the same normalised text wins), with the
+   * fingerprints of their term ids in `features` when they apply.
+   */
+  static fromRows(rows: readonly { id: string; abstract: string; category: Category }[], categories: readonly Category[], tokenizer: TokenizerSettings, features?: FeatureSpace): KnownAbstracts {
+    const byHash = new Map<string, { row: number; key: string }>();
+    rows.forEach((r, row) => {
+      const key = abstractKey(r.abstract);
+      byHash.set(textHash(key), { row, key });
+    });
+    const categoryIndex = new Map(categories.map((c, i) => [c, i]));
+    const state: KnownState = { hashes: [...byHash.keys()], ids: [], categories: [] };
+    for (const { row } of byHash.values()) {
+      state.ids.push(rows[row]!.id);
+      state.categories.push(categoryIndex.get(rows[row]!.category)!);
+    }
+    if (features && fingerprintsApply(tokenizer)) {
+      const ids = features.tokenIds(tokenizer);
+      const all = new Set<number>();
+      for (const { key } of byHash.values()) all.add(fingerprint(ids(key)));
+      state.fingerprints = [...all].sort((a, b) => a - b);
+    }
+    return new KnownAbstracts(categories, state, tokenizer);
+  }
+
+  /** No known abstracts: every abstract is left to the model. */
+  static none(categories: readonly Category[]): KnownAbstracts {
+    return new KnownAbstracts(categories, { hashes: [], ids: [], categories: [] }, { lowercase: false, stopWords: "none", stem: "none", minLength: 0, ngrams: 1 });
+  }
+
+  get size(): number {
+    return this.state.hashes.length;
+  }
+
+  /**
+   * The labeled row `abstract` is, if any. `ids`, its term ids when it was read as ids of the
+   * model's feature space, let most abstracts skip the hash (see above).
+   */
+  find(abstract: string, ids?: readonly number[]): KnownAbstract | undefined {
+    if (this.fingerprintSet && ids && !this.fingerprintSet.has(fingerprint(ids)) && !NON_ASCII.test(abstract)) return undefined;
+    const i = this.index.get(textHash(abstractKey(abstract)));
+    return i === undefined ? undefined : { id: this.state.ids[i]!, category: this.categories[this.state.categories[i]!]! };
+  }
+
+  toJSON(): KnownState {
+    return this.state;
+  }
 }

@@ -1,4 +1,3 @@
-import * as crypto from "node:crypto";
 import type { Category } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
@@ -6,10 +5,12 @@ import { restoreClassifier, restoreScope } from "./registry.js";
 import type { ScopeModel, ScopeState } from "./scope.js";
 import type { FittedClassifier } from "./contract.js";
 import type { DriftBaseline } from "./drift.js";
-import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkKnownTokens, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
+import { KnownAbstracts } from "./knownAbstracts.js";
+import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
 
 export const MODEL_FORMAT = "safetag-model";
-export const MODEL_VERSION = 1;
+/** 2: the known-abstract index in columns, with term-id fingerprints (version 1 files are still read). */
+export const MODEL_VERSION = 2;
 
 /** Everything a model file records: how it was made, from what, and how well it did. */
 export interface ModelMetadata {
@@ -18,9 +19,7 @@ export interface ModelMetadata {
   tokenizer: TokenizerSettings;
   categories: Category[];
   /** Labeled abstracts by their normalised-text hash, so a known paper gets its known label. */
-  known: Record<string, { id: string; category: Category }>;
-  /** Fingerprints of the known abstracts' term ids, so most abstracts need no text hash (see knownAbstracts.ts). */
-  knownTokens?: number[];
+  known: KnownAbstracts;
   /** Softmax temperature applied to the classifier's scores (1 = uncalibrated). */
   temperature: number;
   /** Predictions less confident than this are marked `needs_review`. */
@@ -63,18 +62,6 @@ export interface LoadedModel extends ModelMetadata {
   scope?: ScopeModel;
 }
 
-/** Node's one-shot digest (Node 20.12 and later): the same digest without a Hash object per call, which the known-abstract lookup of every predicted abstract pays. */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
-
-export function sha256(text: string): string {
-  return oneShotHash ? oneShotHash("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
-}
-
-/** A short stable key for the known-abstract index. */
-export function textHash(normalised: string): string {
-  return sha256(normalised).slice(0, 24);
-}
-
 export function serializeModel(model: LoadedModel): string {
   const { classifier, scope, ...meta } = model;
   const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, ...meta, model: classifier.toJSON(), scope: scope?.toJSON() };
@@ -103,8 +90,7 @@ export function parseModel(text: string, file: string): LoadedModel {
   checkDepth(raw, file); // before anything walks it (the checks here, JSON.stringify for worker threads)
   const categories = checkCategories(m.categories, file);
   const tokenizer = checkTokenizer(m.tokenizer, file);
-  const known = checkKnown(m.known, categories, file);
-  const knownTokens = checkKnownTokens(m.knownTokens, file);
+  const known = new KnownAbstracts(categories, checkKnown(m.known, categories, file), tokenizer);
   const training = checkTraining(m.training, file);
   checkReport(m.report, file);
   checkEvaluation(m.evaluation, file);
@@ -121,7 +107,6 @@ export function parseModel(text: string, file: string): LoadedModel {
     tokenizer,
     categories,
     known,
-    ...(knownTokens ? { knownTokens } : {}),
     temperature,
     reviewThreshold,
     scopeThreshold,

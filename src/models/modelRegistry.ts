@@ -10,7 +10,8 @@ import type { Category } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { readTextFile } from "../io/decode.js";
-import { sha256, type LoadedModel } from "./modelFile.js";
+import { sha256 } from "./hash.js";
+import type { LoadedModel } from "./modelFile.js";
 
 export const MODEL_REGISTRY_FORMAT = "safetag-model-registry";
 export const MODEL_REGISTRY_VERSION = 1;

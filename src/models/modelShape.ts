@@ -10,6 +10,7 @@ import type { Category } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
 import type { FittedClassifier } from "./contract.js";
+import type { KnownState } from "./knownAbstracts.js";
 import type { ScopeModel } from "./scope.js";
 
 /** Far deeper than any model safetag writes (about 8), far shallower than the stack. */
@@ -67,29 +68,42 @@ export function checkTokenizer(x: unknown, file: string): TokenizerSettings {
   return { lowercase, stopWords, stem, minLength: minLength as number, ngrams: ngrams as number };
 }
 
-/** The known-abstract index: text hash -> labeled row; rebuilt so no key can reach a prototype. */
-export function checkKnown(x: unknown, categories: readonly Category[], file: string): Record<string, { id: string; category: Category }> {
-  if (x === undefined) return {};
+const HASH = /^[0-9a-f]{8,64}$/;
+const isInt32 = (f: unknown): f is number => Number.isInteger(f) && (f as number) >= -(2 ** 31) && (f as number) < 2 ** 31;
+
+/**
+ * The known-abstract index: columns of text hashes, row ids and category indices, with optional
+ * fingerprints (version 2), or an object of text hash -> { id, category } (version 1).
+ */
+export function checkKnown(x: unknown, categories: readonly Category[], file: string): KnownState {
+  if (x === undefined) return { hashes: [], ids: [], categories: [] };
   if (!isObject(x)) throw modelError(file, "known abstracts must be an object");
-  const names = new Set(categories);
-  const out: Record<string, { id: string; category: Category }> = Object.create(null);
-  for (const [hash, v] of Object.entries(x)) {
-    if (!/^[0-9a-f]{8,64}$/.test(hash)) throw modelError(file, `known abstract key ${JSON.stringify(hash.slice(0, 40))} is not a text hash`);
-    if (!isObject(v) || typeof v.id !== "string" || typeof v.category !== "string" || !names.has(v.category)) {
-      throw modelError(file, `known abstract ${hash} must have a string id and one of the model's categories`);
+  if (!Array.isArray(x.hashes)) return checkKnownV1(x, categories, file);
+  const { hashes, ids, categories: of, fingerprints } = x;
+  const n = x.hashes.length;
+  if (!Array.isArray(ids) || ids.length !== n || !Array.isArray(of) || of.length !== n) throw modelError(file, "known abstracts need as many ids and categories as hashes");
+  for (let i = 0; i < n; i++) {
+    if (typeof hashes[i] !== "string" || !HASH.test(hashes[i])) throw modelError(file, `known abstract key ${JSON.stringify(String(hashes[i]).slice(0, 40))} is not a text hash`);
+    if (typeof ids[i] !== "string" || !Number.isInteger(of[i]) || of[i] < 0 || of[i] >= categories.length) {
+      throw modelError(file, `known abstract ${hashes[i]} must have a string id and one of the model's categories`);
     }
-    out[hash] = { id: v.id, category: v.category };
   }
-  return out;
+  if (fingerprints !== undefined && (!Array.isArray(fingerprints) || !fingerprints.every(isInt32))) throw modelError(file, "known abstract fingerprints must be 32-bit whole numbers");
+  return { hashes: hashes as string[], ids: ids as string[], categories: of as number[], ...(fingerprints ? { fingerprints: fingerprints as number[] } : {}) };
 }
 
-/** Known-abstract fingerprints: 32-bit integers. */
-export function checkKnownTokens(x: unknown, file: string): number[] | undefined {
-  if (x === undefined) return undefined;
-  if (!Array.isArray(x) || !x.every((f) => Number.isInteger(f) && f >= -(2 ** 31) && f < 2 ** 31)) {
-    throw modelError(file, "knownTokens must be a list of 32-bit whole numbers");
+function checkKnownV1(x: Record<string, unknown>, categories: readonly Category[], file: string): KnownState {
+  const index = new Map(categories.map((c, i) => [c, i]));
+  const out: KnownState = { hashes: [], ids: [], categories: [] };
+  for (const [hash, v] of Object.entries(x)) {
+    if (!HASH.test(hash)) throw modelError(file, `known abstract key ${JSON.stringify(hash.slice(0, 40))} is not a text hash`);
+    const c = isObject(v) && typeof v.category === "string" ? index.get(v.category) : undefined;
+    if (!isObject(v) || typeof v.id !== "string" || c === undefined) throw modelError(file, `known abstract ${hash} must have a string id and one of the model's categories`);
+    out.hashes.push(hash);
+    out.ids.push(v.id);
+    out.categories.push(c);
   }
-  return x as number[];
+  return out;
 }
 
 export function checkTraining(x: unknown, file: string): { path: string; rows: number; sha256: string } {

@@ -4,8 +4,8 @@ import { abstractKey } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
-import { fingerprintsApply, knownFingerprints } from "./knownAbstracts.js";
-import { textHash, type LoadedModel, type TrainingReport } from "./modelFile.js";
+import { KnownAbstracts, textHash } from "./knownAbstracts.js";
+import type { LoadedModel, TrainingReport } from "./modelFile.js";
 import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "./registry.js";
 import { probabilities, topTwo } from "./scoring.js";
 import { taxonomyExamples } from "./taxonomyEvidence.js";
@@ -184,9 +184,8 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   }
 
   const examples = examplesFor(recipe, rows, priorWeight);
-  const known: LoadedModel["known"] = {};
-  for (const r of rows) known[textHash(abstractKey(r.abstract))] = { id: r.id, category: r.category };
-  const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !known[textHash(abstractKey(a))]).map((a) => recipe.tokenize(a));
+  const labeledTexts = options.unlabeled ? new Set(rows.map((r) => textHash(abstractKey(r.abstract)))) : undefined;
+  const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !labeledTexts!.has(textHash(abstractKey(a)))).map((a) => recipe.tokenize(a));
   let classifier = fitClassifier(recipe.kind, examples, recipe.categories);
   if (unlabeled.length > 0) {
     const em = { unlabeled: unlabeled.length, weight: options.unlabeledWeight ?? 0.1, iterations: options.emIterations ?? 5 };
@@ -194,8 +193,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     training.semiSupervised = em;
   }
   const scope = fitScope(examples, recipe.categories);
-  const features = classifier.features;
-  const knownTokens = features && fingerprintsApply(tokenizerSettings) ? knownFingerprints(rows.map((r) => abstractKey(r.abstract)), features.tokenIds(tokenizerSettings)) : undefined;
+  const known = KnownAbstracts.fromRows(rows, recipe.categories, tokenizerSettings, classifier.features);
   const drift = driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
@@ -203,7 +201,6 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     tokenizer: tokenizerSettings,
     categories: recipe.categories,
     known,
-    ...(knownTokens ? { knownTokens } : {}),
     temperature,
     reviewThreshold: training.review.threshold,
     scopeThreshold,

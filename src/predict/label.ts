@@ -1,11 +1,9 @@
 import type { Prediction, UnlabeledAbstract } from "../domain.js";
 import type { FeatureSpace, TextFeatures } from "../features/featureSpace.js";
 import type { SparseVector } from "../features/vocabulary.js";
-import { textHash, type LoadedModel } from "../models/modelFile.js";
+import type { LoadedModel } from "../models/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
-import { abstractKey } from "../text/normalize.js";
 import { makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
-import { fingerprintsApply, mayBeKnown } from "../models/knownAbstracts.js";
 import { explain, explainCounts, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
@@ -88,7 +86,6 @@ function featureReader(settings: TokenizerSettings, features: FeatureSpace): (ab
 export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => LabeledPrediction {
   const read = makeReader(model);
   const { classifier, categories, scopeThreshold, reviewThreshold } = model;
-  const fingerprints = model.knownTokens && fingerprintsApply(model.tokenizer) ? new Set(model.knownTokens) : undefined;
   return (input) => {
     if (input.abstract.trim() === "") {
       return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
@@ -100,7 +97,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const runnerUpConfidence = proba[second]!;
     const terms = text.counts ? explainCounts(classifier, text.counts, best) : explain(classifier, text.tokens ?? [], best);
     const scope = text.scope;
-    const known = mayBeKnown(fingerprints, input.abstract, text.ids) ? model.known[textHash(abstractKey(input.abstract))] : undefined;
+    const known = model.known.find(input.abstract, text.ids);
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
       return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason };

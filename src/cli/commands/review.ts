@@ -14,6 +14,7 @@ import { reviewItem, reviewOrder, reviewQueueCsv, type ReviewItem } from "../../
 import { say, type CliContext } from "../context.js";
 import { optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
 import { intArg } from "../options.js";
+import { KnownAbstracts } from "../../models/knownAbstracts.js";
 
 interface ReviewOptions {
   model: string;
@@ -37,7 +38,7 @@ function splitRowItems(model: LoadedModel, dataPath: string, taxonomyPath: strin
   const reviewedPath = reviewedPathFor(dataPath);
   const reviewed = existsSync(reviewedPath) && resolve(reviewedPath) !== resolve(dataPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : undefined;
   const split = trainingRows(labeled, reviewed, taxonomy).changes?.setAside.filter((s) => s.kind === "split") ?? [];
-  const label = makeLabeler({ ...model, known: {} });
+  const label = makeLabeler({ ...model, known: KnownAbstracts.none(model.categories) });
   return split.flatMap((s) => {
     const input: UnlabeledAbstract = { id: s.row.id, abstract: s.row.abstract, source: dataPath, ...(s.row.sourceLine === undefined ? {} : { line: s.row.sourceLine }) };
     const item = reviewItem(label(input), s.reason);

@@ -1,0 +1,8 @@
+import * as crypto from "node:crypto";
+
+/** Node's one-shot digest (Node 20.12 and later): the same digest without a Hash object per call. */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+
+export function sha256(text: string): string {
+  return oneShotHash ? oneShotHash("sha256", text, "hex") : crypto.createHash("sha256").update(text).digest("hex");
+}
