@@ -122,6 +122,12 @@ describe("fast paths give exactly what the plain definitions give", () => {
   });
 
   it("folding spaces and NFKC skip work only when it would change nothing", () => {
+    // every white-space character, and only those, makes a text need folding
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      const ch = String.fromCharCode(cp);
+      expect([cp, foldSpace(`a${ch}b`) !== `a${ch}b`]).toEqual([cp, /\s/.test(ch) && ch !== " "]);
+    }
+    expect(foldSpace("a  b")).toBe("a b");
     fc.assert(
       fc.property(text, (t) => {
         expect(foldSpace(t)).toBe(t.replace(/\s+/g, " ").trim());

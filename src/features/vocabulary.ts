@@ -37,20 +37,16 @@ export class Vocabulary {
 
   /** Adds a training document's unseen terms and returns its counts: `vectorize` after the adds, in one pass. */
   addAll(tokens: readonly string[]): SparseVector {
-    const found = new Int32Array(tokens.length);
+    const found: number[] = new Array(tokens.length);
     for (let j = 0; j < tokens.length; j++) found[j] = this.add(tokens[j]!);
     return countRuns(found);
   }
 
   /** Counts of known terms; unknown terms are ignored (the vocabulary comes from training only). */
   vectorize(tokens: readonly string[]): SparseVector {
-    const found = new Int32Array(tokens.length);
-    let n = 0;
-    for (let j = 0; j < tokens.length; j++) {
-      const i = this.index.get(tokens[j]!);
-      if (i !== undefined) found[n++] = i;
-    }
-    return countRuns(found.subarray(0, n));
+    const found: number[] = new Array(tokens.length);
+    for (let j = 0; j < tokens.length; j++) found[j] = this.index.get(tokens[j]!) ?? -1;
+    return countRuns(found);
   }
 }
 
@@ -59,28 +55,62 @@ export class Vocabulary {
  * term), and how many were known: `vectorize` of the tokens the ids stand for, and their known count.
  */
 export function countIds(ids: readonly number[]): { counts: SparseVector; known: number } {
-  const found = new Int32Array(ids.length);
-  let n = 0;
-  for (let j = 0; j < ids.length; j++) if (ids[j]! >= 0) found[n++] = ids[j]!;
-  return { counts: countRuns(found.subarray(0, n)), known: n };
+  let known = 0;
+  for (let j = 0; j < ids.length; j++) if (ids[j]! >= 0) known++;
+  return { counts: countRuns(ids), known };
 }
 
+/** Counts per term, indexed by term; all zeros between calls. Grows with the largest index seen. */
+let scratch: Float64Array = new Float64Array(1024);
+/** The distinct terms of the text being counted, in order of first occurrence. */
+let seen: Int32Array = new Int32Array(1024);
+
 /**
- * Term indices (in any order) to sorted (index, count) pairs. Sorting one small typed array and
- * counting runs is the hot path of both training and predicting: a native numeric sort, no
- * per-term map entries. Sorts `found` in place.
+ * Term indices (in any order; negative ones ignored) to sorted (index, count) pairs. The hot path
+ * of both training and predicting: a text's terms are tallied in a dense scratch array, and only
+ * its distinct terms are sorted (by insertion, for the few dozen a typical abstract has).
  */
-function countRuns(found: Int32Array): SparseVector {
-  const sorted = found.sort();
-  const n = sorted.length;
+function countRuns(found: ArrayLike<number>): SparseVector {
+  const n = found.length;
   let distinct = 0;
-  for (let j = 0; j < n; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) distinct++;
-  const indices = new Int32Array(distinct);
-  const values = new Float64Array(distinct);
-  let k = -1;
   for (let j = 0; j < n; j++) {
-    if (j === 0 || sorted[j] !== sorted[j - 1]) indices[++k] = sorted[j]!;
-    values[k]!++;
+    const t = found[j]!;
+    if (t < 0) continue;
+    if (t >= scratch.length) scratch = grown(scratch, t);
+    if (scratch[t]!++ === 0) {
+      if (distinct === seen.length) seen = grownInt(seen, distinct);
+      seen[distinct++] = t;
+    }
+  }
+  const indices = seen.slice(0, distinct);
+  if (distinct <= 64) insertionSort(indices);
+  else indices.sort();
+  const values = new Float64Array(distinct);
+  for (let k = 0; k < distinct; k++) {
+    const t = indices[k]!;
+    values[k] = scratch[t]!;
+    scratch[t] = 0;
   }
   return { indices, values };
+}
+
+function insertionSort(a: Int32Array): void {
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i]!;
+    let j = i - 1;
+    for (; j >= 0 && a[j]! > x; j--) a[j + 1] = a[j]!;
+    a[j + 1] = x;
+  }
+}
+
+function grown(a: Float64Array, index: number): Float64Array {
+  const b = new Float64Array(Math.max(index + 1, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownInt(a: Int32Array, length: number): Int32Array {
+  const b = new Int32Array(Math.max(length + 1, a.length * 2));
+  b.set(a);
+  return b;
 }

@@ -1,9 +1,9 @@
 import { driftVerdict, type DriftReport } from "../models/drift.js";
 import type { LoadedModel } from "../models/modelFile.js";
-import type { LabeledPrediction } from "./label.js";
+import type { PredictionDigest } from "./batch.js";
 
 export interface DriftMeter {
-  add(p: LabeledPrediction): void;
+  add(p: PredictionDigest): void;
   result(): DriftReport | undefined;
 }
 

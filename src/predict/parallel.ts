@@ -1,20 +1,22 @@
 /**
- * Labels a stream of abstracts in input order, in this thread or on worker threads. With
- * workers, abstracts are read in batches and each batch is sent to a worker; at most two batches
- * per worker are outstanding at once, and they are handed on in the order they were read, so
- * memory stays flat whatever the dump's size and the output is the same whatever the number of
- * workers.
+ * Labels a stream of abstracts in input order, in this thread or on worker threads, as batches
+ * of formatted rows (see batch.ts). Abstracts are read in batches; with workers each batch is
+ * sent to a worker, at most two batches per worker are outstanding at once, and they are handed
+ * on in the order they were read, so memory stays flat whatever the dump's size and the output is
+ * the same whatever the number of workers.
  */
 import type { UnlabeledAbstract } from "../domain.js";
 import { serializeModel, type LoadedModel } from "../models/modelFile.js";
-import { makeLabeler, type LabeledPrediction } from "./label.js";
+import { labelBatch, type LabeledBatch } from "./batch.js";
+import { makeLabeler } from "./label.js";
+import type { OutputFormat } from "./output.js";
 import { LabelingPool } from "./pool.js";
 
 export interface ParallelOptions {
   /** Worker threads to label with; 1 (the default) labels in this thread. */
   workers?: number;
   /**
-   * Abstracts per batch sent to a worker. An input shorter than one batch is labeled in this
+   * Abstracts per batch. With workers, an input shorter than one batch is labeled in this
    * thread, because starting workers (each parses the model) would cost more than it saves.
    */
   batchSize?: number;
@@ -29,40 +31,42 @@ export interface LabelingStats {
   workers: number;
 }
 
-/** Predictions for `abstracts`, in their order; `stats.workers` is set to the number of threads that made them. */
+export interface BatchOptions extends ParallelOptions {
+  format: OutputFormat;
+  /** Each batch carries its predictions too (workers send them back, which costs time). */
+  keepPredictions?: boolean;
+}
+
+/** Labeled batches of `abstracts`, in their order; `stats.workers` is set to the number of threads that made them. */
 export async function* labelInOrder(
   model: LoadedModel,
   abstracts: AsyncIterable<UnlabeledAbstract>,
-  options: ParallelOptions = {},
+  options: BatchOptions,
   stats: LabelingStats = { workers: 1 },
-): AsyncGenerator<LabeledPrediction> {
+): AsyncGenerator<LabeledBatch> {
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
+  const keep = options.keepPredictions ?? false;
   const input = abstracts[Symbol.asyncIterator]();
   stats.workers = 1;
   try {
-    if (workers === 1) {
-      const label = makeLabeler(model);
-      for (let r = await input.next(); !r.done; r = await input.next()) yield label(r.value);
-      return;
-    }
     const first = await nextBatch(input, batchSize);
-    if (first.length < batchSize) {
+    if (workers === 1 || first.length < batchSize) {
       const label = makeLabeler(model);
-      for (const a of first) yield label(a);
+      for (let batch = first; batch.length > 0; batch = await nextBatch(input, batchSize)) yield labelBatch(label, batch, options.format, keep);
       return;
     }
-    const pool = new LabelingPool(serializeModel(model), "model", workers);
+    const pool = new LabelingPool({ modelText: serializeModel(model), modelName: "model", format: options.format, keepPredictions: keep }, workers);
     stats.workers = workers;
     try {
-      const outstanding: Promise<LabeledPrediction[]>[] = [];
+      const outstanding: Promise<LabeledBatch>[] = [];
       for (let batch = first; batch.length > 0; batch = await nextBatch(input, batchSize)) {
         const labeled = pool.label(batch);
         labeled.catch(() => {}); // a failure is thrown below, where this batch's turn comes; never as an unhandled rejection
         outstanding.push(labeled);
-        if (outstanding.length >= IN_FLIGHT_PER_WORKER * workers) yield* await outstanding.shift()!;
+        if (outstanding.length >= IN_FLIGHT_PER_WORKER * workers) yield await outstanding.shift()!;
       }
-      while (outstanding.length > 0) yield* await outstanding.shift()!;
+      while (outstanding.length > 0) yield await outstanding.shift()!;
     } finally {
       await pool.close();
     }

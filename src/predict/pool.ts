@@ -1,7 +1,7 @@
 /**
  * Worker threads that label batches of abstracts, each with its own copy of the model (parsed
  * from the model file's text, sent once). A batch goes to the worker with the fewest batches
- * outstanding and its promise resolves with the batch's predictions in the batch's order;
+ * outstanding and its promise resolves with the labeled batch (see batch.ts), rows in the batch's order;
  * putting batches back in input order is the caller's job (parallel.ts).
  */
 import { existsSync } from "node:fs";
@@ -9,12 +9,17 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { UnlabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
+import type { LabeledBatch } from "./batch.js";
 import type { LabeledPrediction } from "./label.js";
+import type { OutputFormat } from "./output.js";
 
 export interface WorkerSetup {
   modelText: string;
   /** Names the model in error messages. */
   modelName: string;
+  format: OutputFormat;
+  /** Send the predictions back too, not only the formatted rows and digests. */
+  keepPredictions: boolean;
 }
 
 export interface BatchRequest {
@@ -22,11 +27,11 @@ export interface BatchRequest {
   items: UnlabeledAbstract[];
 }
 
-export type BatchReply = { id: number; predictions: Omit<LabeledPrediction, "input">[] } | { id: number; error: string };
+export type BatchReply = { id: number; batch: Omit<LabeledBatch, "predictions"> & { predictions?: Omit<LabeledPrediction, "input">[] } } | { id: number; error: string };
 
 interface Pending {
   items: UnlabeledAbstract[];
-  resolve(predictions: LabeledPrediction[]): void;
+  resolve(batch: LabeledBatch): void;
   reject(e: Error): void;
 }
 
@@ -50,7 +55,7 @@ export class LabelingPool {
   private failure?: Error;
   private closing = false;
 
-  constructor(modelText: string, modelName: string, size: number) {
+  constructor(setup: WorkerSetup, size: number) {
     const script = workerScript();
     if (!existsSync(fileURLToPath(script))) {
       throw new SafetagError("E_WORKER", `the labeling worker ${fileURLToPath(script)} is missing`, {
@@ -58,7 +63,7 @@ export class LabelingPool {
         hint: "build safetag with `npm run build`, or label in one thread with --workers 1",
       });
     }
-    const workerData: WorkerSetup = { modelText, modelName };
+    const workerData = setup;
     for (let i = 0; i < size; i++) {
       const slot: Slot = { worker: new Worker(script, { workerData }), pending: new Map() };
       slot.worker.on("message", (reply: BatchReply) => this.settle(slot, reply));
@@ -74,7 +79,7 @@ export class LabelingPool {
     return this.slots.length;
   }
 
-  label(items: UnlabeledAbstract[]): Promise<LabeledPrediction[]> {
+  label(items: UnlabeledAbstract[]): Promise<LabeledBatch> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
@@ -96,7 +101,10 @@ export class LabelingPool {
     if (!p) return;
     slot.pending.delete(reply.id);
     if ("error" in reply) p.reject(new Error(`labeling failed in a worker thread: ${reply.error}`));
-    else p.resolve(reply.predictions.map((rest, i) => ({ input: p.items[i]!, ...rest })));
+    else {
+      const { predictions, ...batch } = reply.batch;
+      p.resolve(predictions ? { ...batch, predictions: predictions.map((rest, i) => ({ input: p.items[i]!, ...rest })) } : batch);
+    }
   }
 
   /** One worker failing fails the whole run: a prediction file with holes is worse than none. */

@@ -4,7 +4,8 @@ import type { LoadedModel } from "../models/modelFile.js";
 import type { DriftReport } from "../models/drift.js";
 import type { UnlabeledAbstract } from "../domain.js";
 import type { LabeledPrediction } from "./label.js";
-import { formatPrediction, predictionHeader, type OutputFormat } from "./output.js";
+import type { PredictionDigest } from "./batch.js";
+import { predictionHeader, type OutputFormat } from "./output.js";
 import { labelInOrder, type ParallelOptions } from "./parallel.js";
 
 export interface SkippedLine {
@@ -35,31 +36,44 @@ export interface PredictSource {
   records: AsyncIterable<AbstractRecord>;
 }
 
+/** Who watches the predictions go by, in input order. */
+export interface PredictObserver {
+  /** Every prediction's digest. */
+  onDigest?(d: PredictionDigest): void;
+  /** Every prediction whole; asking for them makes labeling workers send them back, which costs time. */
+  onPrediction?(p: LabeledPrediction): void;
+}
+
 /**
- * Labels every abstract of every source, in input order, writing each row as soon as it is
- * scored (on `parallel.workers` threads, see parallel.ts). Only the running counts are kept, so
- * memory does not grow with the dump.
+ * Labels every abstract of every source, in input order, writing each batch of rows as soon as
+ * it is labeled (on `parallel.workers` threads, see parallel.ts). Only the running counts are
+ * kept, so memory does not grow with the dump.
  */
 export async function predictSources(
   model: LoadedModel,
   sources: readonly PredictSource[],
   out: Writable,
   format: OutputFormat,
-  onPrediction?: (p: LabeledPrediction) => void,
+  observer: PredictObserver = {},
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
   const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: {}, needsReview: 0, outOfScope: 0, workers: 1 };
+  const { onDigest, onPrediction } = observer;
   await write(out, predictionHeader(format));
-  for await (const p of labelInOrder(model, abstractsOf(sources, summary.skipped), parallel, summary)) {
-    summary.abstracts++;
-    if (p.source === "known") summary.known++;
-    if (p.source === "none") summary.empty++;
-    if (p.needsReview) summary.needsReview++;
-    if (p.outOfScope) summary.outOfScope++;
-    summary.perCategory[p.category] = (summary.perCategory[p.category] ?? 0) + 1;
-    onPrediction?.(p);
-    await write(out, formatPrediction(p, format));
-    summary.written++;
+  const options = { ...parallel, format, keepPredictions: onPrediction !== undefined };
+  for await (const batch of labelInOrder(model, abstractsOf(sources, summary.skipped), options, summary)) {
+    for (const p of batch.digests) {
+      summary.abstracts++;
+      if (p.source === "known") summary.known++;
+      if (p.source === "none") summary.empty++;
+      if (p.needsReview) summary.needsReview++;
+      if (p.outOfScope) summary.outOfScope++;
+      summary.perCategory[p.category] = (summary.perCategory[p.category] ?? 0) + 1;
+      onDigest?.(p);
+    }
+    if (onPrediction) for (const p of batch.predictions!) onPrediction(p);
+    await write(out, batch.text);
+    summary.written += batch.digests.length;
   }
   return summary;
 }

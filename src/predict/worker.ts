@@ -1,21 +1,24 @@
 /**
  * One labeling worker thread (see pool.ts). It parses its own copy of the model from the model
- * file's text, sent once at start-up, then labels the batches it is sent, in the order sent.
+ * file's text, sent once at start-up, then labels the batches it is sent, in the order sent, and
+ * sends back each batch's formatted rows and digests (see batch.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { UnlabeledAbstract } from "../domain.js";
 import { parseModel } from "../models/modelFile.js";
+import { labelBatch } from "./batch.js";
 import { makeLabeler } from "./label.js";
 import type { BatchReply, BatchRequest, WorkerSetup } from "./pool.js";
 
 const setup = workerData as WorkerSetup;
 const label = makeLabeler(parseModel(setup.modelText, setup.modelName));
+setup.modelText = ""; // the parsed model is all this thread keeps
 
 parentPort!.on("message", ({ id, items }: BatchRequest) => {
   let reply: BatchReply;
   try {
-    // The input goes back to the caller, which still has it; not cloning it back halves the traffic.
-    reply = { id, predictions: items.map((item: UnlabeledAbstract) => withoutInput(label(item))) };
+    const batch = labelBatch(label, items, setup.format, setup.keepPredictions);
+    // The inputs go back to the caller, which still has them; not cloning them back halves the traffic.
+    reply = { id, batch: { ...batch, predictions: batch.predictions?.map(withoutInput) } };
   } catch (e) {
     reply = { id, error: (e as Error).message ?? String(e) };
   }

@@ -1,9 +1,9 @@
 const NON_ASCII = /[^\x00-\x7f]/;
 /**
- * What may need folding: an ASCII space other than " " (tab to carriage return), two spaces in a
- * row, or any non-ASCII character (it may be a Unicode space). Cheaper to scan for than `\s`.
+ * What needs folding: a white-space character other than " " (JavaScript's `\s` is exactly " " and
+ * this class; test/fastPaths.test.ts checks every code point), or two in a row.
  */
-const SPACE_TO_FOLD = /[\t-\r\u0080-\uffff]|  /;
+const SPACE_TO_FOLD = /[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| \s/;
 
 /** Unicode NFKC. ASCII text is already in NFKC, and most abstracts are ASCII, so they skip the work. */
 export function nfkc(text: string): string {

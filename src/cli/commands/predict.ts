@@ -8,7 +8,7 @@ import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
 import type { OutputFormat } from "../../predict/output.js";
 import { DEFAULT_BATCH_SIZE, type ParallelOptions } from "../../predict/parallel.js";
-import { predictSources, type PredictSource, type PredictSummary } from "../../predict/run.js";
+import { predictSources, type PredictObserver, type PredictSource, type PredictSummary } from "../../predict/run.js";
 import { driftMeter } from "../../predict/drift.js";
 import { formatDrift } from "../../models/drift.js";
 import { collectPredictions, renderPredictionsPage } from "../../report/predictionsPage.js";
@@ -105,14 +105,16 @@ export async function predictToFile(
   const progress = startProgress(ctx, "predicting: abstracts labeled");
   let labeled = 0;
   const drift = driftMeter(model);
-  const onPrediction = (p: LabeledPrediction): void => {
-    collector?.add(p);
-    drift?.add(p);
-    progress.update(++labeled);
+  const observer: PredictObserver = {
+    onDigest(d) {
+      drift?.add(d);
+      progress.update(++labeled);
+    },
+    ...(collector ? { onPrediction: (p: LabeledPrediction) => collector.add(p) } : {}),
   };
   let summary: PredictSummary;
   try {
-    summary = await predictInto(model, sources, output, format, ctx, onPrediction, parallel);
+    summary = await predictInto(model, sources, output, format, ctx, observer, parallel);
   } finally {
     progress.done();
   }
@@ -131,13 +133,13 @@ async function predictInto(
   output: string,
   format: OutputFormat,
   ctx: CliContext,
-  onPrediction: (p: LabeledPrediction) => void,
+  observer: PredictObserver,
   parallel: ParallelOptions,
 ): Promise<PredictSummary> {
-  if (output === "-") return predictSources(model, sources, ctx.stdout, format, onPrediction, parallel);
+  if (output === "-") return predictSources(model, sources, ctx.stdout, format, observer, parallel);
   const sink = openAtomicStream(output);
   try {
-    const summary = await predictSources(model, sources, sink.stream, format, onPrediction, parallel);
+    const summary = await predictSources(model, sources, sink.stream, format, observer, parallel);
     await sink.commit();
     return summary;
   } catch (e) {
