@@ -129,3 +129,21 @@ export class FeatureSpace {
     return { settings: this.settings, state: this.state };
   }
 }
+
+/**
+ * Spaces fitted per training set and settings. A classifier and its scope model are fitted on
+ * the same examples with the same TF-IDF settings, during training's inner cross-validation and
+ * for the final model; this fits and vectorizes them once. Keyed by the examples array itself
+ * (callers never change a training set once built), so an entry goes when its examples do.
+ */
+const fittedSpaces = new WeakMap<readonly { tokens: readonly string[] }[], Map<string, { space: FeatureSpace; vectors: SparseVector[] }>>();
+
+/** `FeatureSpace.fitTransform` of the examples' tokens, shared by every model fitted on the same examples; the vectors must not be changed. */
+export function fitExamples(examples: readonly { tokens: readonly string[] }[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
+  let bySettings = fittedSpaces.get(examples);
+  if (!bySettings) fittedSpaces.set(examples, (bySettings = new Map()));
+  const key = `${settings.sublinearTf} ${settings.idf} ${settings.l2}`;
+  let fitted = bySettings.get(key);
+  if (!fitted) bySettings.set(key, (fitted = FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings)));
+  return fitted;
+}

@@ -1,5 +1,5 @@
 import type { Category } from "../domain.js";
-import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import { FeatureSpace, fitExamples, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
 import { LinearClassifier } from "./linearClassifier.js";
 import { minimize } from "./lbfgs.js";
@@ -38,7 +38,7 @@ export class LogisticRegression extends LinearClassifier<LogisticParams, Logisti
 export function fitLogistic(examples: readonly TrainingExample[], params: LogisticParams, categories: readonly Category[]): LogisticRegression {
   const k = categories.length;
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const { space: features, vectors: xs } = FeatureSpace.fitTransform(examples.map((e) => e.tokens), params.features);
+  const { space: features, vectors: xs } = fitExamples(examples, params.features);
   const v = features.size;
   const ys = examples.map((e) => {
     const c = catIndex.get(e.category);

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Category } from "../domain.js";
-import { FeatureSpace, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import { FeatureSpace, fitExamples, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
 import { LinearClassifier } from "./linearClassifier.js";
 
@@ -94,7 +94,7 @@ function complementWeights(classTotals: number[][], alpha: number): number[][] {
 
 export function fitNaiveBayes(examples: readonly TrainingExample[], params: NaiveBayesParams, categories: readonly Category[]): NaiveBayes {
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const { space: features, vectors } = FeatureSpace.fitTransform(examples.map((e) => e.tokens), params.features);
+  const { space: features, vectors } = fitExamples(examples, params.features);
   const v = features.size;
   const classTotals = categories.map(() => new Array<number>(v).fill(0));
   const docCounts = categories.map(() => 0);

@@ -1,5 +1,5 @@
 import type { Category } from "../domain.js";
-import { FeatureSpace, TFIDF, type FeatureState } from "../features/featureSpace.js";
+import { FeatureSpace, fitExamples, TFIDF, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
 import { LinearScorer } from "./linearScorer.js";
 import type { SparseVector } from "../features/vocabulary.js";
@@ -45,7 +45,7 @@ export class ScopeModel {
 }
 
 export function fitScope(examples: readonly TrainingExample[], categories: readonly Category[]): ScopeModel {
-  const { space: features, vectors } = FeatureSpace.fitTransform(examples.map((e) => e.tokens), TFIDF);
+  const { space: features, vectors } = fitExamples(examples, TFIDF);
   const index = new Map(categories.map((c, i) => [c, i]));
   const centroids = categories.map(() => new Array<number>(features.size).fill(0));
   examples.forEach((e, i) => {
