@@ -138,11 +138,20 @@ export class FeatureSpace {
  */
 const fittedSpaces = new WeakMap<readonly { tokens: readonly string[] }[], Map<string, { space: FeatureSpace; vectors: SparseVector[] }>>();
 
+/** What `fitExamples` has fitted for these examples and settings, if it has. */
+export function fittedExamples(examples: readonly { tokens: readonly string[] }[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } | undefined {
+  return fittedSpaces.get(examples)?.get(settingsKey(settings));
+}
+
+function settingsKey(settings: FeatureSettings): string {
+  return `${settings.sublinearTf} ${settings.idf} ${settings.l2}`;
+}
+
 /** `FeatureSpace.fitTransform` of the examples' tokens, shared by every model fitted on the same examples; the vectors must not be changed. */
 export function fitExamples(examples: readonly { tokens: readonly string[] }[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
   let bySettings = fittedSpaces.get(examples);
   if (!bySettings) fittedSpaces.set(examples, (bySettings = new Map()));
-  const key = `${settings.sublinearTf} ${settings.idf} ${settings.l2}`;
+  const key = settingsKey(settings);
   let fitted = bySettings.get(key);
   if (!fitted) bySettings.set(key, (fitted = FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings)));
   return fitted;

@@ -30,10 +30,9 @@ export function stripDuplicateMark(cell: string): { text: string; duplicate: boo
   return m ? { text: cell.slice(m[0].length), duplicate: true } : { text: cell, duplicate: false };
 }
 
-/** The sheet says `Abstract not found` where it has none; the text is kept, the row flagged. */
+/** The sheet says `Abstract not found` where it has none; the text is kept, the row flagged. `abstract` is already `normalizeSpace`d. */
 export function isAbstractMissing(abstract: string): boolean {
-  const a = normalizeSpace(abstract);
-  return a === "" || NOT_FOUND.test(a);
+  return abstract === "" || NOT_FOUND.test(abstract);
 }
 
 export function distinctCategories(rows: readonly LabeledAbstract[]): Category[] {

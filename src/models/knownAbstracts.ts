@@ -2,17 +2,17 @@
  * Recognising an abstract that is already labeled. The model keeps each labeled abstract's
  * normalised text as a hash (`textHash(abstractKey(text))`), so a known paper gets its known
  * label. Hashing every predicted abstract was a tenth of labeling time, and almost none are
- * known, so the model also keeps a fingerprint of each labeled abstract's term ids; an abstract
- * whose fingerprint is not among them is not known, and is not hashed.
+ * known, so the model also keeps a fingerprint of each labeled abstract's terms (the set of term
+ * indices its normalised text has in the model's feature space); an abstract whose fingerprint is
+ * not among them is not known, and is not hashed.
  *
  * Why that cannot miss a known abstract: on ASCII text, the normalised text (lower-cased, spaces
  * folded) has the same words as the text itself, and a lower-casing tokenizer makes the same
- * tokens of both; so an ASCII abstract whose normalised text is a labeled one's has the same term
- * ids as that labeled abstract's normalised text, and the same fingerprint. Any other abstract
+ * tokens of both; so an ASCII abstract whose normalised text is a labeled one's has the same
+ * terms as that labeled abstract's normalised text, and the same fingerprint. Any other abstract
  * (not ASCII, or a model whose tokenizer keeps case or reads n-grams) is always hashed.
  */
 import type { Category } from "../domain.js";
-import type { FeatureSpace } from "../features/featureSpace.js";
 import { abstractKey } from "../text/normalize.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
 import { sha256 } from "./hash.js";
@@ -21,17 +21,17 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
-/** FNV-1a over the term ids, four bytes each, and their number. */
-export function fingerprint(ids: readonly number[]): number {
+/** FNV-1a over sorted distinct term indices, four bytes each, and their number. */
+export function fingerprint(terms: ArrayLike<number>): number {
   let h = FNV_OFFSET;
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
+  for (let i = 0; i < terms.length; i++) {
+    const id = terms[i]!;
     h = Math.imul(h ^ (id & 0xff), FNV_PRIME);
     h = Math.imul(h ^ ((id >>> 8) & 0xff), FNV_PRIME);
     h = Math.imul(h ^ ((id >>> 16) & 0xff), FNV_PRIME);
     h = Math.imul(h ^ (id >>> 24), FNV_PRIME);
   }
-  return Math.imul(h ^ ids.length, FNV_PRIME);
+  return Math.imul(h ^ terms.length, FNV_PRIME);
 }
 
 /** Whether term-id fingerprints can stand in for the text hash (see above): lower-casing unigram tokenizers only. */
@@ -55,7 +55,7 @@ export interface KnownState {
   ids: string[];
   /** Category indices into the model's categories. */
   categories: number[];
-  /** Sorted distinct fingerprints of the entries' term ids, when they apply (see above). */
+  /** Sorted distinct fingerprints of the entries' terms, when they apply (see above). */
   fingerprints?: number[];
 }
 
@@ -75,9 +75,15 @@ export class KnownAbstracts {
 
   /**
    * The index of labeled rows (a later row with the same normalised text wins), with the
-   * fingerprints of their term ids in `features` when they apply.
+   * fingerprints of their terms when they apply: `termsOf(row, key)` gives the sorted distinct
+   * term indices of a row's normalised text `key` in the model's feature space.
    */
-  static fromRows(rows: readonly { id: string; abstract: string; category: Category }[], categories: readonly Category[], tokenizer: TokenizerSettings, features?: FeatureSpace): KnownAbstracts {
+  static fromRows(
+    rows: readonly { id: string; abstract: string; category: Category }[],
+    categories: readonly Category[],
+    tokenizer: TokenizerSettings,
+    termsOf?: (row: number, key: string) => ArrayLike<number>,
+  ): KnownAbstracts {
     const byHash = new Map<string, { row: number; key: string }>();
     rows.forEach((r, row) => {
       const key = abstractKey(r.abstract);
@@ -89,10 +95,9 @@ export class KnownAbstracts {
       state.ids.push(rows[row]!.id);
       state.categories.push(categoryIndex.get(rows[row]!.category)!);
     }
-    if (features && fingerprintsApply(tokenizer)) {
-      const ids = features.tokenIds(tokenizer);
+    if (termsOf && fingerprintsApply(tokenizer)) {
       const all = new Set<number>();
-      for (const { key } of byHash.values()) all.add(fingerprint(ids(key)));
+      for (const { row, key } of byHash.values()) all.add(fingerprint(termsOf(row, key)));
       state.fingerprints = [...all].sort((a, b) => a - b);
     }
     return new KnownAbstracts(categories, state, tokenizer);
@@ -108,11 +113,11 @@ export class KnownAbstracts {
   }
 
   /**
-   * The labeled row `abstract` is, if any. `ids`, its term ids when it was read as ids of the
-   * model's feature space, let most abstracts skip the hash (see above).
+   * The labeled row `abstract` is, if any. `terms`, the sorted distinct indices of its terms in
+   * the model's feature space, let most abstracts skip the hash (see above).
    */
-  find(abstract: string, ids?: readonly number[]): KnownAbstract | undefined {
-    if (this.fingerprintSet && ids && !this.fingerprintSet.has(fingerprint(ids)) && !NON_ASCII.test(abstract)) return undefined;
+  find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
+    if (this.fingerprintSet && terms && !this.fingerprintSet.has(fingerprint(terms)) && !NON_ASCII.test(abstract)) return undefined;
     const i = this.index.get(textHash(abstractKey(abstract)));
     return i === undefined ? undefined : { id: this.state.ids[i]!, category: this.categories[this.state.categories[i]!]! };
   }

@@ -1,5 +1,6 @@
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
+import { fittedExamples } from "../features/featureSpace.js";
 import { abstractKey } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
@@ -184,7 +185,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   }
 
   const examples = examplesFor(recipe, rows, priorWeight);
-  const labeledTexts = options.unlabeled ? new Set(rows.map((r) => textHash(abstractKey(r.abstract)))) : undefined;
+  const labeledTexts = options.unlabeled?.length ? new Set(rows.map((r) => textHash(abstractKey(r.abstract)))) : undefined;
   const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !labeledTexts!.has(textHash(abstractKey(a)))).map((a) => recipe.tokenize(a));
   let classifier = fitClassifier(recipe.kind, examples, recipe.categories);
   if (unlabeled.length > 0) {
@@ -193,7 +194,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     training.semiSupervised = em;
   }
   const scope = fitScope(examples, recipe.categories);
-  const known = KnownAbstracts.fromRows(rows, recipe.categories, tokenizerSettings, classifier.features);
+  const known = KnownAbstracts.fromRows(rows, recipe.categories, tokenizerSettings, knownTerms(recipe, rows, examples, classifier, tokenizerSettings));
   const drift = driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
@@ -210,6 +211,23 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     scope,
   };
 }
+
+/**
+ * The terms of labeled rows' normalised texts in the classifier's feature space, for the
+ * known-abstract fingerprints (see knownAbstracts.ts). An ASCII abstract's normalised text has
+ * its tokens, so when the classifier was fitted on the rows' abstracts alone (no titles, no EM)
+ * the fitted vectors already hold them; any other row is tokenized again.
+ */
+function knownTerms(recipe: Recipe, rows: readonly LabeledAbstract[], examples: readonly TrainingExample[], classifier: FittedClassifier, settings: TokenizerSettings): ((row: number, key: string) => ArrayLike<number>) | undefined {
+  const features = classifier.features;
+  if (!features) return undefined;
+  const fitted = fittedExamples(examples, features.settings);
+  const vectors = !recipe.titles && fitted?.space.state === features.state ? fitted.vectors : undefined;
+  const tokenize = makeTokenizer(settings);
+  return (row, key) => (vectors && !NON_ASCII.test(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(key)).indices);
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Semi-supervised EM (Nigam, McCallum, Thrun & Mitchell 2000, with their λ down-weighting):

@@ -27,8 +27,6 @@ interface Reading {
   /** Raw counts in the classifier's feature space, when it has one (for `explainCounts`); otherwise `tokens` is set. */
   counts?: SparseVector;
   tokens?: readonly string[];
-  /** The term ids read, when read as ids (for the known-abstract fingerprint). */
-  ids?: number[];
   scope?: number;
   unknownShare?: number;
 }
@@ -57,25 +55,22 @@ function makeReader(model: LoadedModel): (abstract: string) => Reading {
   return (abstract) => {
     const text = readText(abstract);
     const jll = ofVector(text.vector);
-    const { counts, ids } = text;
-    if (!scope) return { jll, counts, ids };
-    if (shared) return { jll, counts, ids, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
+    const { counts } = text;
+    if (!scope) return { jll, counts };
+    if (shared) return { jll, counts, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
     const tokens = tokenize(abstract);
-    return { jll, counts, ids, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens) };
+    return { jll, counts, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens) };
   };
 }
 
-/** `features.read` of an abstract's tokens; for unigrams the words are looked up as they are tokenized (see makeTokenIds), and the ids kept. */
-function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string) => TextFeatures & { ids?: number[] } {
+/** `features.read` of an abstract's tokens; for unigrams the words are looked up as they are tokenized (see makeTokenIds). */
+function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string) => TextFeatures {
   if (settings.ngrams > 1) {
     const tokenize = makeTokenizer(settings);
     return (abstract) => features.read(tokenize(abstract));
   }
-  const tokenIds = features.tokenIds(settings);
-  return (abstract) => {
-    const ids = tokenIds(abstract);
-    return { ...features.readIds(ids), ids };
-  };
+  const ids = features.tokenIds(settings);
+  return (abstract) => features.readIds(ids(abstract));
 }
 
 /**
@@ -97,7 +92,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const runnerUpConfidence = proba[second]!;
     const terms = text.counts ? explainCounts(classifier, text.counts, best) : explain(classifier, text.tokens ?? [], best);
     const scope = text.scope;
-    const known = model.known.find(input.abstract, text.ids);
+    const known = model.known.find(input.abstract, text.counts?.indices);
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
       return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason };
