@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
-import { readAbstracts } from "../src/ingest/abstracts.js";
+import { readAbstractBatches } from "../src/ingest/abstracts.js";
 import { readLabeled, usableForTraining } from "../src/ingest/labeled.js";
 import { mulberry32, randomInt } from "../src/evaluation/random.js";
 import { parseModel, type LoadedModel } from "../src/models/modelFile.js";
@@ -41,7 +41,7 @@ function* dumpLines(n: number, seed: number): Generator<string> {
 }
 
 async function predictDump(input: Readable, parallel: ParallelOptions, out: Writable = new PassThrough()): Promise<PredictSummary> {
-  return predictSources(model, [{ file: "dump.txt", records: readAbstracts(input, "dump.txt", "dump") }], out, "csv", undefined, parallel);
+  return predictSources(model, [{ file: "dump.txt", batches: readAbstractBatches(input, "dump.txt", "dump") }], out, "csv", undefined, parallel);
 }
 
 async function predictText(text: string, parallel: ParallelOptions): Promise<{ text: string; summary: PredictSummary }> {

@@ -54,6 +54,17 @@ export function openAbstractFile(path: string): Readable {
 
 /** `input` yields bytes (a file, standard input) or already-decoded strings (tests); either way it is decoded by io/decode.ts. */
 export async function* readAbstracts(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat): AsyncGenerator<AbstractRecord> {
+  for await (const batch of readAbstractBatches(input, file, format)) yield* batch;
+}
+
+/** CSV records gathered into one batch, at most. */
+const CSV_BATCH = 256;
+
+/**
+ * `readAbstracts`, a batch of records at a time (the records of one decoded chunk of input), so
+ * a large dump is not handed on one record per promise.
+ */
+export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat): AsyncGenerator<AbstractRecord[]> {
   const text = decodeStream(input, file);
   switch (format) {
     case "dump":
@@ -69,8 +80,8 @@ export async function* readAbstracts(input: AsyncIterable<Uint8Array | string>, 
   }
 }
 
-/** Numbered lines of decoded text; a line ends at LF, CRLF or CR (as readline splits them). */
-async function* lines(text: AsyncIterable<string>): AsyncGenerator<[number, string]> {
+/** The lines of decoded text, a chunk's worth at a time, with the number of the first; a line ends at LF, CRLF or CR (as readline splits them). */
+async function* lines(text: AsyncIterable<string>): AsyncGenerator<{ first: number; lines: string[] }> {
   let n = 0;
   let rest = "";
   let skipLf = false;
@@ -81,42 +92,50 @@ async function* lines(text: AsyncIterable<string>): AsyncGenerator<[number, stri
     rest = parts.pop()!;
     // A CR at the very end may be the first half of a CRLF split across chunks.
     if (rest === "" && chunk.endsWith("\r")) skipLf = true;
-    for (const line of parts) yield [++n, line];
+    if (parts.length > 0) yield { first: n + 1, lines: parts };
+    n += parts.length;
   }
-  if (rest !== "") yield [++n, rest];
+  if (rest !== "") yield { first: n + 1, lines: [rest] };
 }
 
-async function* readDump(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord> {
+async function* readDump(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord[]> {
   const name = basename(file);
-  for await (const [n, line] of lines(input)) {
-    if (line.trim() === "") continue;
-    const m = DUMP_PREFIX.exec(line);
-    if (!m) {
-      yield { kind: "skipped", line: n, text: line.trim(), reason: "not an `Abstract:` line (e.g. a collector's name)" };
-      continue;
-    }
-    yield { kind: "abstract", item: { id: `${name}:${n}`, abstract: line.slice(m[0].length).trim(), source: name, line: n } };
+  for await (const { first, lines: chunk } of lines(input)) {
+    const batch: AbstractRecord[] = [];
+    chunk.forEach((line, i) => {
+      const n = first + i;
+      if (line.trim() === "") return;
+      const m = DUMP_PREFIX.exec(line);
+      if (!m) batch.push({ kind: "skipped", line: n, text: line.trim(), reason: "not an `Abstract:` line (e.g. a collector's name)" });
+      else batch.push({ kind: "abstract", item: { id: `${name}:${n}`, abstract: line.slice(m[0].length).trim(), source: name, line: n } });
+    });
+    if (batch.length > 0) yield batch;
   }
 }
 
-async function* readJsonl(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord> {
+async function* readJsonl(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord[]> {
   const name = basename(file);
-  for await (const [n, line] of lines(input)) {
-    if (line.trim() === "") continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      yield { kind: "skipped", line: n, text: line.slice(0, 200), reason: "not valid JSON" };
-      continue;
-    }
-    const rec = lowerKeys(obj);
-    if (!rec || typeof rec.abstract !== "string") {
-      yield { kind: "skipped", line: n, text: line.slice(0, 200), reason: "no string field `abstract`" };
-      continue;
-    }
-    const id = rec.id === undefined || rec.id === null || rec.id === "" ? `${name}:${n}` : String(rec.id);
-    yield { kind: "abstract", item: { id, abstract: rec.abstract, source: name, line: n } };
+  for await (const { first, lines: chunk } of lines(input)) {
+    const batch: AbstractRecord[] = [];
+    chunk.forEach((line, i) => {
+      const n = first + i;
+      if (line.trim() === "") return;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch {
+        batch.push({ kind: "skipped", line: n, text: line.slice(0, 200), reason: "not valid JSON" });
+        return;
+      }
+      const rec = lowerKeys(obj);
+      if (!rec || typeof rec.abstract !== "string") {
+        batch.push({ kind: "skipped", line: n, text: line.slice(0, 200), reason: "no string field `abstract`" });
+        return;
+      }
+      const id = rec.id === undefined || rec.id === null || rec.id === "" ? `${name}:${n}` : String(rec.id);
+      batch.push({ kind: "abstract", item: { id, abstract: rec.abstract, source: name, line: n } });
+    });
+    if (batch.length > 0) yield batch;
   }
 }
 
@@ -130,7 +149,19 @@ function lowerKeys(obj: unknown): Record<string, unknown> | undefined {
  * shows them. A row with more cells than the header names is skipped and reported: an unquoted
  * comma has split a cell, and its abstract would be cut short.
  */
-async function* readDelimited(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord> {
+async function* readDelimited(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord[]> {
+  let batch: AbstractRecord[] = [];
+  for await (const record of delimitedRecords(input, file, delimiter)) {
+    batch.push(record);
+    if (batch.length >= CSV_BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function* delimitedRecords(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord> {
   const name = basename(file);
   let header: string[] | undefined;
   for await (const rec of csvRecords(input, delimiter, file)) {

@@ -37,10 +37,10 @@ export interface BatchOptions extends ParallelOptions {
   keepPredictions?: boolean;
 }
 
-/** Labeled batches of `abstracts`, in their order; `stats.workers` is set to the number of threads that made them. */
+/** Labeled batches of `abstracts` (given in batches of any size), in their order; `stats.workers` is set to the number of threads that made them. */
 export async function* labelInOrder(
   model: LoadedModel,
-  abstracts: AsyncIterable<UnlabeledAbstract>,
+  abstracts: AsyncIterable<UnlabeledAbstract[]>,
   options: BatchOptions,
   stats: LabelingStats = { workers: 1 },
 ): AsyncGenerator<LabeledBatch> {
@@ -48,19 +48,20 @@ export async function* labelInOrder(
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
   const keep = options.keepPredictions ?? false;
   const input = abstracts[Symbol.asyncIterator]();
+  const nextBatch = rebatch(input, batchSize);
   stats.workers = 1;
   try {
-    const first = await nextBatch(input, batchSize);
+    const first = await nextBatch();
     if (workers === 1 || first.length < batchSize) {
       const label = makeLabeler(model);
-      for (let batch = first; batch.length > 0; batch = await nextBatch(input, batchSize)) yield labelBatch(label, batch, options.format, keep);
+      for (let batch = first; batch.length > 0; batch = await nextBatch()) yield labelBatch(label, batch, options.format, keep);
       return;
     }
     const pool = new LabelingPool({ modelText: serializeModel(model), modelName: "model", format: options.format, keepPredictions: keep }, workers);
     stats.workers = workers;
     try {
       const outstanding: Promise<LabeledBatch>[] = [];
-      for (let batch = first; batch.length > 0; batch = await nextBatch(input, batchSize)) {
+      for (let batch = first; batch.length > 0; batch = await nextBatch()) {
         const labeled = pool.label(batch);
         labeled.catch(() => {}); // a failure is thrown below, where this batch's turn comes; never as an unhandled rejection
         outstanding.push(labeled);
@@ -75,12 +76,24 @@ export async function* labelInOrder(
   }
 }
 
-async function nextBatch(input: AsyncIterator<UnlabeledAbstract>, size: number): Promise<UnlabeledAbstract[]> {
-  const batch: UnlabeledAbstract[] = [];
-  while (batch.length < size) {
-    const r = await input.next();
-    if (r.done) break;
-    batch.push(r.value);
-  }
-  return batch;
+/** Batches of exactly `size` abstracts (the last one shorter, then empty ones) from batches of any size. */
+function rebatch(input: AsyncIterator<UnlabeledAbstract[]>, size: number): () => Promise<UnlabeledAbstract[]> {
+  let pending: UnlabeledAbstract[] = [];
+  let at = 0;
+  return async () => {
+    const batch: UnlabeledAbstract[] = [];
+    while (batch.length < size) {
+      if (at === pending.length) {
+        const r = await input.next();
+        if (r.done) break;
+        pending = r.value;
+        at = 0;
+        continue;
+      }
+      const take = Math.min(size - batch.length, pending.length - at);
+      for (let i = 0; i < take; i++) batch.push(pending[at + i]!);
+      at += take;
+    }
+    return batch;
+  };
 }

@@ -33,7 +33,8 @@ export interface PredictSummary {
 
 export interface PredictSource {
   file: string;
-  records: AsyncIterable<AbstractRecord>;
+  /** The input's records, a batch at a time (see readAbstractBatches). */
+  batches: AsyncIterable<AbstractRecord[]>;
 }
 
 /** Who watches the predictions go by, in input order. */
@@ -78,12 +79,16 @@ export async function predictSources(
   return summary;
 }
 
-/** The abstracts of every source in turn; lines that are not abstracts are noted in `skipped` as they are read. */
-async function* abstractsOf(sources: readonly PredictSource[], skipped: SkippedLine[]): AsyncGenerator<UnlabeledAbstract> {
-  for (const { file, records } of sources) {
-    for await (const rec of records) {
-      if (rec.kind === "skipped") skipped.push({ file, line: rec.line, text: rec.text, reason: rec.reason });
-      else yield rec.item;
+/** The abstracts of every source in turn, in batches; lines that are not abstracts are noted in `skipped` as they are read. */
+async function* abstractsOf(sources: readonly PredictSource[], skipped: SkippedLine[]): AsyncGenerator<UnlabeledAbstract[]> {
+  for (const { file, batches } of sources) {
+    for await (const batch of batches) {
+      const items: UnlabeledAbstract[] = [];
+      for (const rec of batch) {
+        if (rec.kind === "skipped") skipped.push({ file, line: rec.line, text: rec.text, reason: rec.reason });
+        else items.push(rec.item);
+      }
+      if (items.length > 0) yield items;
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import { availableParallelism } from "node:os";
 import { Readable } from "node:stream";
-import { openAbstractFile, readAbstracts, readHead, sniffFormat, ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
+import { openAbstractFile, readAbstractBatches, readHead, sniffFormat, ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
 import { assertWritable, openAtomicStream, writeFileAtomic } from "../../io/atomic.js";
 import { cannotRead, sniffText } from "../../io/decode.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
@@ -64,7 +64,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
 function sourceFor(ctx: CliContext, path: string, forced?: AbstractFormat): PredictSource {
   if (path === "-") {
     const stdin = Readable.from(ctx.stdin as AsyncIterable<Buffer | string>, { objectMode: false });
-    return { file: "stdin", records: readStdin(stdin, forced) };
+    return { file: "stdin", batches: readStdin(stdin, forced) };
   }
   let head: string;
   try {
@@ -72,20 +72,20 @@ function sourceFor(ctx: CliContext, path: string, forced?: AbstractFormat): Pred
   } catch (e) {
     throw cannotRead(path, "the input", e);
   }
-  return { file: path, records: readAbstracts(openAbstractFile(path), path, forced ?? sniffFormat(head, path)) };
+  return { file: path, batches: readAbstractBatches(openAbstractFile(path), path, forced ?? sniffFormat(head, path)) };
 }
 
 /** Standard input cannot be re-read, so its first chunk is sniffed and then put back in front. */
 async function* readStdin(stdin: Readable, forced?: AbstractFormat) {
   const it = stdin[Symbol.asyncIterator]();
   const first = await it.next();
-  // Bytes, not strings: readAbstracts decodes them (a character split between chunks stays whole; UTF-16 is read).
+  // Bytes, not strings: readAbstractBatches decodes them (a character split between chunks stays whole; UTF-16 is read).
   const chunk: Buffer | undefined = first.done ? undefined : first.value;
   const rest = (async function* () {
     if (chunk !== undefined) yield chunk;
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
   })();
-  yield* readAbstracts(rest, "stdin", forced ?? sniffFormat(chunk === undefined ? "" : sniffText(chunk)));
+  yield* readAbstractBatches(rest, "stdin", forced ?? sniffFormat(chunk === undefined ? "" : sniffText(chunk)));
 }
 
 export async function predictToFile(
