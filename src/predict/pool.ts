@@ -49,6 +49,14 @@ export function workerScript(): URL {
   return import.meta.url.endsWith(".ts") ? new URL("../../dist/predict/worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
 }
 
+/**
+ * A worker's young generation (where each batch's short-lived strings and arrays live) at 8 MB
+ * instead of V8's default: measured on 100k abstracts with 2 workers, peak memory 293 MB instead
+ * of 331-358 MB at the same speed. The old generation (the model) is not capped: a model trained
+ * on a large vocabulary needs what it needs.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 export class LabelingPool {
   private readonly slots: Slot[] = [];
   private nextId = 0;
@@ -65,7 +73,7 @@ export class LabelingPool {
     }
     const workerData = setup;
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: new Worker(script, { workerData }), pending: new Map() };
+      const slot: Slot = { worker: new Worker(script, { workerData, resourceLimits: WORKER_LIMITS }), pending: new Map() };
       slot.worker.on("message", (reply: BatchReply) => this.settle(slot, reply));
       slot.worker.on("error", (e) => this.fail(e));
       slot.worker.on("exit", (code) => {
