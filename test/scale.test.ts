@@ -72,18 +72,22 @@ describe("predicting with worker threads", () => {
     expect(four.text).toBe((await predictText(dump, { workers: 1 })).text);
   });
 
-  it("takes --workers on the command line, with the same output", async () => {
+  it("takes --workers on the command line, with the same output and the same review page", async () => {
     const input = join(dir, "cli-dump.txt");
     writeFileSync(input, [...dumpLines(600, 9)].join(""));
     const runs = [];
     for (const workers of ["1", "2"]) {
       const output = join(dir, `cli-${workers}.csv`);
-      const r = await cli(["predict", "--model", modelPath, "--input", input, "--output", output, "--workers", workers]);
+      const html = join(dir, `cli-${workers}.html`);
+      const r = await cli(["predict", "--model", modelPath, "--input", input, "--output", output, "--html", html, "--workers", workers]);
       expect(r.code).toBe(0);
-      runs.push({ stderr: r.stderr, csv: readFileSync(output, "utf8") });
+      runs.push({ stderr: r.stderr, csv: readFileSync(output, "utf8"), html: readFileSync(html, "utf8") });
     }
     expect(runs[1]!.stderr).toMatch(/600 predictions written to .* by 2 worker threads/);
     expect(runs[1]!.csv).toBe(runs[0]!.csv);
+    // the page needs whole predictions, which workers then send back with the rows
+    expect(runs[0]!.html).toMatch(/cli-dump\.txt:\d+/);
+    expect(runs[1]!.html).toBe(runs[0]!.html);
     expect((await cli(["predict", "--model", modelPath, "--input", input, "--workers", "0"])).code).toBe(2);
   });
 });
