@@ -68,10 +68,10 @@ export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | str
   const text = decodeStream(input, file);
   switch (format) {
     case "dump":
-      yield* readDump(text, file);
+      yield* readLines(text, file, dumpRecord);
       return;
     case "jsonl":
-      yield* readJsonl(text, file);
+      yield* readLines(text, file, jsonlRecord);
       return;
     case "csv":
     case "tsv":
@@ -98,45 +98,38 @@ async function* lines(text: AsyncIterable<string>): AsyncGenerator<{ first: numb
   if (rest !== "") yield { first: n + 1, lines: [rest] };
 }
 
-async function* readDump(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord[]> {
+/**
+ * The records of a line-per-record format, a decoded chunk's lines at a time: `record` reads one
+ * non-blank line (`name` is the input's file name, `n` the line's number).
+ */
+async function* readLines(input: AsyncIterable<string>, file: string, record: (line: string, n: number, name: string) => AbstractRecord): AsyncGenerator<AbstractRecord[]> {
   const name = basename(file);
   for await (const { first, lines: chunk } of lines(input)) {
     const batch: AbstractRecord[] = [];
     chunk.forEach((line, i) => {
-      const n = first + i;
-      if (line.trim() === "") return;
-      const m = DUMP_PREFIX.exec(line);
-      if (!m) batch.push({ kind: "skipped", line: n, text: line.trim(), reason: "not an `Abstract:` line (e.g. a collector's name)" });
-      else batch.push({ kind: "abstract", item: { id: `${name}:${n}`, abstract: line.slice(m[0].length).trim(), source: name, line: n } });
+      if (line.trim() !== "") batch.push(record(line, first + i, name));
     });
     if (batch.length > 0) yield batch;
   }
 }
 
-async function* readJsonl(input: AsyncIterable<string>, file: string): AsyncGenerator<AbstractRecord[]> {
-  const name = basename(file);
-  for await (const { first, lines: chunk } of lines(input)) {
-    const batch: AbstractRecord[] = [];
-    chunk.forEach((line, i) => {
-      const n = first + i;
-      if (line.trim() === "") return;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch {
-        batch.push({ kind: "skipped", line: n, text: line.slice(0, 200), reason: "not valid JSON" });
-        return;
-      }
-      const rec = lowerKeys(obj);
-      if (!rec || typeof rec.abstract !== "string") {
-        batch.push({ kind: "skipped", line: n, text: line.slice(0, 200), reason: "no string field `abstract`" });
-        return;
-      }
-      const id = rec.id === undefined || rec.id === null || rec.id === "" ? `${name}:${n}` : String(rec.id);
-      batch.push({ kind: "abstract", item: { id, abstract: rec.abstract, source: name, line: n } });
-    });
-    if (batch.length > 0) yield batch;
+function dumpRecord(line: string, n: number, name: string): AbstractRecord {
+  const m = DUMP_PREFIX.exec(line);
+  if (!m) return { kind: "skipped", line: n, text: line.trim(), reason: "not an `Abstract:` line (e.g. a collector's name)" };
+  return { kind: "abstract", item: { id: `${name}:${n}`, abstract: line.slice(m[0].length).trim(), source: name, line: n } };
+}
+
+function jsonlRecord(line: string, n: number, name: string): AbstractRecord {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return { kind: "skipped", line: n, text: line.slice(0, 200), reason: "not valid JSON" };
   }
+  const rec = lowerKeys(obj);
+  if (!rec || typeof rec.abstract !== "string") return { kind: "skipped", line: n, text: line.slice(0, 200), reason: "no string field `abstract`" };
+  const id = rec.id === undefined || rec.id === null || rec.id === "" ? `${name}:${n}` : String(rec.id);
+  return { kind: "abstract", item: { id, abstract: rec.abstract, source: name, line: n } };
 }
 
 function lowerKeys(obj: unknown): Record<string, unknown> | undefined {
