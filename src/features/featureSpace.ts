@@ -149,10 +149,10 @@ function settingsKey(settings: FeatureSettings): string {
 
 /** `FeatureSpace.fitTransform` of the examples' tokens, shared by every model fitted on the same examples; the vectors must not be changed. */
 export function fitExamples(examples: readonly { tokens: readonly string[] }[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
-  let bySettings = fittedSpaces.get(examples);
-  if (!bySettings) fittedSpaces.set(examples, (bySettings = new Map()));
-  const key = settingsKey(settings);
-  let fitted = bySettings.get(key);
-  if (!fitted) bySettings.set(key, (fitted = FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings)));
+  const cached = fittedExamples(examples, settings);
+  if (cached) return cached;
+  const fitted = FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings);
+  const bySettings = fittedSpaces.get(examples) ?? new Map();
+  fittedSpaces.set(examples, bySettings.set(settingsKey(settings), fitted));
   return fitted;
 }

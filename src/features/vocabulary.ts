@@ -62,7 +62,7 @@ export function countIds(ids: readonly number[]): { counts: SparseVector; known:
 
 /** Counts per term, indexed by term; all zeros between calls. Grows with the largest index seen. */
 let scratch: Float64Array = new Float64Array(1024);
-/** The distinct terms of the text being counted, in order of first occurrence. */
+/** The distinct terms of the text being counted, in order of first occurrence: never more than `scratch` has slots. */
 let seen: Int32Array = new Int32Array(1024);
 
 /**
@@ -76,11 +76,8 @@ function countRuns(found: ArrayLike<number>): SparseVector {
   for (let j = 0; j < n; j++) {
     const t = found[j]!;
     if (t < 0) continue;
-    if (t >= scratch.length) scratch = grown(scratch, t);
-    if (scratch[t]!++ === 0) {
-      if (distinct === seen.length) seen = grownInt(seen, distinct);
-      seen[distinct++] = t;
-    }
+    if (t >= scratch.length) growScratch(t);
+    if (scratch[t]!++ === 0) seen[distinct++] = t;
   }
   const indices = seen.slice(0, distinct);
   if (distinct <= 64) insertionSort(indices);
@@ -103,14 +100,13 @@ function insertionSort(a: Int32Array): void {
   }
 }
 
-function grown(a: Float64Array, index: number): Float64Array {
-  const b = new Float64Array(Math.max(index + 1, a.length * 2));
-  b.set(a);
-  return b;
-}
-
-function grownInt(a: Int32Array, length: number): Int32Array {
-  const b = new Int32Array(Math.max(length + 1, a.length * 2));
-  b.set(a);
-  return b;
+/** Room for term `index` in `scratch`, and as many slots in `seen`, keeping what both hold. */
+function growScratch(index: number): void {
+  const length = Math.max(index + 1, scratch.length * 2);
+  const counts = new Float64Array(length);
+  counts.set(scratch);
+  scratch = counts;
+  const terms = new Int32Array(length);
+  terms.set(seen);
+  seen = terms;
 }

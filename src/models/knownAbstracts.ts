@@ -13,11 +13,10 @@
  * (not ASCII, or a model whose tokenizer keeps case or reads n-grams) is always hashed.
  */
 import type { Category } from "../domain.js";
-import { abstractKey } from "../text/normalize.js";
+import { abstractKey, isAscii } from "../text/normalize.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
 import { sha256 } from "./hash.js";
 
-const NON_ASCII = /[^\x00-\x7f]/;
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
@@ -117,7 +116,8 @@ export class KnownAbstracts {
    * the model's feature space, let most abstracts skip the hash (see above).
    */
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
-    if (this.fingerprintSet && terms && !this.fingerprintSet.has(fingerprint(terms)) && !NON_ASCII.test(abstract)) return undefined;
+    if (this.index.size === 0) return undefined;
+    if (this.fingerprintSet && terms && !this.fingerprintSet.has(fingerprint(terms)) && isAscii(abstract)) return undefined;
     const i = this.index.get(textHash(abstractKey(abstract)));
     return i === undefined ? undefined : { id: this.state.ids[i]!, category: this.categories[this.state.categories[i]!]! };
   }

@@ -1,7 +1,7 @@
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { fittedExamples } from "../features/featureSpace.js";
-import { abstractKey } from "../text/normalize.js";
+import { abstractKey, isAscii } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
@@ -224,10 +224,8 @@ function knownTerms(recipe: Recipe, rows: readonly LabeledAbstract[], examples: 
   const fitted = fittedExamples(examples, features.settings);
   const vectors = !recipe.titles && fitted?.space.state === features.state ? fitted.vectors : undefined;
   const tokenize = makeTokenizer(settings);
-  return (row, key) => (vectors && !NON_ASCII.test(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(key)).indices);
+  return (row, key) => (vectors && isAscii(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(key)).indices);
 }
-
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * Semi-supervised EM (Nigam, McCallum, Thrun & Mitchell 2000, with their λ down-weighting):

@@ -1,4 +1,8 @@
 const NON_ASCII = /[^\x00-\x7f]/;
+
+export function isAscii(text: string): boolean {
+  return !NON_ASCII.test(text);
+}
 /**
  * What needs folding: a white-space character other than " " (JavaScript's `\s` is exactly " " and
  * this class; test/fastPaths.test.ts checks every code point), or two in a row.
@@ -7,7 +11,7 @@ const SPACE_TO_FOLD = /[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u
 
 /** Unicode NFKC. ASCII text is already in NFKC, and most abstracts are ASCII, so they skip the work. */
 export function nfkc(text: string): string {
-  return NON_ASCII.test(text) ? text.normalize("NFKC") : text;
+  return isAscii(text) ? text : text.normalize("NFKC");
 }
 
 /**

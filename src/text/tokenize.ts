@@ -1,5 +1,5 @@
 import { ENGLISH_STOP_WORDS, porterStem } from "./natural.js";
-import { nfkc } from "./normalize.js";
+import { isAscii, nfkc } from "./normalize.js";
 import { detached, WordTrie } from "./wordTrie.js";
 import { words } from "./words.js";
 
@@ -24,7 +24,6 @@ export const DEFAULT_TOKENIZER: TokenizerSettings = {
 
 const LATEX_COMMAND = /\\[a-zA-Z]+/g;
 const ALL_DIGITS = /^\p{N}+$/u;
-const NON_ASCII = /[^\x00-\x7f]/;
 /** The word pattern of words.ts as it reads on ASCII text. */
 const ASCII_WORD = /[A-Za-z0-9]+(?:'[A-Za-z]+)*/g;
 /** Distinct words remembered per tokenizer; past this the memo starts afresh, so memory stays bounded on any dump. */
@@ -59,9 +58,9 @@ function tokenRule(settings: TokenizerSettings): (match: string) => string | nul
 function wordsOf(text: string): string[] {
   // most abstracts are ASCII, and the regular expression engine finds ASCII words fastest; ASCII
   // text is its own NFKC form and stays ASCII without its LaTeX, so one scan settles both
-  const ascii = !NON_ASCII.test(text);
+  const ascii = isAscii(text);
   const normal = ascii ? withoutLatex(text) : normalizeText(text);
-  return ascii || !NON_ASCII.test(normal) ? (normal.match(ASCII_WORD) ?? []) : words(normal);
+  return ascii || isAscii(normal) ? (normal.match(ASCII_WORD) ?? []) : words(normal);
 }
 
 interface WordMemo<T> {

@@ -108,16 +108,12 @@ export class WordTrie<T> {
         lettersOnly = true;
       }
       if (node < 0) {
-        // the trie is full: start it afresh with this word
+        // the trie filled up mid-word: start it afresh with this word
         i = wordEnd(bytes, begin, n);
         this.reset();
         node = this.walk(bytes, begin, i);
       }
-      let v = node < 0 ? undefined : this.values[node];
-      if (v === undefined) {
-        v = this.compute(detached(text.slice(begin, i)));
-        if (node >= 0) this.values[node] = v; // else the word is longer than the whole trie: worked out, not remembered
-      }
+      const v = this.valueAt(node, text, begin, i);
       if (v !== skip) out.push(v);
     }
   }
@@ -132,8 +128,21 @@ export class WordTrie<T> {
     return node;
   }
 
-  /** What `word` (one word of `wordsOf`) becomes. */
-  valueOf(word: string): T {
+  /**
+   * What the word `text[begin, end)` becomes, given its node: remembered, or worked out now. A
+   * node of -1 (a word longer than the whole trie) is worked out without being remembered.
+   */
+  private valueAt(node: number, text: string, begin: number, end: number): T {
+    let v = node < 0 ? undefined : this.values[node];
+    if (v === undefined) {
+      v = this.compute(detached(text.slice(begin, end)));
+      if (node >= 0) this.values[node] = v;
+    }
+    return v;
+  }
+
+  /** What `word` (one word of `wordsOf`, so a whole word or none of it is ASCII letters, digits and apostrophes) becomes. */
+  private valueOf(word: string): T {
     for (let i = 0; i < word.length; i++) {
       const c = word.charCodeAt(i);
       if (c >= 128 || (SYMBOL[c] === 0 && c !== APOSTROPHE)) return this.other(word);
@@ -143,15 +152,10 @@ export class WordTrie<T> {
       this.reset();
       node = this.walkWord(word);
     }
-    let v = node < 0 ? undefined : this.values[node];
-    if (v === undefined) {
-      v = this.compute(detached(word));
-      if (node >= 0) this.values[node] = v;
-    }
-    return v;
+    return this.valueAt(node, word, 0, word.length);
   }
 
-  /** `walk` of a word of ASCII letters, digits and apostrophes. */
+  /** `walk` of a word given as a string (cheaper than copying each word of a non-ASCII text into bytes). */
   private walkWord(word: string): number {
     let node = 0;
     for (let i = 0; i < word.length && node >= 0; i++) {
