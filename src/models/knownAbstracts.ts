@@ -33,7 +33,7 @@ export function fingerprint(terms: ArrayLike<number>): number {
   return Math.imul(h ^ terms.length, FNV_PRIME);
 }
 
-/** Whether term-id fingerprints can stand in for the text hash (see above): lower-casing unigram tokenizers only. */
+/** Whether term fingerprints can stand in for the text hash (see above): lower-casing unigram tokenizers only. */
 export function fingerprintsApply(settings: TokenizerSettings): boolean {
   return settings.lowercase && settings.ngrams === 1;
 }

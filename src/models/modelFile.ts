@@ -9,7 +9,7 @@ import { KnownAbstracts } from "./knownAbstracts.js";
 import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
 
 export const MODEL_FORMAT = "safetag-model";
-/** 2: the known-abstract index in columns, with term-id fingerprints (version 1 files are still read). */
+/** 2: the known-abstract index in columns, with fingerprints of each entry's terms (version 1 files are still read). */
 export const MODEL_VERSION = 2;
 
 /** Everything a model file records: how it was made, from what, and how well it did. */
