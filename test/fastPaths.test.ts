@@ -8,18 +8,21 @@ import fc from "fast-check";
 import { WORD_PATTERN, words } from "../src/text/words.js";
 import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
 import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
-import { abstractKey, foldSpace, nfkc } from "../src/text/normalize.js";
+import { abstractKey, foldSpace, isAscii, isPlain, nfkc } from "../src/text/normalize.js";
 import { Vocabulary } from "../src/features/vocabulary.js";
 import { explain, explainCounts } from "../src/predict/explain.js";
 import { FeatureSpace, RAW_COUNTS, TFIDF } from "../src/features/featureSpace.js";
 import type { FittedClassifier } from "../src/models/contract.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
-const pieces = fc.constantFrom("a", "Z", "model", "The", "é", "9", "٣", "\u0301", "'", "’", " ", "  ", "\t", "\n", "\u00a0", "-", "😀", "𝐀", "\ud800", "東", "ﬁ", "Ｆ", "\\emph{", "}", "x's", "it's2");
+const pieces = fc.constantFrom("a", "Z", "model", "The", "é", "9", "٣", "\u0301", "'", "’", " ", "  ", "\t", "\n", "\u00a0", "-", "😀", "𝐀", "\ud800", "東", "ﬁ", "Ｆ", "\\emph{", "}", "x's", "it's2", "—", "“", "…", "™", "①", "\u0338", "=");
+/** Plain text (see isPlain): ASCII with dashes, typographic quotes and other plain breaks, ’ as an apostrophe. */
+const plainPieces = fc.constantFrom("a", "Z", "model", "The", "9", "'", "’", " ", "\t", "-", "—", "–", "“", "”", "→", "€", "\u1680", "x’s", "don’t", "it’s2", "’a", "a’", "\\emph{", "}");
+const plainText = fc.array(fc.oneof(plainPieces, fc.string({ maxLength: 4 })), { maxLength: 30 }).map((p) => p.join(""));
 const anyText = fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 }), fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 30 }).map((p) => p.join(""));
 const asciiPieces = fc.constantFrom("a", "Z", "model", "The", "9", "'", " ", "  ", "\t", "-", "x's", "it's2", "\\emph{", "}");
 const asciiText = fc.array(fc.oneof(asciiPieces, fc.string({ maxLength: 6 })), { maxLength: 30 }).map((p) => p.join(""));
-const text = fc.oneof(anyText, asciiText);
+const text = fc.oneof(anyText, asciiText, plainText);
 
 /** The tokenizer as first written: one regular expression, no memo, no ASCII fast path. */
 function referenceTokenizer(settings: TokenizerSettings): (text: string) => string[] {
@@ -78,6 +81,27 @@ describe("fast paths give exactly what the plain definitions give", () => {
     }
   });
 
+  it("plain text has the tokens of its normalised form, so the byte scan and the known-abstract fingerprints may read it as ASCII", () => {
+    const tokenize = makeTokenizer(DEFAULT_TOKENIZER);
+    const reference = referenceTokenizer(DEFAULT_TOKENIZER);
+    for (const t of ["The model’s reward—hacking “works”", "don’t ’quote’ x’ →y", "a\u1680b\u2028C"]) expect([t, isPlain(t)]).toEqual([t, true]);
+    for (const t of ["naïve", "™", "e\u0301", "\ud800", "…", "ﬁ", "\u00a0"]) expect([t, isPlain(t)]).toEqual([t, false]);
+    // every code unit: a plain one between letters changes nothing when normalised
+    for (let c = 0x80; c <= 0xffff; c++) {
+      const t = `Ab${String.fromCharCode(c)}cD’s`;
+      if (!isPlain(t)) continue;
+      expect([c, reference(abstractKey(t))]).toEqual([c, reference(t)]);
+    }
+    fc.assert(
+      fc.property(plainText, (t) => {
+        expect(isPlain(t)).toBe(true);
+        expect(tokenize(t)).toEqual(reference(t));
+        expect(reference(abstractKey(t))).toEqual(reference(t));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("a full word memo starts afresh without changing a token, even for a word longer than the whole memo", () => {
     const vocabulary = Vocabulary.from(["model", "the", "z", "s", "it2", "emph", "e", "reward", "hack"]);
     const id = (t: string) => vocabulary.get(t) ?? -1;
@@ -132,6 +156,7 @@ describe("fast paths give exactly what the plain definitions give", () => {
       fc.property(text, (t) => {
         expect(foldSpace(t)).toBe(t.replace(/\s+/g, " ").trim());
         expect(nfkc(t)).toBe(t.normalize("NFKC"));
+        expect(isAscii(t)).toBe(/^[\x00-\x7f]*$/.test(t));
         expect(abstractKey(t)).toBe(t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim());
       }),
       { numRuns: 1000 },

@@ -63,6 +63,20 @@ describe("model files", () => {
     for (const abstract of [...variants, ...rows.map((x) => x.abstract), ...probes]) expect(plain({ id: "x", abstract })).toEqual(label({ id: "x", abstract }));
   });
 
+  it("recognises a labeled abstract with dashes and typographic quotes (plain text, fingerprinted like ASCII)", () => {
+    const typeset = rows.map((r, i) => (i === 4 ? { ...r, abstract: `We study the model’s “reward” — and its ${r.abstract}` } : r));
+    const model = parseModel(serializeModel(trainModel(typeset, { now: fixedClock })), "m.json");
+    const label = makeLabeler(model);
+    const r = typeset[4]!;
+    for (const abstract of [r.abstract, ` ${r.abstract.toUpperCase()}  `, r.abstract.replace(/ /g, "\u00a0")]) expect(label({ id: "x", abstract })).toMatchObject({ source: "known", matchedId: r.id });
+    // the typographic characters are part of the text: without them, or with others, it is another text
+    for (const abstract of [r.abstract.replace("—", "-"), r.abstract.replace("’", "'"), r.abstract.replace("“", "\"")]) expect(label({ id: "x", abstract }).source).toBe("model");
+    const json = JSON.parse(serializeModel(model));
+    delete json.known.fingerprints;
+    const plain = makeLabeler(parseModel(JSON.stringify(json), "m.json"));
+    for (const abstract of [r.abstract, r.abstract.replace("—", "-"), ...probes]) expect(plain({ id: "x", abstract })).toEqual(label({ id: "x", abstract }));
+  });
+
   it("reads a version 1 model file (known abstracts as an object of hash -> row) with the same predictions", () => {
     const text = serializeModel(trainModel(rows, { now: fixedClock }));
     const v2 = JSON.parse(text);

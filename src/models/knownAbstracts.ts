@@ -6,14 +6,15 @@
  * indices its normalised text has in the model's feature space); an abstract whose fingerprint is
  * not among them is not known, and is not hashed.
  *
- * Why that cannot miss a known abstract: on ASCII text, the normalised text (lower-cased, spaces
- * folded) has the same words as the text itself, and a lower-casing tokenizer makes the same
- * tokens of both; so an ASCII abstract whose normalised text is a labeled one's has the same
- * terms as that labeled abstract's normalised text, and the same fingerprint. Any other abstract
- * (not ASCII, or a model whose tokenizer keeps case or reads n-grams) is always hashed.
+ * Why that cannot miss a known abstract: on plain text (ASCII, or ASCII with dashes, typographic
+ * quotes and other plain breaks, see `isPlain` in normalize.ts), the normalised text (NFKC,
+ * lower-cased, spaces folded) has the same words as the text itself, and a lower-casing tokenizer
+ * makes the same tokens of both; so a plain abstract whose normalised text is a labeled one's has
+ * the same terms as that labeled abstract's normalised text, and the same fingerprint. Any other
+ * abstract (not plain, or a model whose tokenizer keeps case or reads n-grams) is always hashed.
  */
 import type { Category } from "../domain.js";
-import { abstractKey, isAscii } from "../text/normalize.js";
+import { abstractKey, isPlain } from "../text/normalize.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
 import { sha256 } from "./hash.js";
 
@@ -117,7 +118,7 @@ export class KnownAbstracts {
    */
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
     if (this.index.size === 0) return undefined;
-    if (this.fingerprintSet && terms && !this.fingerprintSet.has(fingerprint(terms)) && isAscii(abstract)) return undefined;
+    if (this.fingerprintSet && terms && !this.fingerprintSet.has(fingerprint(terms)) && isPlain(abstract)) return undefined;
     const i = this.index.get(textHash(abstractKey(abstract)));
     return i === undefined ? undefined : { id: this.state.ids[i]!, category: this.categories[this.state.categories[i]!]! };
   }

@@ -1,7 +1,7 @@
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { fittedExamples } from "../features/featureSpace.js";
-import { abstractKey, isAscii } from "../text/normalize.js";
+import { abstractKey, isPlain } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
@@ -214,7 +214,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
 
 /**
  * The terms of labeled rows' normalised texts in the classifier's feature space, for the
- * known-abstract fingerprints (see knownAbstracts.ts). An ASCII abstract's normalised text has
+ * known-abstract fingerprints (see knownAbstracts.ts). A plain abstract's normalised text has
  * its tokens, so when the classifier was fitted on the rows' abstracts alone (no titles, no EM)
  * the fitted vectors already hold them; any other row is tokenized again.
  */
@@ -224,7 +224,7 @@ function knownTerms(recipe: Recipe, rows: readonly LabeledAbstract[], examples: 
   const fitted = fittedExamples(examples, features.settings);
   const vectors = !recipe.titles && fitted?.space.state === features.state ? fitted.vectors : undefined;
   const tokenize = makeTokenizer(settings);
-  return (row, key) => (vectors && isAscii(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(key)).indices);
+  return (row, key) => (vectors && isPlain(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(key)).indices);
 }
 
 /**

@@ -1,7 +1,41 @@
-const NON_ASCII = /[^\x00-\x7f]/;
-
+/** Every character is ASCII exactly when the UTF-8 form is one byte a character (Node counts that faster than a regular expression scans). */
 export function isAscii(text: string): boolean {
-  return !NON_ASCII.test(text);
+  return Buffer.byteLength(text, "utf8") === text.length;
+}
+
+const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
+/** Per UTF-16 code unit: 0 not yet classified, 1 a plain break, 2 not. */
+const plainClass = new Uint8Array(0x10000);
+
+/**
+ * A plain break: a character outside ASCII that is no part of a word (not a letter, mark or
+ * digit), is its own NFKC form (alone and between letters, so it never composes with a
+ * neighbour) and its own lower case. Dashes, typographic quotes, arrows and most symbols are;
+ * U+2019 (’) too, although it joins words as an apostrophe does (see words.ts). Surrogates never are.
+ */
+function plainBreak(c: number): boolean {
+  let k = plainClass[c]!;
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    const plain = (c < 0xd800 || c > 0xdfff) && !WORD_CHARACTER.test(ch) && ch.normalize("NFKC") === ch && `a${ch}a`.normalize("NFKC") === `a${ch}a` && ch.toLowerCase() === ch;
+    plainClass[c] = k = plain ? 1 : 2;
+  }
+  return k === 1;
+}
+
+/**
+ * Text whose every character is ASCII or a plain break (see above). Such a text is its own NFKC
+ * form and has the same words as its lower case with spaces folded, as ASCII text has; so what
+ * holds of ASCII abstracts for tokenizing (wordTrie.ts) and known abstracts (knownAbstracts.ts)
+ * holds of it. Abstracts often have a dash or a typographic quote and nothing else outside ASCII.
+ */
+export function isPlain(text: string): boolean {
+  if (isAscii(text)) return true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80 && !plainBreak(c)) return false;
+  }
+  return true;
 }
 /**
  * What needs folding: a white-space character other than " " (JavaScript's `\s` is exactly " " and

@@ -7,10 +7,14 @@
  *
  * Letters are folded to lower case in the trie, so this is for tokenizers that lower-case (what
  * a word becomes must depend on its lower-case form only). The words are exactly those of the
- * `wordsOf` given: the scan itself reads ASCII text (LaTeX commands skipped), which is what
- * almost every abstract is, and hands any other text to `wordsOf`. test/fastPaths.test.ts checks
- * both against the plain definitions on arbitrary text.
+ * `wordsOf` given: the scan itself reads plain text (ASCII, with dashes, typographic quotes and
+ * other plain breaks, see normalize.ts; LaTeX commands skipped), which is what almost every
+ * abstract is, and hands any other text to `wordsOf`. In plain text every byte outside ASCII
+ * belongs to a break, and U+2019 (’) between a word and a letter joins them as an apostrophe
+ * does. test/fastPaths.test.ts checks both against the plain definitions on arbitrary text.
  */
+import { isPlain } from "./normalize.js";
+
 
 /** Trie symbols per byte: 1-26 letters (either case), 27-36 digits, 0 for anything else. */
 const SYMBOL = new Uint8Array(256);
@@ -26,6 +30,7 @@ const ALPHABET = 38;
 const APOSTROPHE = 0x27;
 const BACKSLASH = 0x5c;
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 /** Longer texts are read by `wordsOf`, so the byte buffer stays small (3 bytes a character, at most). */
 const MAX_SCANNED = 1 << 20;
 
@@ -37,15 +42,23 @@ export function detached(word: string): string {
   return (" " + word).slice(1);
 }
 
-/** An apostrophe at `i` joins the word when a letter follows it. */
-function joins(bytes: Uint8Array, i: number, n: number): boolean {
-  return i + 1 < n && bytes[i] === APOSTROPHE && LETTER[bytes[i + 1]!] === 1;
+/** U+2019 (’) in UTF-8. */
+const QUOTE_0 = 0xe2;
+const QUOTE_1 = 0x80;
+const QUOTE_2 = 0x99;
+
+/** The width in bytes of an apostrophe (' or ’) at `i` that joins the word to the letter after it; 0 for none. */
+function joinWidth(bytes: Uint8Array, i: number, n: number): number {
+  const b = bytes[i];
+  if (b === APOSTROPHE) return i + 1 < n && LETTER[bytes[i + 1]!] === 1 ? 1 : 0;
+  if (b === QUOTE_0 && bytes[i + 1] === QUOTE_1 && bytes[i + 2] === QUOTE_2) return i + 3 < n && LETTER[bytes[i + 3]!] === 1 ? 3 : 0;
+  return 0;
 }
 
 /** Index just past the word starting at `i`: letters and digits, then apostrophe-joined letter runs. */
 function wordEnd(bytes: Uint8Array, i: number, n: number): number {
   while (i < n && SYMBOL[bytes[i]!] !== 0) i++;
-  while (joins(bytes, i, n)) for (i++; i < n && LETTER[bytes[i]!] === 1; i++);
+  for (let w = joinWidth(bytes, i, n); w > 0; w = joinWidth(bytes, i, n)) for (i += w; i < n && LETTER[bytes[i]!] === 1; i++);
   return i;
 }
 
@@ -77,8 +90,9 @@ export class WordTrie<T> {
       if (this.bytes.length < text.length * 3) this.bytes = new Uint8Array(text.length * 3);
       n = encoder.encodeInto(text, this.bytes).written;
     }
-    if (n !== text.length) {
-      // one byte per character only when every character is ASCII; a huge text is not copied
+    const wide = n !== text.length; // one byte per character only when every character is ASCII
+    if (wide && (n < 0 || !isPlain(text))) {
+      // other text, and a huge text (not copied), is read by wordsOf
       for (const w of this.wordsOf(text)) {
         const v = this.valueOf(w);
         if (v !== skip) out.push(v);
@@ -103,7 +117,9 @@ export class WordTrie<T> {
         if (node < 0) break;
         s = ++i < n ? SYMBOL[bytes[i]!]! : 0;
         if (s !== 0 && !(lettersOnly && s > 26)) continue;
-        if (!joins(bytes, i, n)) break;
+        const width = joinWidth(bytes, i, n);
+        if (width === 0) break;
+        i += width - 1;
         s = APOSTROPHE_SYMBOL;
         lettersOnly = true;
       }
@@ -113,7 +129,7 @@ export class WordTrie<T> {
         this.reset();
         node = this.walk(bytes, begin, i);
       }
-      const v = this.valueAt(node, text, begin, i);
+      const v = this.valueAt(node, wide ? undefined : text, begin, i);
       if (v !== skip) out.push(v);
     }
   }
@@ -122,7 +138,9 @@ export class WordTrie<T> {
   private walk(bytes: Uint8Array, begin: number, end: number): number {
     let node = 0;
     for (let i = begin; i < end && node >= 0; i++) {
-      const at = node * ALPHABET + (bytes[i] === APOSTROPHE ? APOSTROPHE_SYMBOL : SYMBOL[bytes[i]!]!);
+      const s = SYMBOL[bytes[i]!]!;
+      if (bytes[i] === QUOTE_0) i += 2; // within a word, a byte outside ASCII starts a ’ (three bytes)
+      const at = node * ALPHABET + (s === 0 ? APOSTROPHE_SYMBOL : s);
       node = this.next[at] || this.grow(at);
     }
     return node;
@@ -131,11 +149,12 @@ export class WordTrie<T> {
   /**
    * What the word `text[begin, end)` becomes, given its node: remembered, or worked out now. A
    * node of -1 (a word longer than the whole trie) is worked out without being remembered.
+   * Without `text`, the word is the scanned bytes [begin, end) (of a text not all ASCII).
    */
-  private valueAt(node: number, text: string, begin: number, end: number): T {
+  private valueAt(node: number, text: string | undefined, begin: number, end: number): T {
     let v = node < 0 ? undefined : this.values[node];
     if (v === undefined) {
-      v = this.compute(detached(text.slice(begin, end)));
+      v = this.compute(text === undefined ? decoder.decode(this.bytes.subarray(begin, end)) : detached(text.slice(begin, end)));
       if (node >= 0) this.values[node] = v;
     }
     return v;
