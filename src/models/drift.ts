@@ -80,18 +80,33 @@ export interface DriftReport {
   reasons: string[];
 }
 
+/** Out-of-vocabulary shares of a dump's abstracts as a running total: all a verdict needs, so a dump of any size is measured in constant memory. */
+export interface OovTally {
+  abstracts: number;
+  /** The shares added up, in input order. */
+  sum: number;
+}
+
+export function tallyOov(shares: Iterable<number>, into: OovTally = { abstracts: 0, sum: 0 }): OovTally {
+  for (const share of shares) {
+    into.abstracts++;
+    into.sum += share;
+  }
+  return into;
+}
+
 /**
- * The verdict for a dump, from the per-abstract figures. `oovShares` are of the abstracts the
- * model scored (not the already-labeled ones, which are the training data itself).
+ * The verdict for a dump, from the per-abstract figures. `oov` is of the abstracts the model
+ * scored (not the already-labeled ones, which are the training data itself).
  */
 export function driftVerdict(
   baseline: DriftBaseline,
-  oovShares: readonly number[],
+  oov: OovTally,
   scope?: { outOfScope: number; expected: number },
 ): DriftReport | undefined {
-  const n = oovShares.length;
+  const n = oov.abstracts;
   if (n === 0) return undefined;
-  const oovMean = oovShares.reduce((a, b) => a + b, 0) / n;
+  const oovMean = oov.sum / n;
   const reasons: string[] = [];
   const oovLimit = baseline.oovMean + Math.max(DRIFT_MIN_OOV_EXCESS, (3 * baseline.oovSd) / Math.sqrt(n));
   if (oovMean > oovLimit) {

@@ -59,18 +59,81 @@ export interface KnownState {
   fingerprints?: number[];
 }
 
+/** The 96 bits of a text hash (24 hex digits) as three 32-bit words. */
+function hashWords(hash: string, into: Int32Array, at: number): void {
+  for (let w = 0; w < 3; w++) into[at + w] = parseInt(hash.slice(w * 8, w * 8 + 8), 16) | 0;
+}
+
+function hexWord(w: number): string {
+  return (w >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * The index, compactly: a model trained on 100k rows has 100k entries, and every labeling thread
+ * holds its own copy, so they are kept in typed arrays and one string of ids (about 2 MB for 100k
+ * entries, where arrays of strings and a map took 15 MB; V8 also lets a thread's heap grow in
+ * proportion to what it holds, so this shows several times over in peak memory).
+ */
 export class KnownAbstracts {
-  private readonly index = new Map<string, number>();
-  private readonly fingerprintSet?: ReadonlySet<number>;
+  /** Entry e's hash is words [3e, 3e + 3). */
+  private readonly hashes: Int32Array;
+  /** Open addressing on the hash's first word: entry + 1, 0 for an empty slot. */
+  private readonly slots: Int32Array;
+  /** Entry e's id is ids.slice(idEnds[e - 1] ?? 0, idEnds[e]). */
+  private readonly ids: string;
+  private readonly idEnds: Int32Array;
+  private readonly categoryOf: Int32Array;
+  /** Sorted, when they apply. */
+  private readonly fingerprints?: Int32Array;
+  private readonly lookup = new Int32Array(3);
 
   /** `state` is trusted: parse a model file's with `checkKnown` (modelShape.ts). */
   constructor(
     readonly categories: readonly Category[],
-    readonly state: KnownState,
+    state: KnownState,
     tokenizer: TokenizerSettings,
   ) {
-    state.hashes.forEach((h, i) => this.index.set(h, i));
-    if (state.fingerprints && fingerprintsApply(tokenizer)) this.fingerprintSet = new Set(state.fingerprints);
+    const n = state.hashes.length;
+    this.hashes = new Int32Array(3 * n);
+    this.slots = new Int32Array(n === 0 ? 1 : 2 << Math.ceil(Math.log2(n)));
+    this.ids = state.ids.join("");
+    this.idEnds = new Int32Array(n);
+    this.categoryOf = Int32Array.from(state.categories);
+    let end = 0;
+    for (let e = 0; e < n; e++) {
+      hashWords(state.hashes[e]!, this.hashes, 3 * e);
+      this.idEnds[e] = end += state.ids[e]!.length;
+      const slot = this.slotOf(this.hashes, 3 * e);
+      this.slots[slot] = e + 1; // a later entry with the same hash wins, as a map's set would
+    }
+    if (state.fingerprints && fingerprintsApply(tokenizer)) this.fingerprints = Int32Array.from(state.fingerprints).sort();
+  }
+
+  /** The slot holding the hash words[at, at + 3), or the empty slot where it would go. */
+  private slotOf(words: Int32Array, at: number): number {
+    const mask = this.slots.length - 1;
+    let slot = words[at]! & mask; // a hash's bits are already uniform
+    for (let e = this.slots[slot]!; e !== 0; slot = (slot + 1) & mask, e = this.slots[slot]!) {
+      const h = 3 * (e - 1);
+      if (this.hashes[h] === words[at] && this.hashes[h + 1] === words[at + 1] && this.hashes[h + 2] === words[at + 2]) break;
+    }
+    return slot;
+  }
+
+  private hasFingerprint(f: number): boolean {
+    const a = this.fingerprints!;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid]! < f) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < a.length && a[lo] === f;
+  }
+
+  private id(e: number): string {
+    return this.ids.slice(e === 0 ? 0 : this.idEnds[e - 1]!, this.idEnds[e]!);
   }
 
   /**
@@ -109,7 +172,7 @@ export class KnownAbstracts {
   }
 
   get size(): number {
-    return this.state.hashes.length;
+    return this.idEnds.length;
   }
 
   /**
@@ -117,13 +180,21 @@ export class KnownAbstracts {
    * the model's feature space, let most abstracts skip the hash (see above).
    */
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
-    if (this.index.size === 0) return undefined;
-    if (this.fingerprintSet && terms && !this.fingerprintSet.has(fingerprint(terms)) && isPlain(abstract)) return undefined;
-    const i = this.index.get(textHash(abstractKey(abstract)));
-    return i === undefined ? undefined : { id: this.state.ids[i]!, category: this.categories[this.state.categories[i]!]! };
+    if (this.size === 0) return undefined;
+    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract)) return undefined;
+    hashWords(textHash(abstractKey(abstract)), this.lookup, 0);
+    const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
+    return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };
   }
 
   toJSON(): KnownState {
-    return this.state;
+    const entries = Array.from({ length: this.size }, (_, e) => e);
+    const state: KnownState = {
+      hashes: entries.map((e) => hexWord(this.hashes[3 * e]!) + hexWord(this.hashes[3 * e + 1]!) + hexWord(this.hashes[3 * e + 2]!)),
+      ids: entries.map((e) => this.id(e)),
+      categories: Array.from(this.categoryOf),
+    };
+    if (this.fingerprints) state.fingerprints = Array.from(this.fingerprints);
+    return state;
   }
 }

@@ -1,4 +1,4 @@
-import { driftVerdict, type DriftReport } from "../models/drift.js";
+import { driftVerdict, type DriftReport, type OovTally } from "../models/drift.js";
 import type { LoadedModel } from "../models/modelFile.js";
 import type { PredictionDigest } from "./batch.js";
 
@@ -16,17 +16,18 @@ export interface DriftMeter {
 export function driftMeter(model: LoadedModel): DriftMeter | undefined {
   const baseline = model.drift;
   if (!baseline) return undefined;
-  const shares: number[] = [];
+  const oov: OovTally = { abstracts: 0, sum: 0 };
   let outOfScope = 0;
   return {
     add(p) {
       if (p.source !== "model" || p.unknownShare === undefined) return;
-      shares.push(p.unknownShare);
+      oov.abstracts++;
+      oov.sum += p.unknownShare;
       if (p.outOfScope) outOfScope++;
     },
     result() {
       const expected = model.report?.scope.quantile;
-      return driftVerdict(baseline, shares, expected === undefined ? undefined : { outOfScope, expected });
+      return driftVerdict(baseline, oov, expected === undefined ? undefined : { outOfScope, expected });
     },
   };
 }
