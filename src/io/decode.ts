@@ -123,7 +123,7 @@ export class InputDecoder {
     if (chunk.length === 0) return "";
     this.bytesSeen += chunk.length;
     if (this.head !== undefined) {
-      this.head = concat(this.head, chunk);
+      this.head = this.head.length === 0 ? chunk : concat(this.head, chunk); // a whole file is one chunk: not copied
       if (this.head.length < 4) return "";
       return this.start(this.head, false);
     }
