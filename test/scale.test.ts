@@ -83,7 +83,7 @@ describe("predicting with worker threads", () => {
       expect(r.code).toBe(0);
       runs.push({ stderr: r.stderr, csv: readFileSync(output, "utf8"), html: readFileSync(html, "utf8") });
     }
-    expect(runs[1]!.stderr).toMatch(/600 predictions written to .* by 2 worker threads/);
+    expect(runs[1]!.stderr).toMatch(/600 predictions written to .* by 2 threads \(1 worker and this one\)/);
     expect(runs[1]!.csv).toBe(runs[0]!.csv);
     // the page needs whole predictions, which workers then send back with the rows
     expect(runs[0]!.html).toMatch(/cli-dump\.txt:\d+/);

@@ -1,9 +1,10 @@
 /**
- * Labels a stream of abstracts in input order, in this thread or on worker threads, as batches
- * of formatted rows (see batch.ts). Abstracts are read in batches; with workers each batch is
- * sent to a worker, at most two batches per worker are outstanding at once, and they are handed
- * on in the order they were read, so memory stays flat whatever the dump's size and the output is
- * the same whatever the number of workers.
+ * Labels a stream of abstracts in input order, in this thread or on worker threads too, as
+ * batches of formatted rows (see batch.ts). Abstracts are read in batches. With N threads, N - 1
+ * are workers: a batch goes to a worker while fewer than two per worker are outstanding, and is
+ * otherwise labeled here, so this thread (which also reads and writes) labels what its share of
+ * the time allows and no core waits for it. Batches are handed on in the order they were read, so
+ * memory stays flat whatever the dump's size and the output is the same whatever the number of threads.
  */
 import type { UnlabeledAbstract } from "../domain.js";
 import { serializeModel, type LoadedModel } from "../models/modelFile.js";
@@ -13,7 +14,7 @@ import type { OutputFormat } from "./output.js";
 import { LabelingPool } from "./pool.js";
 
 export interface ParallelOptions {
-  /** Worker threads to label with; 1 (the default) labels in this thread. */
+  /** Threads to label with, this one included (N - 1 worker threads); 1 (the default) labels in this thread only. */
   workers?: number;
   /**
    * Abstracts per batch. With workers, an input shorter than one batch is labeled in this
@@ -57,15 +58,22 @@ export async function* labelInOrder(
       for (let batch = first; batch.length > 0; batch = await nextBatch()) yield labelBatch(label, batch, options.format, keep);
       return;
     }
-    const pool = new LabelingPool({ modelText: serializeModel(model), modelName: "model", format: options.format, keepPredictions: keep }, workers);
+    const pool = new LabelingPool({ modelText: serializeModel(model), modelName: "model", format: options.format, keepPredictions: keep }, workers - 1);
+    const label = makeLabeler(model);
+    const workerRoom = IN_FLIGHT_PER_WORKER * pool.size;
     stats.workers = workers;
     try {
       const outstanding: Promise<LabeledBatch>[] = [];
       for (let batch = first; batch.length > 0; batch = await nextBatch()) {
-        const labeled = pool.label(batch);
-        labeled.catch(() => {}); // a failure is thrown below, where this batch's turn comes; never as an unhandled rejection
-        outstanding.push(labeled);
-        if (outstanding.length >= IN_FLIGHT_PER_WORKER * workers) yield await outstanding.shift()!;
+        if (pool.outstanding < workerRoom) {
+          const labeled = pool.label(batch);
+          labeled.catch(() => {}); // a failure is thrown below, where this batch's turn comes; never as an unhandled rejection
+          outstanding.push(labeled);
+        } else {
+          outstanding.push(Promise.resolve(labelBatch(label, batch, options.format, keep)));
+        }
+        // the workers' batches, and one or two labeled here, wait for their turn
+        if (outstanding.length > workerRoom + 1) yield await outstanding.shift()!;
       }
       while (outstanding.length > 0) yield await outstanding.shift()!;
     } finally {

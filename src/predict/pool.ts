@@ -87,6 +87,13 @@ export class LabelingPool {
     return this.slots.length;
   }
 
+  /** Batches sent and not yet answered. */
+  get outstanding(): number {
+    let n = 0;
+    for (const slot of this.slots) n += slot.pending.size;
+    return n;
+  }
+
   label(items: UnlabeledAbstract[]): Promise<LabeledBatch> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));

@@ -150,7 +150,7 @@ async function predictInto(
 
 export function reportPredictSummary(ctx: CliContext, s: PredictSummary, output: string): void {
   const where = output === "-" ? "standard output" : output;
-  const threads = s.workers > 1 ? ` by ${s.workers} worker threads` : "";
+  const threads = s.workers > 1 ? ` by ${s.workers} threads (${s.workers - 1} worker${s.workers > 2 ? "s" : ""} and this one)` : "";
   say(ctx, `${s.abstracts} abstracts read, ${s.written} predictions written to ${where}${threads} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
   for (const k of s.skipped) say(ctx, `  skipped ${k.file}:${k.line}: ${k.reason}: ${JSON.stringify(k.text.slice(0, 60))}`);
   const cats = Object.entries(s.perCategory).sort((a, b) => b[1] - a[1]);
