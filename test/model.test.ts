@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Papa from "papaparse";
 import type { LabeledAbstract } from "../src/domain.js";
-import { parseModel, serializeModel, MODEL_VERSION } from "../src/models/modelFile.js";
+import { modelText, parseModel, serializeModel, MODEL_VERSION } from "../src/models/modelFile.js";
 import { MODEL_KINDS } from "../src/models/registry.js";
 import { trainModel, modelPredictor } from "../src/models/train.js";
 import { makeLabeler } from "../src/predict/label.js";
@@ -75,6 +75,15 @@ describe("model files", () => {
     delete json.known.fingerprints;
     const plain = makeLabeler(parseModel(JSON.stringify(json), "m.json"));
     for (const abstract of [r.abstract, r.abstract.replace("—", "-"), ...probes]) expect(plain({ id: "x", abstract })).toEqual(label({ id: "x", abstract }));
+  });
+
+  it("hands on the text a model was parsed from, and a trained model's serialization", () => {
+    const trained = trainModel(rows, { now: fixedClock });
+    expect(modelText(trained)).toBe(serializeModel(trained));
+    const spaced = JSON.stringify(JSON.parse(serializeModel(trained)), null, 1); // any text of the model, as read
+    const loaded = parseModel(spaced, "m.json");
+    expect(modelText(loaded)).toBe(spaced);
+    expect(modelText({ ...loaded })).toBe(serializeModel(loaded)); // a changed copy is serialized
   });
 
   it("reads a version 1 model file (known abstracts as an object of hash -> row) with the same predictions", () => {

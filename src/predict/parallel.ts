@@ -7,7 +7,7 @@
  * memory stays flat whatever the dump's size and the output is the same whatever the number of threads.
  */
 import type { UnlabeledAbstract } from "../domain.js";
-import { serializeModel, type LoadedModel } from "../models/modelFile.js";
+import { modelText, type LoadedModel } from "../models/modelFile.js";
 import { labelBatch, type LabeledBatch } from "./batch.js";
 import { makeLabeler } from "./label.js";
 import type { OutputFormat } from "./output.js";
@@ -58,7 +58,7 @@ export async function* labelInOrder(
       for (let batch = first; batch.length > 0; batch = await nextBatch()) yield labelBatch(label, batch, options.format, keep);
       return;
     }
-    const pool = new LabelingPool({ modelText: serializeModel(model), modelName: "model", format: options.format, keepPredictions: keep }, workers - 1);
+    const pool = new LabelingPool({ modelText: modelText(model), modelName: "model", format: options.format, keepPredictions: keep }, workers - 1);
     const label = makeLabeler(model);
     const workerRoom = IN_FLIGHT_PER_WORKER * pool.size;
     stats.workers = workers;
