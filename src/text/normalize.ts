@@ -39,9 +39,11 @@ export function isPlain(text: string): boolean {
 }
 /**
  * What needs folding: a white-space character other than " " (JavaScript's `\s` is exactly " " and
- * this class; test/fastPaths.test.ts checks every code point), or two in a row.
+ * this class; test/fastPaths.test.ts checks every code point), or two spaces in a row. (A space
+ * followed by other white space has the other white space; two checks scan faster than one
+ * regular expression with an alternative.)
  */
-const SPACE_TO_FOLD = /[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| \s/;
+const OTHER_SPACE = /[\t-\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 
 /** Unicode NFKC. ASCII text is already in NFKC, and most abstracts are ASCII, so they skip the work. */
 export function nfkc(text: string): string {
@@ -53,7 +55,7 @@ export function nfkc(text: string): string {
  * the replace (a new string per call, the slowest step of reading a large file) is skipped.
  */
 export function foldSpace(text: string): string {
-  return (SPACE_TO_FOLD.test(text) ? text.replace(/\s+/g, " ") : text).trim();
+  return (OTHER_SPACE.test(text) || text.includes("  ") ? text.replace(/\s+/g, " ") : text).trim();
 }
 
 /**
