@@ -9,7 +9,7 @@ import { WORD_PATTERN, words } from "../src/text/words.js";
 import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
 import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
 import { abstractKey, foldSpace, isAscii, isPlain, nfkc } from "../src/text/normalize.js";
-import { Vocabulary } from "../src/features/vocabulary.js";
+import { countIds, Vocabulary } from "../src/features/vocabulary.js";
 import { explain, explainCounts } from "../src/predict/explain.js";
 import { FeatureSpace, RAW_COUNTS, TFIDF } from "../src/features/featureSpace.js";
 import type { FittedClassifier } from "../src/models/contract.js";
@@ -176,6 +176,22 @@ describe("fast paths give exactly what the plain definitions give", () => {
         const added = fresh.addAll(tokens);
         expect(added).toEqual(fresh.vectorize(tokens));
       }),
+    );
+  });
+
+  it("counting term ids gives each distinct known id once, in increasing order, with its count, for vocabularies of any size", () => {
+    // few and many distinct terms (insertion and radix sorts), indices needing one to three bytes
+    const ids = fc.oneof(fc.integer({ min: -1, max: 300 }), fc.integer({ min: -1, max: 70_000 }), fc.integer({ min: -1, max: 300_000 }));
+    fc.assert(
+      fc.property(fc.array(ids, { maxLength: 400, size: "max" }), (list) => {
+        const counts = new Map<number, number>();
+        for (const id of list) if (id >= 0) counts.set(id, (counts.get(id) ?? 0) + 1);
+        const expected = [...counts].sort((x, y) => x[0] - y[0]);
+        const { counts: x, known } = countIds(list);
+        expect([...x.indices].map((i, k) => [i, x.values[k]])).toEqual(expected);
+        expect(known).toBe(list.filter((id) => id >= 0).length);
+      }),
+      { numRuns: 500 },
     );
   });
 

@@ -1,6 +1,6 @@
 import { documentFrequencies, inverseDocumentFrequency, weight, type TfidfSettings } from "./tfidf.js";
 import { makeTokenIds, type TokenizerSettings } from "../text/tokenize.js";
-import { countIds, Vocabulary, type SparseVector } from "./vocabulary.js";
+import { countByFirstSight, countIds, Vocabulary, type SparseVector } from "./vocabulary.js";
 
 export type FeatureSettings = TfidfSettings;
 
@@ -59,8 +59,18 @@ export class FeatureSpace {
   static fitTransform(tokenLists: readonly (readonly string[])[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
     const vocabulary = new Vocabulary();
     const counts = tokenLists.map((tokens) => vocabulary.addAll(tokens));
-    const idf = settings.idf ? inverseDocumentFrequency(documentFrequencies(counts, vocabulary.size), counts.length) : undefined;
-    const space = new FeatureSpace(settings, idf ? { terms: vocabulary.terms, idf: Array.from(idf) } : { terms: vocabulary.terms });
+    return FeatureSpace.fromCounts(vocabulary.terms, counts, settings);
+  }
+
+  /** `fitTransform` of texts whose tokens are given as ids into `table` (`table[id]` is the token): the same space and vectors. */
+  static fitTransformIds(texts: readonly ArrayLike<number>[], table: readonly string[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
+    const { terms, counts } = countByFirstSight(texts, table);
+    return FeatureSpace.fromCounts(terms, counts, settings);
+  }
+
+  private static fromCounts(terms: string[], counts: SparseVector[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
+    const idf = settings.idf ? inverseDocumentFrequency(documentFrequencies(counts, terms.length), counts.length) : undefined;
+    const space = new FeatureSpace(settings, idf ? { terms, idf: Array.from(idf) } : { terms });
     return { space, vectors: counts.map((c) => weight(c, settings, space.idf)) };
   }
 
@@ -136,10 +146,17 @@ export class FeatureSpace {
  * for the final model; this fits and vectorizes them once. Keyed by the examples array itself
  * (callers never change a training set once built), so an entry goes when its examples do.
  */
-const fittedSpaces = new WeakMap<readonly { tokens: readonly string[] }[], Map<string, { space: FeatureSpace; vectors: SparseVector[] }>>();
+const fittedSpaces = new WeakMap<readonly FittableExample[], Map<string, { space: FeatureSpace; vectors: SparseVector[] }>>();
+
+/** What fitting a space reads of a training example (see TrainingExample in models/contract.ts). */
+export interface FittableExample {
+  readonly tokens: readonly string[];
+  readonly termIds?: Int32Array;
+  readonly terms?: readonly string[];
+}
 
 /** What `fitExamples` has fitted for these examples and settings, if it has. */
-export function fittedExamples(examples: readonly { tokens: readonly string[] }[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } | undefined {
+export function fittedExamples(examples: readonly FittableExample[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } | undefined {
   return fittedSpaces.get(examples)?.get(settingsKey(settings));
 }
 
@@ -148,10 +165,12 @@ function settingsKey(settings: FeatureSettings): string {
 }
 
 /** `FeatureSpace.fitTransform` of the examples' tokens, shared by every model fitted on the same examples; the vectors must not be changed. */
-export function fitExamples(examples: readonly { tokens: readonly string[] }[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
+export function fitExamples(examples: readonly FittableExample[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
   const cached = fittedExamples(examples, settings);
   if (cached) return cached;
-  const fitted = FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings);
+  const table = examples[0]?.terms;
+  const interned = table !== undefined && examples.every((e) => e.termIds !== undefined && e.terms === table);
+  const fitted = interned ? FeatureSpace.fitTransformIds(examples.map((e) => e.termIds!), table, settings) : FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings);
   const bySettings = fittedSpaces.get(examples) ?? new Map();
   fittedSpaces.set(examples, bySettings.set(settingsKey(settings), fitted));
   return fitted;

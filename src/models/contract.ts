@@ -34,6 +34,12 @@ export interface FittedClassifier {
 
 export interface TrainingExample {
   tokens: string[];
+  /**
+   * The same tokens as indices into `terms`, when the trainer interned them (see train.ts):
+   * fitting a feature space then looks no token up in a map. Set together with `terms`.
+   */
+  termIds?: Int32Array;
+  terms?: readonly string[];
   category: Category;
   /** How much this example counts (1 for a labeled row; taxonomy descriptions may count less). */
   weight?: number;

@@ -2,7 +2,7 @@ import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { fittedExamples } from "../features/featureSpace.js";
 import { abstractKey, isPlain } from "../text/normalize.js";
-import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { DEFAULT_TOKENIZER, internedTokenizer, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
 import { KnownAbstracts, textHash } from "./knownAbstracts.js";
@@ -61,16 +61,35 @@ export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Tax
 interface Recipe {
   kind: ModelKind;
   tokenize: Tokenizer;
+  /** The same tokens as ids (see internedTokenizer), for unigram tokenizers: examples carry both. */
+  interned?: ReturnType<typeof internedTokenizer>;
   taxonomy?: Taxonomy;
   titles: boolean;
   categories: Category[];
 }
 
 function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number): TrainingExample[] {
-  const fromRows = rows.map((r) => ({ tokens: recipe.tokenize(recipe.titles && r.title ? `${r.title}. ${r.abstract}` : r.abstract), category: r.category }));
+  const textOf = (r: LabeledAbstract) => (recipe.titles && r.title ? `${r.title}. ${r.abstract}` : r.abstract);
   const known = new Set(recipe.categories);
   const prior = taxonomyExamples(recipe.taxonomy, recipe.tokenize, priorWeight).filter((e) => known.has(e.category));
-  return [...fromRows, ...prior];
+  const interned = recipe.interned;
+  if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(textOf(r)), category: r.category })), ...prior];
+  const fromRows = rows.map((r) => new InternedExample(interned.ids(textOf(r)), interned.terms, r.category));
+  return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms }))];
+}
+
+/** A labeled row's example, its tokens given as ids; the tokens themselves are made only if something asks for them. */
+class InternedExample implements TrainingExample {
+  private made?: string[];
+  constructor(
+    readonly termIds: Int32Array,
+    readonly terms: readonly string[],
+    readonly category: Category,
+  ) {}
+
+  get tokens(): string[] {
+    return (this.made ??= Array.from(this.termIds, (id) => this.terms[id]!));
+  }
 }
 
 
@@ -131,6 +150,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   const recipe: Recipe = {
     kind: kinds[0]!,
     tokenize: rememberingTokenizer(makeTokenizer(tokenizerSettings)),
+    interned: internedTokenizer(tokenizerSettings),
     taxonomy: options.taxonomy,
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),

@@ -136,6 +136,34 @@ export function makeTokenIds(settings: TokenizerSettings, id: (token: string) =>
 }
 
 /**
+ * Interned tokenizing for training: each text's tokens as ids into `terms` (every distinct token
+ * gets the next id when first seen), remembered per text like `rememberingTokenizer`. The words
+ * are looked up as they are tokenized (see makeTokenIds), so no token is looked up in a map, here
+ * or when a feature space is fitted on the ids. Unigrams only: undefined for `ngrams > 1`.
+ */
+export function internedTokenizer(settings: TokenizerSettings): { ids: (text: string) => Int32Array; terms: readonly string[]; intern: (token: string) => number } | undefined {
+  if (settings.ngrams > 1) return undefined;
+  const terms: string[] = [];
+  const index = new Map<string, number>();
+  const intern = (token: string): number => {
+    let id = index.get(token);
+    if (id === undefined) {
+      index.set(token, (id = terms.length));
+      terms.push(token);
+    }
+    return id;
+  };
+  const tokenIds = makeTokenIds(settings, intern);
+  const seen = new Map<string, Int32Array>();
+  const ids = (text: string): Int32Array => {
+    let found = seen.get(text);
+    if (!found) seen.set(text, (found = Int32Array.from(tokenIds(text))));
+    return found;
+  };
+  return { ids, terms, intern };
+}
+
+/**
  * A tokenizer that remembers every text's tokens. Training tokenizes the same rows again for
  * every candidate setting and fold; this makes it once per row. The returned arrays are shared,
  * so callers must not change them. Keep it only as long as the rows.
