@@ -11,7 +11,7 @@ import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
 import { abstractKey, foldSpace, isAscii, isPlain, nfkc } from "../src/text/normalize.js";
 import { countIds, Vocabulary } from "../src/features/vocabulary.js";
 import { explain, explainCounts } from "../src/predict/explain.js";
-import { FeatureSpace, RAW_COUNTS, TFIDF } from "../src/features/featureSpace.js";
+import { FeatureSpace, fitExamples, RAW_COUNTS, shareFitted, TFIDF } from "../src/features/featureSpace.js";
 import type { FittedClassifier } from "../src/models/contract.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
@@ -193,6 +193,23 @@ describe("fast paths give exactly what the plain definitions give", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("a space fitted for examples serves others only when their tokens are the same, whatever their weights", () => {
+    const table = ["reward", "model", "attack", "circuit"];
+    const ids = [Int32Array.from([0, 1, 1]), Int32Array.from([2, 3])];
+    const interned = (w: number) => ids.map((termIds, i) => ({ tokens: Array.from(termIds, (t) => table[t]!), termIds, terms: table, weight: i === 1 ? w : 1 }));
+    const [a, b] = [interned(3), interned(10)];
+    expect(shareFitted(b, a)).toBe(true);
+    expect(fitExamples(b, TFIDF)).toBe(fitExamples(a, TFIDF)); // fitted once
+    expect(fitExamples(b, TFIDF)).toEqual(FeatureSpace.fitTransform(b.map((e) => e.tokens), TFIDF));
+    // other tokens, another order, or tokens alone that differ: not shared
+    const other = [{ tokens: ["reward", "model", "model"] }, { tokens: ["attack", "model"] }];
+    expect(shareFitted(other, a)).toBe(false);
+    expect(shareFitted([a[1]!, a[0]!], a)).toBe(false);
+    expect(shareFitted([{ tokens: ["reward", "model", "model"] }, { tokens: ["attack", "circuit"] }], other)).toBe(false);
+    expect(fitExamples(other, TFIDF)).not.toBe(fitExamples(a, TFIDF));
+    expect(FeatureSpace.fitTransformIds(ids, table, RAW_COUNTS)).toEqual(FeatureSpace.fitTransform(a.map((e) => e.tokens), RAW_COUNTS));
   });
 
   it("explanations pick the same top terms as sorting them all", () => {

@@ -155,6 +155,26 @@ export interface FittableExample {
   readonly terms?: readonly string[];
 }
 
+/**
+ * Lets `examples` use whatever is fitted for `reference` when both have the same tokens in the same
+ * order (they may differ in weights, which no feature space reads): the inner cross-validation
+ * fits the same fold once per candidate taxonomy weight. Checked token by token (ids when both
+ * are interned), so a different training set is never mistaken for the same; says whether it shares.
+ */
+export function shareFitted(examples: readonly FittableExample[], reference: readonly FittableExample[]): boolean {
+  if (examples.length !== reference.length) return false;
+  for (let i = 0; i < examples.length; i++) {
+    const a = examples[i]!;
+    const b = reference[i]!;
+    const same = a.termIds && b.termIds && a.terms === b.terms ? a.termIds === b.termIds || sameItems(a.termIds, b.termIds) : sameItems(a.tokens, b.tokens);
+    if (!same) return false;
+  }
+  let fitted = fittedSpaces.get(reference);
+  if (!fitted) fittedSpaces.set(reference, (fitted = new Map()));
+  fittedSpaces.set(examples, fitted);
+  return true;
+}
+
 /** What `fitExamples` has fitted for these examples and settings, if it has. */
 export function fittedExamples(examples: readonly FittableExample[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } | undefined {
   return fittedSpaces.get(examples)?.get(settingsKey(settings));

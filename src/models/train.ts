@@ -1,6 +1,6 @@
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
-import { fittedExamples } from "../features/featureSpace.js";
+import { fittedExamples, shareFitted } from "../features/featureSpace.js";
 import { abstractKey, isPlain } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, internedTokenizer, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
@@ -100,14 +100,20 @@ interface OutOfFold {
   scope: number[];
 }
 
-/** Scores every row with a model that never saw it: the evidence for choosing settings and calibrating. */
-function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number, folds: number, seed: number): OutOfFold {
+/**
+ * Scores every row with a model that never saw it: the evidence for choosing settings and
+ * calibrating. `foldExamples` keeps each fold's examples from an earlier call on the same rows
+ * and folds, so the feature spaces fitted for them serve this call too (see shareFitted).
+ */
+function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number, folds: number, seed: number, foldExamples: TrainingExample[][] = []): OutOfFold {
   const index = new Map(recipe.categories.map((c, i) => [c, i]));
   const scores: Float64Array[] = new Array(rows.length);
   const scope: number[] = new Array(rows.length);
   const [splits] = repeatedStratifiedKFold(rows.map((r) => ({ category: r.category })), { folds, repeats: 1, seed });
-  for (const fold of splits!) {
+  for (const [f, fold] of splits!.entries()) {
     const examples = examplesFor(recipe, fold.trainIdx.map((i) => rows[i]!), priorWeight);
+    const earlier = foldExamples[f];
+    if (!earlier || !shareFitted(examples, earlier)) foldExamples[f] = examples;
     const model = fitClassifier(recipe.kind, examples, recipe.categories);
     const scopeModel = fitScope(examples, recipe.categories);
     for (const i of fold.testIdx) {
@@ -168,8 +174,9 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   let temperature = 1;
   let scopeThreshold = 0;
   if (folds >= 2) {
+    const foldExamples: TrainingExample[][] = [];
     const tried = candidates.map((c) => {
-      const oof = outOfFold({ ...recipe, kind: c.kind }, inner, c.priorWeight, folds, seed);
+      const oof = outOfFold({ ...recipe, kind: c.kind }, inner, c.priorWeight, folds, seed, foldExamples);
       return { ...c, oof, ...macroF1(oof, recipe.categories.length) };
     });
     // highest inner macro-F1; ties go to the more accurate, then to the earlier candidate
