@@ -18,7 +18,8 @@ import { normalizeSpace } from "../src/ingest/result.js";
 import { parseSheetExport } from "../src/ingest/sheet.js";
 import { csvLine, readCell, toCsv } from "../src/io/csv.js";
 import { csvRecords } from "../src/io/csvRecords.js";
-import { InputDecoder, decodeText, validUtf8Prefix } from "../src/io/decode.js";
+import { InputDecoder, decodeStream, decodeText, validUtf8Prefix } from "../src/io/decode.js";
+import { decodeLines, splitLines } from "../src/io/lines.js";
 import { DEFAULT_TOKENIZER, makeTokenizer } from "../src/text/tokenize.js";
 
 const RUNS = { numRuns: 200 };
@@ -219,6 +220,65 @@ describe("input decoding", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("reading a line-per-record input as bytes", () => {
+  function cut(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+    const chunks: Uint8Array[] = [];
+    let at = 0;
+    for (const n of cuts) {
+      chunks.push(bytes.subarray(at, at + n));
+      at += n;
+    }
+    chunks.push(bytes.subarray(at));
+    return chunks.filter((c) => c.length > 0);
+  }
+
+  async function collect(batches: AsyncIterable<{ first: number; lines: string[] }>): Promise<string[] | SafetagError> {
+    return answersAsync(async () => {
+      const lines: string[] = [];
+      for await (const batch of batches) {
+        expect(batch.first).toBe(lines.length + 1); // numbered from 1, none skipped
+        lines.push(...batch.lines);
+      }
+      return lines;
+    });
+  }
+
+  const piece = fc.constantFrom("Abstract: x", "abc", "\n", "\r\n", "\r", "é", "—", "’", "😀", "\u0000", "\ufeff", " ", "");
+  const text = fc.array(fc.oneof(piece, fc.string({ unit: "binary", maxLength: 6 })), { maxLength: 40, size: "max" }).map((p) => p.join(""));
+  const encoded = fc.oneof(
+    text.map((s) => new Uint8Array(Buffer.from(s))),
+    text.map((s) => new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(s)]))),
+    text.map((s) => new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(s, "utf16le")]))),
+    fc.uint8Array({ maxLength: 40 }),
+    fc.tuple(text, fc.uint8Array({ maxLength: 3 }), text).map(([a, bad, b]) => new Uint8Array(Buffer.concat([Buffer.from(a), bad, Buffer.from(b)]))),
+  );
+
+  it("gives the lines of the decoded text, or the same refusal at the same line and column, however the bytes are chunked", async () => {
+    await fc.assert(
+      fc.asyncProperty(encoded, fc.array(fc.integer({ min: 1, max: 9 }), { maxLength: 30 }), async (bytes, cuts) => {
+        // the plain definition: the same chunks decoded as text, then split into lines
+        const expected = await collect(splitLines(decodeStream(Readable.from(cut(bytes, cuts)), "f")));
+        const got = await collect(decodeLines(Readable.from(cut(bytes, cuts)), "f"));
+        if (expected instanceof SafetagError || got instanceof SafetagError) {
+          expect(got).toBeInstanceOf(SafetagError);
+          expect(expected).toBeInstanceOf(SafetagError);
+          // (the text quoted beside a NUL is cut at the start of what the decoder was given at once, so it is not compared)
+          const where = (e: SafetagError) => [e.code, e.message, e.problems[0]?.line, e.problems[0]?.column, e.problems[0]?.hint];
+          expect(where(got as SafetagError)).toEqual(where(expected as SafetagError));
+        } else expect(got).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("reads CRLF and LF lines split across chunks, and a last line without a newline", async () => {
+    const bytes = Buffer.from("Abstract: plain words\r\nAbstract: a dash — here\nlast line, no newline");
+    const lines: string[] = [];
+    for await (const batch of decodeLines(Readable.from([bytes.subarray(0, 30), bytes.subarray(30)]), "f")) lines.push(...batch.lines);
+    expect(lines).toEqual(["Abstract: plain words", "Abstract: a dash — here", "last line, no newline"]);
   });
 });
 

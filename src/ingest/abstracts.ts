@@ -12,6 +12,7 @@ import { SafetagError, EXIT } from "../errors.js";
 import { readCell } from "../io/csv.js";
 import { csvRecords } from "../io/csvRecords.js";
 import { decodeStream, sniffText } from "../io/decode.js";
+import { decodeLines, type LineBatch } from "../io/lines.js";
 
 export type AbstractFormat = "dump" | "csv" | "tsv" | "jsonl";
 export const ABSTRACT_FORMATS: readonly AbstractFormat[] = ["dump", "csv", "tsv", "jsonl"];
@@ -65,46 +66,27 @@ const CSV_BATCH = 256;
  * a large dump is not handed on one record per promise.
  */
 export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat): AsyncGenerator<AbstractRecord[]> {
-  const text = decodeStream(input, file);
   switch (format) {
     case "dump":
-      yield* readLines(text, file, dumpRecord);
+      yield* readLines(decodeLines(input, file), file, dumpRecord);
       return;
     case "jsonl":
-      yield* readLines(text, file, jsonlRecord);
+      yield* readLines(decodeLines(input, file), file, jsonlRecord);
       return;
     case "csv":
     case "tsv":
-      yield* readDelimited(text, file, format === "tsv" ? "\t" : ",");
+      yield* readDelimited(decodeStream(input, file), file, format === "tsv" ? "\t" : ",");
       return;
   }
-}
-
-/** The lines of decoded text, a chunk's worth at a time, with the number of the first; a line ends at LF, CRLF or CR (as readline splits them). */
-async function* lines(text: AsyncIterable<string>): AsyncGenerator<{ first: number; lines: string[] }> {
-  let n = 0;
-  let rest = "";
-  let skipLf = false;
-  for await (let chunk of text) {
-    if (skipLf && chunk.startsWith("\n")) chunk = chunk.slice(1);
-    skipLf = false;
-    const parts = (rest + chunk).split(/\r\n|\n|\r/);
-    rest = parts.pop()!;
-    // A CR at the very end may be the first half of a CRLF split across chunks.
-    if (rest === "" && chunk.endsWith("\r")) skipLf = true;
-    if (parts.length > 0) yield { first: n + 1, lines: parts };
-    n += parts.length;
-  }
-  if (rest !== "") yield { first: n + 1, lines: [rest] };
 }
 
 /**
  * The records of a line-per-record format, a decoded chunk's lines at a time: `record` reads one
  * non-blank line (`name` is the input's file name, `n` the line's number).
  */
-async function* readLines(input: AsyncIterable<string>, file: string, record: (line: string, n: number, name: string) => AbstractRecord): AsyncGenerator<AbstractRecord[]> {
+async function* readLines(input: AsyncIterable<LineBatch>, file: string, record: (line: string, n: number, name: string) => AbstractRecord): AsyncGenerator<AbstractRecord[]> {
   const name = basename(file);
-  for await (const { first, lines: chunk } of lines(input)) {
+  for await (const { first, lines: chunk } of input) {
     const batch: AbstractRecord[] = [];
     chunk.forEach((line, i) => {
       if (line.trim() !== "") batch.push(record(line, first + i, name));

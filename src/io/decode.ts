@@ -29,7 +29,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
 const SAVE_AS_UTF8 = "save the file as UTF-8 (in Excel: Save As > \"CSV UTF-8\"; in a text editor: Save with encoding UTF-8)";
 
 /** The encoding a file's first bytes announce, and how many bytes the mark takes; undefined for UTF-32. */
-function detectBom(head: Uint8Array): { encoding: Encoding; bomLength: number } | undefined {
+export function detectBom(head: Uint8Array): { encoding: Encoding; bomLength: number } | undefined {
   const [a, b, c, d] = head;
   if (a === 0xff && b === 0xfe && c === 0 && d === 0) return undefined; // UTF-32 LE
   if (a === 0 && b === 0 && c === 0xfe && d === 0xff) return undefined; // UTF-32 BE
@@ -119,6 +119,29 @@ export class InputDecoder {
 
   constructor(readonly file: string) {}
 
+  /**
+   * A decoder for the rest of a UTF-8 input whose first `bytesSeen` bytes (the mark, if any, and
+   * `line - 1` whole lines) were read elsewhere (see io/lines.ts), so its answers name the same
+   * lines and columns, with the same hints, as a decoder that read it all. `head` is what a
+   * decoder would have sniffed the encoding from: the first chunks, until four bytes or more.
+   */
+  static resumeUtf8(file: string, at: { line: number; bytesSeen: number; head: Uint8Array }): InputDecoder {
+    const d = new InputDecoder(file);
+    d.head = undefined;
+    d.line = at.line;
+    d.bytesSeen = at.bytesSeen;
+    d.textSeen = at.line > 1;
+    d.sampleHead(at.head);
+    return d;
+  }
+
+  /** NULs among the first bytes (`head`: what was read before the encoding was known), for the hint beside a NUL. */
+  private sampleHead(head: Uint8Array): void {
+    const sample = head.subarray(0, 512);
+    this.headBytes = sample.length;
+    this.headNuls = sample.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
+  }
+
   push(chunk: Uint8Array): string {
     if (chunk.length === 0) return "";
     this.bytesSeen += chunk.length;
@@ -151,9 +174,7 @@ export class InputDecoder {
       throw problem("E_ENCODING", { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)), message: "the file is UTF-32, which safetag does not read" }, SAVE_AS_UTF8);
     }
     this.encoding = bom.encoding;
-    const sample = head.subarray(0, 512);
-    this.headBytes = sample.length;
-    this.headNuls = sample.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
+    this.sampleHead(head);
     if (bom.encoding !== "utf-8") this.decoder = new TextDecoder(bom.encoding, { fatal: true, ignoreBOM: true });
     return this.decode(head.subarray(bom.bomLength), final);
   }
@@ -252,7 +273,7 @@ export class InputDecoder {
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+export function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);
   out.set(a, 0);
   out.set(b, a.length);
@@ -270,11 +291,15 @@ export function decodeText(bytes: Uint8Array, file: string): string {
   return d.push(bytes) + d.end();
 }
 
-/** Decodes a stream of byte (or already-decoded string) chunks as it comes, by the policy above. */
-export async function* decodeStream(chunks: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<string> {
-  const d = new InputDecoder(file);
+/** A chunk of input as bytes: strings (tests, already-decoded input) as UTF-8. */
+export function chunkBytes(chunk: Uint8Array | string): Uint8Array {
+  return typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+}
+
+/** Decodes a stream of byte (or already-decoded string) chunks as it comes, by the policy above (`d` may be a resumed decoder). */
+export async function* decodeStream(chunks: AsyncIterable<Uint8Array | string>, file: string, d = new InputDecoder(file)): AsyncGenerator<string> {
   for await (const chunk of chunks) {
-    const text = d.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+    const text = d.push(chunkBytes(chunk));
     if (text !== "") yield text;
   }
   const rest = d.end();
