@@ -12,6 +12,7 @@ import { abstractKey, foldSpace, isAscii, isPlain, nfkc } from "../src/text/norm
 import { countIds, Vocabulary } from "../src/features/vocabulary.js";
 import { explain, explainCounts } from "../src/predict/explain.js";
 import { FeatureSpace, fitExamples, RAW_COUNTS, shareFitted, TFIDF } from "../src/features/featureSpace.js";
+import { abstractHash, textHash } from "../src/models/knownAbstracts.js";
 import type { FittedClassifier } from "../src/models/contract.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
@@ -152,11 +153,14 @@ describe("fast paths give exactly what the plain definitions give", () => {
       expect([cp, foldSpace(`a${ch}b`) !== `a${ch}b`]).toEqual([cp, /\s/.test(ch) && ch !== " "]);
     }
     expect(foldSpace("a  b")).toBe("a b");
+    // the key made as bytes: every ASCII character between two letters, and runs at either end
+    for (let c = 0; c < 128; c++) for (const t of [`aB${String.fromCharCode(c)}Cd`, `${String.fromCharCode(c)} X \t${String.fromCharCode(c)}`]) expect(abstractHash(t)).toBe(textHash(abstractKey(t)));
     fc.assert(
       fc.property(text, (t) => {
         expect(foldSpace(t)).toBe(t.replace(/\s+/g, " ").trim());
         expect(nfkc(t)).toBe(t.normalize("NFKC"));
         expect(isAscii(t)).toBe(/^[\x00-\x7f]*$/.test(t));
+        expect(abstractHash(t)).toBe(textHash(abstractKey(t)));
         expect(abstractKey(t)).toBe(t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim());
       }),
       { numRuns: 1000 },

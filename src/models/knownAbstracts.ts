@@ -44,6 +44,36 @@ export function textHash(normalised: string): string {
   return sha256(normalised).slice(0, 24);
 }
 
+const encoder = new TextEncoder();
+let keyBytes = new Uint8Array(1 << 12);
+
+/**
+ * `textHash(abstractKey(abstract))`. An ASCII abstract's key is made as bytes, in place: letters
+ * lowered, each run of white space (tab to carriage return, and space: all JavaScript's `\s` has
+ * in ASCII) one space, none at either end. Training hashes every labeled row, and making the key
+ * as a string (lower case, then spaces folded) was most of that time.
+ */
+export function abstractHash(abstract: string): string {
+  if (keyBytes.length < abstract.length * 3) keyBytes = new Uint8Array(abstract.length * 3);
+  const n = encoder.encodeInto(abstract, keyBytes).written;
+  if (n !== abstract.length) return textHash(abstractKey(abstract));
+  let k = 0;
+  let space = false;
+  for (let i = 0; i < n; i++) {
+    const b = keyBytes[i]!;
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
+      space = k > 0;
+      continue;
+    }
+    if (space) {
+      keyBytes[k++] = 0x20;
+      space = false;
+    }
+    keyBytes[k++] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+  }
+  return sha256(keyBytes.subarray(0, k)).slice(0, 24);
+}
+
 export interface KnownAbstract {
   id: string;
   category: Category;
@@ -138,20 +168,17 @@ export class KnownAbstracts {
 
   /**
    * The index of labeled rows (a later row with the same normalised text wins), with the
-   * fingerprints of their terms when they apply: `termsOf(row, key)` gives the sorted distinct
-   * term indices of a row's normalised text `key` in the model's feature space.
+   * fingerprints of their terms when they apply: `termsOf(row)` gives the sorted distinct term
+   * indices of row `row`'s normalised text (`abstractKey`) in the model's feature space.
    */
   static fromRows(
     rows: readonly { id: string; abstract: string; category: Category }[],
     categories: readonly Category[],
     tokenizer: TokenizerSettings,
-    termsOf?: (row: number, key: string) => ArrayLike<number>,
+    termsOf?: (row: number) => ArrayLike<number>,
   ): KnownAbstracts {
-    const byHash = new Map<string, { row: number; key: string }>();
-    rows.forEach((r, row) => {
-      const key = abstractKey(r.abstract);
-      byHash.set(textHash(key), { row, key });
-    });
+    const byHash = new Map<string, { row: number }>();
+    rows.forEach((r, row) => byHash.set(abstractHash(r.abstract), { row }));
     const categoryIndex = new Map(categories.map((c, i) => [c, i]));
     const state: KnownState = { hashes: [...byHash.keys()], ids: [], categories: [] };
     for (const { row } of byHash.values()) {
@@ -160,7 +187,7 @@ export class KnownAbstracts {
     }
     if (termsOf && fingerprintsApply(tokenizer)) {
       const all = new Set<number>();
-      for (const { row, key } of byHash.values()) all.add(fingerprint(termsOf(row, key)));
+      for (const { row } of byHash.values()) all.add(fingerprint(termsOf(row)));
       state.fingerprints = [...all].sort((a, b) => a - b);
     }
     return new KnownAbstracts(categories, state, tokenizer);
@@ -182,7 +209,7 @@ export class KnownAbstracts {
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
     if (this.size === 0) return undefined;
     if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract)) return undefined;
-    hashWords(textHash(abstractKey(abstract)), this.lookup, 0);
+    hashWords(abstractHash(abstract), this.lookup, 0);
     const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
     return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };
   }

@@ -5,7 +5,7 @@ import { abstractKey, isPlain } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, internedTokenizer, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
-import { KnownAbstracts, textHash } from "./knownAbstracts.js";
+import { abstractHash, KnownAbstracts } from "./knownAbstracts.js";
 import type { LoadedModel, TrainingReport } from "./modelFile.js";
 import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "./registry.js";
 import { probabilities, topTwo } from "./scoring.js";
@@ -212,8 +212,8 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   }
 
   const examples = examplesFor(recipe, rows, priorWeight);
-  const labeledTexts = options.unlabeled?.length ? new Set(rows.map((r) => textHash(abstractKey(r.abstract)))) : undefined;
-  const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !labeledTexts!.has(textHash(abstractKey(a)))).map((a) => recipe.tokenize(a));
+  const labeledTexts = options.unlabeled?.length ? new Set(rows.map((r) => abstractHash(r.abstract))) : undefined;
+  const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !labeledTexts!.has(abstractHash(a))).map((a) => recipe.tokenize(a));
   let classifier = fitClassifier(recipe.kind, examples, recipe.categories);
   if (unlabeled.length > 0) {
     const em = { unlabeled: unlabeled.length, weight: options.unlabeledWeight ?? 0.1, iterations: options.emIterations ?? 5 };
@@ -245,13 +245,13 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
  * its tokens, so when the classifier was fitted on the rows' abstracts alone (no titles, no EM)
  * the fitted vectors already hold them; any other row is tokenized again.
  */
-function knownTerms(recipe: Recipe, rows: readonly LabeledAbstract[], examples: readonly TrainingExample[], classifier: FittedClassifier, settings: TokenizerSettings): ((row: number, key: string) => ArrayLike<number>) | undefined {
+function knownTerms(recipe: Recipe, rows: readonly LabeledAbstract[], examples: readonly TrainingExample[], classifier: FittedClassifier, settings: TokenizerSettings): ((row: number) => ArrayLike<number>) | undefined {
   const features = classifier.features;
   if (!features) return undefined;
   const fitted = fittedExamples(examples, features.settings);
   const vectors = !recipe.titles && fitted?.space.state === features.state ? fitted.vectors : undefined;
   const tokenize = makeTokenizer(settings);
-  return (row, key) => (vectors && isPlain(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(key)).indices);
+  return (row) => (vectors && isPlain(rows[row]!.abstract) ? vectors[row]!.indices : features.vectorize(tokenize(abstractKey(rows[row]!.abstract))).indices);
 }
 
 /**
