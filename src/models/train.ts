@@ -63,6 +63,8 @@ interface Recipe {
   tokenize: Tokenizer;
   /** The same tokens as ids (see internedTokenizer), for unigram tokenizers: examples carry both. */
   interned?: ReturnType<typeof internedTokenizer>;
+  /** Each row's token ids, made once: the inner cross-validation's rows are the same objects every time. */
+  rowIds: WeakMap<LabeledAbstract, Int32Array>;
   taxonomy?: Taxonomy;
   titles: boolean;
   categories: Category[];
@@ -74,7 +76,12 @@ function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeig
   const prior = taxonomyExamples(recipe.taxonomy, recipe.tokenize, priorWeight).filter((e) => known.has(e.category));
   const interned = recipe.interned;
   if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(textOf(r)), category: r.category })), ...prior];
-  const fromRows = rows.map((r) => new InternedExample(interned.ids(textOf(r)), interned.terms, r.category));
+  const idsOf = (r: LabeledAbstract) => {
+    let ids = recipe.rowIds.get(r);
+    if (!ids) recipe.rowIds.set(r, (ids = interned.ids(textOf(r))));
+    return ids;
+  };
+  const fromRows = rows.map((r) => new InternedExample(idsOf(r), interned.terms, r.category));
   return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms }))];
 }
 
@@ -157,6 +164,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     kind: kinds[0]!,
     tokenize: rememberingTokenizer(makeTokenizer(tokenizerSettings)),
     interned: internedTokenizer(tokenizerSettings),
+    rowIds: new WeakMap(),
     taxonomy: options.taxonomy,
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),

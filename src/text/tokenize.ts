@@ -136,10 +136,11 @@ export function makeTokenIds(settings: TokenizerSettings, id: (token: string) =>
 }
 
 /**
- * Interned tokenizing for training: each text's tokens as ids into `terms` (every distinct token
- * gets the next id when first seen), remembered per text like `rememberingTokenizer`. The words
- * are looked up as they are tokenized (see makeTokenIds), so no token is looked up in a map, here
- * or when a feature space is fitted on the ids. Unigrams only: undefined for `ngrams > 1`.
+ * Interned tokenizing for training: a text's tokens as ids into `terms` (every distinct token gets
+ * the next id when first seen). The words are looked up as they are tokenized (see makeTokenIds),
+ * so no token is looked up in a map, here or when a feature space is fitted on the ids. Unigrams
+ * only: undefined for `ngrams > 1`. Not remembered per text (hashing every whole text for a map
+ * cost a third as much as tokenizing it); callers keep what they need.
  */
 export function internedTokenizer(settings: TokenizerSettings): { ids: (text: string) => Int32Array; terms: readonly string[]; intern: (token: string) => number } | undefined {
   if (settings.ngrams > 1) return undefined;
@@ -154,13 +155,7 @@ export function internedTokenizer(settings: TokenizerSettings): { ids: (text: st
     return id;
   };
   const tokenIds = makeTokenIds(settings, intern);
-  const seen = new Map<string, Int32Array>();
-  const ids = (text: string): Int32Array => {
-    let found = seen.get(text);
-    if (!found) seen.set(text, (found = Int32Array.from(tokenIds(text))));
-    return found;
-  };
-  return { ids, terms, intern };
+  return { ids: (text) => Int32Array.from(tokenIds(text)), terms, intern };
 }
 
 /**
