@@ -206,14 +206,32 @@ describe("fast paths give exactly what the plain definitions give", () => {
     const [a, b] = [interned(3), interned(10)];
     expect(shareFitted(b, a)).toBe(true);
     expect(fitExamples(b, TFIDF)).toBe(fitExamples(a, TFIDF)); // fitted once
-    expect(fitExamples(b, TFIDF)).toEqual(FeatureSpace.fitTransform(b.map((e) => e.tokens), TFIDF));
+    const same = (x: { space: FeatureSpace; vectors: unknown }, y: { space: FeatureSpace; vectors: unknown }) => {
+      expect(x.space.toJSON()).toEqual(y.space.toJSON());
+      expect(x.vectors).toEqual(y.vectors);
+    };
+    same(fitExamples(b, TFIDF), FeatureSpace.fitTransform(b.map((e) => e.tokens), TFIDF));
     // other tokens, another order, or tokens alone that differ: not shared
     const other = [{ tokens: ["reward", "model", "model"] }, { tokens: ["attack", "model"] }];
     expect(shareFitted(other, a)).toBe(false);
     expect(shareFitted([a[1]!, a[0]!], a)).toBe(false);
     expect(shareFitted([{ tokens: ["reward", "model", "model"] }, { tokens: ["attack", "circuit"] }], other)).toBe(false);
     expect(fitExamples(other, TFIDF)).not.toBe(fitExamples(a, TFIDF));
-    expect(FeatureSpace.fitTransformIds(ids, table, RAW_COUNTS)).toEqual(FeatureSpace.fitTransform(a.map((e) => e.tokens), RAW_COUNTS));
+    same(FeatureSpace.fitTransformIds(ids, table, RAW_COUNTS), FeatureSpace.fitTransform(a.map((e) => e.tokens), RAW_COUNTS));
+  });
+
+  it("a space fitted on token ids vectorizes ids as it vectorizes their tokens, tokens it never saw included", () => {
+    const table = ["reward", "model", "attack", "circuit", "probe"];
+    const fitted = FeatureSpace.fitTransformIds([Int32Array.from([1, 0, 1]), Int32Array.from([2, 1])], table, TFIDF).space;
+    const later = [...table, "jailbreak", "honest"]; // ids the table gave out after the fit
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: later.length - 1 }), { maxLength: 30, size: "max" }), (list) => {
+        const ids = Int32Array.from(list);
+        expect(fitted.vectorizeInterned(ids, table)).toEqual(fitted.vectorize(list.map((i) => later[i]!)));
+      }),
+    );
+    expect(fitted.vectorizeInterned(Int32Array.from([0]), [...table])).toBeUndefined(); // another table
+    expect(FeatureSpace.fitTransform([["reward"]], TFIDF).space.vectorizeInterned(Int32Array.from([0]), table)).toBeUndefined(); // not fitted on ids
   });
 
   it("explanations pick the same top terms as sorting them all", () => {

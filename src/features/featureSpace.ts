@@ -64,8 +64,26 @@ export class FeatureSpace {
 
   /** `fitTransform` of texts whose tokens are given as ids into `table` (`table[id]` is the token): the same space and vectors. */
   static fitTransformIds(texts: readonly ArrayLike<number>[], table: readonly string[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
-    const { terms, counts } = countByFirstSight(texts, table);
-    return FeatureSpace.fromCounts(terms, counts, settings);
+    const { terms, counts, local } = countByFirstSight(texts, table);
+    const fitted = FeatureSpace.fromCounts(terms, counts, settings);
+    fitted.space.interned = { table, local };
+    return fitted;
+  }
+
+  /** For a space fitted on ids (fitTransformIds): the table they index, and each id's term index here (-1 for none). */
+  private interned?: { table: readonly string[]; local: Int32Array };
+
+  /**
+   * `vectorize` of tokens given as ids into `table`, for a space fitted on ids into the same table
+   * (undefined otherwise): each id's term is found through an array, not a map. An id the table
+   * gave out after the fit is a token the space never saw.
+   */
+  vectorizeInterned(ids: ArrayLike<number>, table: readonly string[]): SparseVector | undefined {
+    const m = this.interned;
+    if (m?.table !== table) return undefined;
+    const found = new Int32Array(ids.length);
+    for (let j = 0; j < ids.length; j++) found[j] = ids[j]! < m.local.length ? m.local[ids[j]!]! : -1;
+    return weight(countIds(found).counts, this.settings, this.idf);
   }
 
   private static fromCounts(terms: string[], counts: SparseVector[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {

@@ -54,7 +54,7 @@ export class Vocabulary {
  * The counts of the known terms among term ids as `makeTokenIds` gives them (-1 for an unknown
  * term), and how many were known: `vectorize` of the tokens the ids stand for, and their known count.
  */
-export function countIds(ids: readonly number[]): { counts: SparseVector; known: number } {
+export function countIds(ids: ArrayLike<number>): { counts: SparseVector; known: number } {
   let known = 0;
   for (let j = 0; j < ids.length; j++) if (ids[j]! >= 0) known++;
   return { counts: countRuns(ids), known };
@@ -65,7 +65,7 @@ export function countIds(ids: readonly number[]): { counts: SparseVector; known:
  * terms in order of first sight, and each text's counts, exactly what `addAll` of each text's
  * terms gives, without a map lookup per token.
  */
-export function countByFirstSight(texts: readonly ArrayLike<number>[], table: readonly string[]): { terms: string[]; counts: SparseVector[] } {
+export function countByFirstSight(texts: readonly ArrayLike<number>[], table: readonly string[]): { terms: string[]; counts: SparseVector[]; local: Int32Array } {
   const local = new Int32Array(table.length).fill(-1);
   const terms: string[] = [];
   let found = new Int32Array(256);
@@ -82,7 +82,7 @@ export function countByFirstSight(texts: readonly ArrayLike<number>[], table: re
     }
     return countRuns(found.subarray(0, ids.length));
   });
-  return { terms, counts };
+  return { terms, counts, local };
 }
 
 /** Counts per term, indexed by term; all zeros between calls. Grows with the largest index seen. */
