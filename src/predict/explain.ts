@@ -105,6 +105,7 @@ export function explainCounts(classifier: FittedClassifier, counts: SparseVector
 /** Keeps `best` as the strongest `top` positive evidence so far, in order: the same result as sorting them all, without the sort. */
 function keepBest(best: TermEvidence[], top: number, term: string, weight: number): void {
   if (!(weight > 0)) return;
+  if (best.length === top && weight < best[top - 1]!.weight) return; // weaker than all kept: no need to make it
   const e = { term, weight };
   if (best.length === top) {
     if (stronger(e, best[top - 1]!) >= 0) return;
