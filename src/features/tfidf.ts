@@ -22,12 +22,19 @@ export function inverseDocumentFrequency(df: Float64Array, docs: number): Float6
   return df.map((n) => Math.log((1 + docs) / (1 + n)) + 1);
 }
 
+/** log(1 + n) for the small whole counts almost every term has: looked up, the same numbers. */
+const LOG1P = Float64Array.from({ length: 256 }, (_, n) => Math.log1p(n));
+
+function log1p(count: number): number {
+  return count < LOG1P.length && count >= 0 && count === Math.floor(count) ? LOG1P[count]! : Math.log1p(count);
+}
+
 export function weight(doc: SparseVector, settings: TfidfSettings, idf?: Float64Array): SparseVector {
   const values = new Float64Array(doc.values.length);
   let norm = 0;
   for (let k = 0; k < values.length; k++) {
     let v = doc.values[k]!;
-    if (settings.sublinearTf) v = Math.log1p(v);
+    if (settings.sublinearTf) v = log1p(v);
     if (settings.idf && idf) v *= idf[doc.indices[k]!]!;
     values[k] = v;
     norm += v * v;

@@ -36,7 +36,10 @@ export class ScopeModel {
 
   /** `score` of a text already vectorized by `features`. */
   scoreVector(x: SparseVector): number {
-    return Math.max(0, ...this.scorer.scoreVector(x));
+    const scores = this.scorer.scoreVector(x);
+    let best = 0;
+    for (let c = 0; c < scores.length; c++) best = Math.max(best, scores[c]!); // Math.max(0, ...scores), without spreading them
+    return best;
   }
 
   toJSON(): ScopeState {
