@@ -55,10 +55,12 @@ export class Vocabulary {
  * term), and how many were known: `vectorize` of the tokens the ids stand for, and their known count.
  */
 export function countIds(ids: ArrayLike<number>): { counts: SparseVector; known: number } {
-  let known = 0;
-  for (let j = 0; j < ids.length; j++) if (ids[j]! >= 0) known++;
-  return { counts: countRuns(ids), known };
+  const counts = countRuns(ids);
+  return { counts, known: lastKnown };
 }
+
+/** How many of the ids `countRuns` last counted were known (not negative). */
+let lastKnown = 0;
 
 /**
  * A vocabulary and counts for texts given as ids into a larger table of terms (`table[id]`): the
@@ -99,15 +101,18 @@ function countRuns(found: ArrayLike<number>): SparseVector {
   const n = found.length;
   let distinct = 0;
   let largest = 0;
+  let known = 0;
   for (let j = 0; j < n; j++) {
     const t = found[j]!;
     if (t < 0) continue;
+    known++;
     if (t >= scratch.length) growScratch(t);
     if (scratch[t]!++ === 0) {
       seen[distinct++] = t;
       if (t > largest) largest = t;
     }
   }
+  lastKnown = known;
   const indices = seen.slice(0, distinct);
   sortTerms(indices, largest);
   const values = new Float64Array(distinct);
