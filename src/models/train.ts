@@ -2,7 +2,8 @@ import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { fittedExamples, shareFitted } from "../features/featureSpace.js";
 import { abstractKey, isPlain } from "../text/normalize.js";
-import { DEFAULT_TOKENIZER, internedTokenizer, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { Vocabulary } from "../features/vocabulary.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
 import { abstractHash, KnownAbstracts } from "./knownAbstracts.js";
@@ -58,11 +59,31 @@ export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Tax
   return [...new Set([...fromRows, ...(relevant ? described : [])])].sort();
 }
 
+/**
+ * Interned tokenizing for training: a text's tokens as ids into `terms`, one table for the whole
+ * training set (each distinct token gets the next id when first seen). The words are looked up as
+ * they are tokenized (see makeTokenIds), so no token is looked up in a map, here or when a
+ * feature space is fitted on the ids. Unigram tokenizers only.
+ */
+interface Interned {
+  ids(text: string): Int32Array;
+  terms: readonly string[];
+  intern(token: string): number;
+}
+
+function internedTokenizer(settings: TokenizerSettings): Interned | undefined {
+  if (settings.ngrams > 1) return undefined;
+  const table = new Vocabulary();
+  const intern = (token: string) => table.add(token);
+  const tokenIds = makeTokenIds(settings, intern);
+  return { ids: (text) => Int32Array.from(tokenIds(text)), terms: table.terms, intern };
+}
+
 interface Recipe {
   kind: ModelKind;
   tokenize: Tokenizer;
-  /** The same tokens as ids (see internedTokenizer), for unigram tokenizers: examples carry both. */
-  interned?: ReturnType<typeof internedTokenizer>;
+  /** The same tokens as ids, for unigram tokenizers: examples carry both. */
+  interned?: Interned;
   /** Each row's token ids, made once: the inner cross-validation's rows are the same objects every time. */
   rowIds: WeakMap<LabeledAbstract, Int32Array>;
   taxonomy?: Taxonomy;
@@ -70,20 +91,24 @@ interface Recipe {
   categories: Category[];
 }
 
+/** What a row is trained on: its abstract, after its title when the recipe learns from titles. */
+function trainingText(recipe: Recipe, r: LabeledAbstract): string {
+  return recipe.titles && r.title ? `${r.title}. ${r.abstract}` : r.abstract;
+}
+
 function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number): TrainingExample[] {
-  const textOf = (r: LabeledAbstract) => (recipe.titles && r.title ? `${r.title}. ${r.abstract}` : r.abstract);
   const known = new Set(recipe.categories);
   const prior = taxonomyExamples(recipe.taxonomy, recipe.tokenize, priorWeight).filter((e) => known.has(e.category));
   const interned = recipe.interned;
-  if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(textOf(r)), category: r.category })), ...prior];
+  if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(trainingText(recipe, r)), category: r.category })), ...prior];
   const fromRows = rows.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, r.category));
   return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms }))];
 }
 
-/** A row's training text (with its title when the recipe says so) as token ids, made once per row. */
+/** A row's training text as token ids, made once per row. */
 function rowIds(recipe: Recipe, r: LabeledAbstract): Int32Array {
   let ids = recipe.rowIds.get(r);
-  if (!ids) recipe.rowIds.set(r, (ids = recipe.interned!.ids(recipe.titles && r.title ? `${r.title}. ${r.abstract}` : r.abstract)));
+  if (!ids) recipe.rowIds.set(r, (ids = recipe.interned!.ids(trainingText(recipe, r))));
   return ids;
 }
 

@@ -136,29 +136,6 @@ export function makeTokenIds(settings: TokenizerSettings, id: (token: string) =>
 }
 
 /**
- * Interned tokenizing for training: a text's tokens as ids into `terms` (every distinct token gets
- * the next id when first seen). The words are looked up as they are tokenized (see makeTokenIds),
- * so no token is looked up in a map, here or when a feature space is fitted on the ids. Unigrams
- * only: undefined for `ngrams > 1`. Not remembered per text (hashing every whole text for a map
- * cost a third as much as tokenizing it); callers keep what they need.
- */
-export function internedTokenizer(settings: TokenizerSettings): { ids: (text: string) => Int32Array; terms: readonly string[]; intern: (token: string) => number } | undefined {
-  if (settings.ngrams > 1) return undefined;
-  const terms: string[] = [];
-  const index = new Map<string, number>();
-  const intern = (token: string): number => {
-    let id = index.get(token);
-    if (id === undefined) {
-      index.set(token, (id = terms.length));
-      terms.push(token);
-    }
-    return id;
-  };
-  const tokenIds = makeTokenIds(settings, intern);
-  return { ids: (text) => Int32Array.from(tokenIds(text)), terms, intern };
-}
-
-/**
  * A tokenizer that remembers every text's tokens. Training tokenizes the same rows again for
  * every candidate setting and fold; this makes it once per row. The returned arrays are shared,
  * so callers must not change them. Keep it only as long as the rows.
