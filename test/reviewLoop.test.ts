@@ -7,7 +7,7 @@ import type { LabeledAbstract } from "../src/domain.js";
 import { reviewId } from "../src/ingest/reviewed.js";
 import { acceptReviews, parseReviewSheet } from "../src/review/accept.js";
 import { REVIEW_COLUMNS, reviewOrder, type ReviewItem } from "../src/review/queue.js";
-import { driftVerdict, tallyOov } from "../src/models/drift.js";
+import { driftVerdict, type OovTally } from "../src/models/drift.js";
 import { cli, fixture, parseCsv } from "./cliHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "safetag-review-"));
@@ -79,6 +79,7 @@ describe("accepting reviews", () => {
 
 describe("drift verdict", () => {
   const baseline = { oovMean: 0.2, oovSd: 0.1, abstracts: 50, folds: 5 };
+  const tallyOov = (shares: number[]): OovTally => ({ abstracts: shares.length, sum: shares.reduce((a, b) => a + b, 0) });
   it("warns when a dump's unknown-word share is well above the training data's own, not for chance differences", () => {
     expect(driftVerdict(baseline, tallyOov([0.22, 0.25, 0.18]))?.drifted).toBe(false);
     const far = driftVerdict(baseline, tallyOov([0.7, 0.8, 0.75]));

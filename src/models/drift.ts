@@ -87,14 +87,6 @@ export interface OovTally {
   sum: number;
 }
 
-export function tallyOov(shares: Iterable<number>, into: OovTally = { abstracts: 0, sum: 0 }): OovTally {
-  for (const share of shares) {
-    into.abstracts++;
-    into.sum += share;
-  }
-  return into;
-}
-
 /**
  * The verdict for a dump, from the per-abstract figures. `oov` is of the abstracts the model
  * scored (not the already-labeled ones, which are the training data itself).

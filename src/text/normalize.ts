@@ -37,6 +37,7 @@ export function isPlain(text: string): boolean {
   }
   return true;
 }
+
 /**
  * What needs folding: a white-space character other than " " (JavaScript's `\s` is exactly " " and
  * this class; test/fastPaths.test.ts checks every code point), or two spaces in a row. (A space
