@@ -66,6 +66,7 @@ async function* prepend(first: readonly Uint8Array[], rest: AsyncIterator<Uint8A
   for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
 }
 
+/** The lines of an input given as chunks of bytes (or strings, taken as UTF-8), a chunk's worth at a time (see above). */
 export async function* decodeLines(chunks: AsyncIterable<Uint8Array | string>, file: string): AsyncGenerator<LineBatch> {
   const input = chunks[Symbol.asyncIterator]();
   let head: Uint8Array | undefined = NOTHING; // until the byte-order mark is known
