@@ -73,20 +73,20 @@ export async function* decodeLines(chunks: AsyncIterable<Uint8Array | string>, f
   let carry = NOTHING; // the unfinished line
   let line = 1;
   let sniffed = NOTHING; // the first chunks, until four bytes: what the encoding was told from
-  let mark = NOTHING; // the UTF-8 byte-order mark, if any
+  let markLength = 0; // of the UTF-8 byte-order mark, if any
   let consumed = 0; // bytes of the mark and of the lines handed on
   // Leaves the byte path: the decoder reads `from` and the rest of the input as text; from the
   // start when no line was handed on yet (given the first bytes as they came, so it sniffs what a
   // decoder of the whole input sniffs), else from this line.
   const toText = (from: Uint8Array) => {
     if (head !== undefined) return splitLines(decodeStream(prepend([head], input), file));
-    if (line === 1) return splitLines(decodeStream(prepend([sniffed, from.subarray(sniffed.length - mark.length)], input), file));
+    if (line === 1) return splitLines(decodeStream(prepend([sniffed, from.subarray(sniffed.length - markLength)], input), file));
     return splitLines(decodeStream(prepend([from], input), file, InputDecoder.resumeUtf8(file, { line, bytesSeen: consumed, head: sniffed })), line);
   };
   for (let r = await input.next(); !r.done; r = await input.next()) {
     let bytes = chunkBytes(r.value);
     if (head !== undefined) {
-      head = concat(head, bytes);
+      head = head.length === 0 ? bytes : concat(head, bytes); // the first chunk is not copied
       if (head.length < 4) continue;
       const bom = detectBom(head);
       if (bom?.encoding !== "utf-8") {
@@ -94,9 +94,8 @@ export async function* decodeLines(chunks: AsyncIterable<Uint8Array | string>, f
         return;
       }
       sniffed = head;
-      mark = head.subarray(0, bom.bomLength);
+      markLength = consumed = bom.bomLength;
       bytes = head.subarray(bom.bomLength);
-      consumed = bom.bomLength;
       head = undefined;
     }
     const all = carry.length > 0 ? concat(carry, bytes) : bytes;
