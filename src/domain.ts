@@ -67,10 +67,25 @@ export interface TaxonomyEntry {
   retired?: boolean;
   /** Split into these categories: its rows need a new label, and are left out until they get one. */
   splitInto?: Category[];
+  /**
+   * `"outside"`: this entry is the answer "not safety research", not a safety category. It is
+   * learned and predicted like any category; summaries and fresh-abstract figures tell it apart.
+   */
+  scope?: "outside";
+  /** Other spellings users put in the category cell ("No", "Out of scope"): rows with them count as this category. */
+  aliases?: string[];
+  /**
+   * A labeled CSV of abstracts of this category that every model learns from as well, its path
+   * relative to the taxonomy file (for the outside entry: the bundled background set of
+   * non-safety abstracts); `false` turns it off.
+   */
+  background?: string | false;
 }
 
 export interface Taxonomy {
   categories: TaxonomyEntry[];
+  /** The file it was read from, when it was read from one: a background path is relative to it. */
+  source?: string;
 }
 
 /** A problem found in an input file: what, where, and what to do. */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import type { LabeledAbstract, Taxonomy, UnlabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { readLabeled, summarizeIngest, type IngestResult } from "../ingest/labeled.js";
@@ -10,6 +10,7 @@ import { formatTaxonomyApplication, readingTaxonomy, type TaxonomyApplication } 
 import { trainingRows } from "../ingest/trainingRows.js";
 import { formatAccount, trainingAccount } from "../ingest/rowAccount.js";
 import { sha256 } from "../models/hash.js";
+import { backgroundFile, backgroundRows, type Background } from "../ingest/background.js";
 import { openAbstractFile, readAbstracts, readHead, sniffFormat } from "../ingest/abstracts.js";
 import { readTextFile } from "../io/decode.js";
 import { say, type CliContext } from "./context.js";
@@ -45,6 +46,8 @@ export interface TrainingData {
   taxonomy?: Taxonomy;
   /** How the taxonomy's category changes moved or set aside rows. */
   changes?: TaxonomyApplication;
+  /** The non-safety abstracts every model learns the outside answer from (see ingest/background.ts). */
+  background?: Background;
 }
 
 /**
@@ -66,6 +69,7 @@ export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxono
   for (const o of prepared.merge?.overridden ?? []) say(ctx, `  reviewed: row ${o.row.id} relabeled "${o.from}" -> "${o.row.category}" by ${o.row.reviewer || "a reviewer"}`);
   for (const line of prepared.changes ? formatTaxonomyApplication(prepared.changes) : []) say(ctx, `  ${line}`);
   say(ctx, `  in all: ${formatAccount(trainingAccount(result, reviewed?.result, prepared), "used for training")}`);
+  const background = prepared.taxonomy && readBackground(ctx, prepared.taxonomy, rows);
   if (rows.length === 0) {
     throw new SafetagError("E_NO_ROWS", `${path}: no usable labeled rows (need an abstract and a category)`, {
       problems: result.problems,
@@ -80,7 +84,39 @@ export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxono
     ...(reviewed ? { reviewed: { path: reviewed.path, sha256: sha256(reviewed.text), rows: reviewed.result.rows.length } } : {}),
     taxonomy: prepared.taxonomy,
     changes: prepared.changes,
+    ...(background ? { background } : {}),
   };
+}
+
+/**
+ * The taxonomy's background file, relative to the taxonomy file; when it is not there, the one
+ * bundled with safetag (a taxonomy copied from the bundled one keeps its relative path).
+ */
+export function resolveBackgroundPath(taxonomy: Taxonomy, file: string): string {
+  if (isAbsolute(file)) return file;
+  const beside = join(taxonomy.source ? dirname(taxonomy.source) : ".", file);
+  if (existsSync(beside)) return beside;
+  const bundled = join(dirname(BUNDLED_TAXONOMY), file);
+  return existsSync(bundled) ? bundled : beside;
+}
+
+function readBackground(ctx: CliContext, taxonomy: Taxonomy, labeled: readonly LabeledAbstract[]): Background | undefined {
+  const file = backgroundFile(taxonomy);
+  if (!file) return undefined;
+  const path = resolveBackgroundPath(taxonomy, file);
+  if (!existsSync(path)) {
+    throw new SafetagError("E_BACKGROUND_READ", `${path}: the background set named by ${taxonomy.source ?? "the taxonomy"} is not there`, {
+      exitCode: EXIT.noInput,
+      hint: 'point the "not safety research" entry\'s "background" at a labeled CSV (id, abstract, category), or set it to false',
+    });
+  }
+  const text = readInputText(path);
+  const background = backgroundRows(readLabeled(path, { taxonomy: readingTaxonomy(taxonomy), text }), { path, sha256: sha256(text) }, taxonomy, labeled);
+  const aside = background.setAside.length + background.problems.length;
+  say(ctx, `${path}: ${background.rows.length} "${background.category}" abstracts learned as background${aside ? `, ${background.setAside.length} set aside, ${background.problems.length} problems` : ""}`);
+  for (const a of background.setAside) say(ctx, `  set aside: ${a.row.id}: ${a.reason}`);
+  for (const p of background.problems) say(ctx, `  ${formatProblem(p)}`);
+  return background;
 }
 
 /** reviewed.csv beside the labeled file, when there is one (and it is not the labeled file itself). */

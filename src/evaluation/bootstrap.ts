@@ -57,6 +57,8 @@ export interface BootstrapOptions {
   level?: number;
   /** Cluster key of each item; items with the same key are drawn together. */
   clusters?: readonly string[];
+  /** Labels the macro average is over (all by default; see reportFromConfusion). */
+  averaged?: readonly Category[];
 }
 
 export function bootstrapIntervals(
@@ -65,7 +67,8 @@ export function bootstrapIntervals(
   labels: readonly Category[],
   options: BootstrapOptions,
 ): BootstrapIntervals {
-  const { resamples = 1000, seed, level = 0.95, clusters } = options;
+  const { resamples = 1000, seed, level = 0.95, clusters, averaged = labels } = options;
+  const inAverage = labels.map((l) => averaged.includes(l));
   if (!Number.isInteger(resamples) || resamples < 1) {
     throw new SafetagError("EVAL_BAD_OPTION", `The number of bootstrap resamples must be a whole number of at least 1, got ${resamples}.`, {
       exitCode: EXIT.usage,
@@ -84,7 +87,7 @@ export function bootstrapIntervals(
   }
 
   // Validates lengths and labels once, and gives the point estimates.
-  const point = reportFromConfusion(confusionMatrix(gold, predicted, labels));
+  const point = reportFromConfusion(confusionMatrix(gold, predicted, labels), averaged);
   const index = labelIndex(labels);
   const g = gold.map((c) => index.get(c) as number);
   const p = predicted.map((c) => index.get(c) as number);
@@ -109,7 +112,7 @@ export function bootstrapIntervals(
     report.perCategory.forEach((c, l) => {
       const drawn = c.support + c.predicted > 0;
       if (drawn) (perLabel[l] as number[]).push(c.f1);
-      if (drawn || !inData[l]) {
+      if (inAverage[l] && (drawn || !inData[l])) {
         f1Sum += c.f1;
         counted++;
       }

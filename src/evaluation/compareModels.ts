@@ -13,7 +13,7 @@ import { modelTrainer, type TrainOptions } from "../models/train.js";
 import { crossValidate } from "./crossValidate.js";
 
 /** What a model was trained with, as options to train it again. Semi-supervised data is not kept, so not repeated. */
-export function recordedTrainOptions(model: LoadedModel, taxonomy: Taxonomy | undefined): TrainOptions {
+export function recordedTrainOptions(model: LoadedModel, taxonomy: Taxonomy | undefined, background?: TrainOptions["background"]): TrainOptions {
   const requested = model.report?.requested ?? modelKindOf(model);
   const kind = (MODEL_CHOICES as readonly string[]).includes(requested) ? (requested as ModelChoice) : undefined;
   return {
@@ -21,6 +21,8 @@ export function recordedTrainOptions(model: LoadedModel, taxonomy: Taxonomy | un
     tokenizer: model.tokenizer,
     taxonomy,
     titles: model.report?.titles ?? false,
+    // a model that learned from a background set learns from today's again (its rows are not kept in the model)
+    ...(model.report?.background && background ? { background } : {}),
     ...(model.report ? { targetPrecision: model.report.review.targetPrecision } : {}),
   };
 }
@@ -55,8 +57,9 @@ export interface SettingsComparison {
 /** Pooled out-of-fold F1 per category of both recipes, on the same rows and folds. */
 export function compareSettings(rows: readonly LabeledAbstract[], a: TrainOptions, b: TrainOptions, cv: { folds: number; repeats: number; seed: number }): SettingsComparison {
   const sameSettings = JSON.stringify(settingsKey(a)) === JSON.stringify(settingsKey(b));
-  const runA = crossValidate(rows, modelTrainer(a), cv);
-  const runB = sameSettings ? runA : crossValidate(rows, modelTrainer(b), cv);
+  const answers = [...new Set([...(a.background?.rows ?? []), ...(b.background?.rows ?? [])].map((r) => r.category))];
+  const runA = crossValidate(rows, modelTrainer(a), { ...cv, answers });
+  const runB = sameSettings ? runA : crossValidate(rows, modelTrainer(b), { ...cv, answers });
   const pa = runA.model.pooled;
   const pb = runB.model.pooled;
   return {
@@ -70,7 +73,7 @@ export function compareSettings(rows: readonly LabeledAbstract[], a: TrainOption
 }
 
 function settingsKey(o: TrainOptions): unknown {
-  return [o.kind, o.titles ?? false, o.tokenizer, o.targetPrecision];
+  return [o.kind, o.titles ?? false, o.tokenizer, o.targetPrecision, o.background?.rows.length ?? 0];
 }
 
 export function formatSettingsComparison(c: SettingsComparison, names: { a: string; b: string }): string[] {

@@ -42,6 +42,12 @@ export interface CrossValidationOptions {
   groupOf?: (row: LabeledAbstract) => string | undefined;
   /** Called after each fold is trained and predicted. */
   onProgress?: (progress: CrossValidationProgress) => void;
+  /**
+   * Answers the fold models may give that no row has (the outside category learned from a
+   * background set): they are predicted and shown, and charged as wrong, but macro averages stay
+   * over the rows' own categories.
+   */
+  answers?: readonly Category[];
 }
 
 export interface OutOfFoldPrediction {
@@ -85,8 +91,10 @@ export interface MajorityChoice {
 }
 
 export interface CrossValidationResult {
-  /** Union of the rows' categories, sorted. */
+  /** Union of the rows' categories and the extra answers, sorted. */
   categories: Category[];
+  /** The rows' own categories: what macro averages are over. */
+  averaged: Category[];
   folds: number;
   repeats: number;
   seed: number;
@@ -106,7 +114,8 @@ export function crossValidate(
   options: CrossValidationOptions = {},
 ): CrossValidationResult {
   const { folds = 5, repeats = 5, seed = 1, groupOf = abstractGroupKey, onProgress } = options;
-  const categories = [...new Set(rows.map((r) => r.category))].sort();
+  const averaged = [...new Set(rows.map((r) => r.category))].sort();
+  const categories = [...new Set([...averaged, ...(options.answers ?? [])])].sort();
   const position = new Map(categories.map((c, i) => [c, i]));
   const groups = rows.map((row) => groupOf(row));
   const splits = repeatedStratifiedKFold(
@@ -151,8 +160,8 @@ export function crossValidate(
     const r = repeat[0]?.repeat ?? 0;
     const ordered = byRow.map((p) => p as OutOfFoldPrediction);
     predictions.push(...ordered);
-    model.push(scoreRepeat(r, gold, ordered.map((p) => p.predicted), categories));
-    baseline.push(scoreRepeat(r, gold, baselinePredicted, categories));
+    model.push(scoreRepeat(r, gold, ordered.map((p) => p.predicted), categories, averaged));
+    baseline.push(scoreRepeat(r, gold, baselinePredicted, categories, averaged));
   }
 
   const groupSizes = new Map<string, number>();
@@ -161,13 +170,14 @@ export function crossValidate(
 
   return {
     categories,
+    averaged,
     folds,
     repeats,
     seed,
     rowCount: rows.length,
     groupedRowCount,
-    model: pool(model, categories),
-    baseline: { ...pool(baseline, categories), majority },
+    model: pool(model, categories, averaged),
+    baseline: { ...pool(baseline, categories, averaged), majority },
     predictions,
   };
 }
@@ -261,15 +271,16 @@ function scoreRepeat(
   gold: readonly Category[],
   predicted: readonly Category[],
   categories: readonly Category[],
+  averaged: readonly Category[],
 ): RepeatScores {
   const confusion = confusionMatrix(gold, predicted, categories);
-  return { repeat, confusion, report: reportFromConfusion(confusion) };
+  return { repeat, confusion, report: reportFromConfusion(confusion, averaged) };
 }
 
-function pool(perRepeat: RepeatScores[], categories: readonly Category[]): ScoredRun {
+function pool(perRepeat: RepeatScores[], categories: readonly Category[], averaged: readonly Category[]): ScoredRun {
   const confusion = sumConfusionMatrices(
     perRepeat.map((r) => r.confusion),
     categories,
   );
-  return { perRepeat, confusion, pooled: reportFromConfusion(confusion) };
+  return { perRepeat, confusion, pooled: reportFromConfusion(confusion, averaged) };
 }

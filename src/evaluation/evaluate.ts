@@ -2,7 +2,10 @@ import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import type { Predictor, Trainer } from "../models/contract.js";
 import type { LoadedModel } from "../models/modelFile.js";
 import type { ModelChoice } from "../models/registry.js";
-import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel } from "../models/train.js";
+import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../models/train.js";
+import { makeLabeler } from "../predict/label.js";
+import { abstractKey } from "../text/normalize.js";
+import { freshSection, type FreshOutcome } from "./fresh.js";
 import { makeTokenizer } from "../text/tokenize.js";
 import { crossValidate, type CrossValidationProgress } from "./crossValidate.js";
 import { calibrationSection, indicativeTerms, labelErrorCandidates, learningCurve, outOfScopeSection, reviewSection, rowTerms } from "./quality.js";
@@ -24,6 +27,10 @@ export interface EvaluateOptions {
   learningCurve?: boolean;
   /** Unlabeled abstracts every fold's training may also learn from (semi-supervised EM). */
   unlabeled?: string[];
+  /** The background set every fold (and the final model) learns the outside category from; never tested in the folds. */
+  background?: TrainOptions["background"];
+  /** Fresh labeled abstracts, in no training file, scored by the final model (see fresh.ts). */
+  fresh?: { path: string; rows: readonly LabeledAbstract[] };
   createdAt?: string;
   /** Clock for the final model's createdAt (see cli/clock.ts). */
   now?: () => Date;
@@ -47,11 +54,13 @@ function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
  * needs the model does not train it twice).
  */
 export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions): { report: EvaluationReport; model: LoadedModel } {
-  const trainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles, unlabeled: opts.unlabeled };
+  const trainOptions: TrainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles, unlabeled: opts.unlabeled, background: opts.background };
+  const background = opts.background?.rows ?? [];
   // Fold models leave out taxonomy categories without labeled rows: there is nothing to score them on.
-  const foldOptions = { ...trainOptions, taxonomy: opts.taxonomy && withLabeledRows(opts.taxonomy, rows) };
+  const foldOptions = { ...trainOptions, taxonomy: opts.taxonomy && withLabeledRows(opts.taxonomy, rows, background) };
   const thresholds: number[] = [];
-  const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed };
+  // background rows train every fold and are never tested: the folds score the sheet
+  const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed, answers: [...new Set(background.map((r) => r.category))] };
   const cv = crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: opts.onProgress });
   const report = buildEvaluationReport(cv, {
     model: opts.model,
@@ -77,7 +86,7 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
       model.scopeThreshold,
     );
   }
-  if (opts.learningCurve !== false) report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed });
+  if (opts.learningCurve !== false) report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers });
   if (opts.compare?.length) {
     const kinds = [opts.model, ...opts.compare.filter((k) => k !== opts.model)];
     report.comparison = kinds.map((kind) => {
@@ -90,12 +99,34 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
       return { model: kind, accuracy: spread(per.map((r) => r.report.accuracy)), macroF1: spread(per.map((r) => r.report.macro.f1)) };
     });
   }
+  if (opts.fresh) report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
   model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
   return { report, model };
 }
 
-/** The taxonomy's categories that have labeled rows (the others cannot be cross-validated). */
-function withLabeledRows(taxonomy: Taxonomy, rows: readonly LabeledAbstract[]): Taxonomy {
-  const present = new Set(rows.map((r) => r.category));
-  return { categories: taxonomy.categories.filter((c) => present.has(c.name)) };
+/**
+ * The final model's predictions on fresh abstracts, labeled as `predict` labels them (review
+ * rule included). A fresh row whose abstract is also a training row is left out and counted:
+ * the model would only look it up.
+ */
+function scoreFresh(model: LoadedModel, fresh: NonNullable<EvaluateOptions["fresh"]>, training: readonly LabeledAbstract[]) {
+  const trained = new Set(training.map((r) => abstractKey(r.abstract)));
+  const label = makeLabeler(model);
+  const outcomes: FreshOutcome[] = [];
+  let inTraining = 0;
+  for (const row of fresh.rows) {
+    if (trained.has(abstractKey(row.abstract))) {
+      inTraining++;
+      continue;
+    }
+    const p = label({ id: row.id, abstract: row.abstract });
+    outcomes.push({ id: row.id, gold: row.category, predicted: p.category, confidence: p.confidence, needsReview: p.needsReview });
+  }
+  return { ...freshSection(fresh.path, outcomes, model.outside), inTraining };
+}
+
+/** The taxonomy's categories that have labeled rows, background rows included (the others cannot be cross-validated). */
+function withLabeledRows(taxonomy: Taxonomy, rows: readonly LabeledAbstract[], background: readonly LabeledAbstract[] = []): Taxonomy {
+  const present = new Set([...rows, ...background].map((r) => r.category));
+  return { ...taxonomy, categories: taxonomy.categories.filter((c) => present.has(c.name)) };
 }

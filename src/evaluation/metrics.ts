@@ -10,7 +10,10 @@
  * - Macro averages are unweighted means over ALL labels given, including labels with no support
  *   and never predicted (which count as 0), as `f1_score(average="macro", zero_division=0,
  *   labels=labels)`. With few rows per category this is the honest choice: a model that never
- *   finds a rare category is charged for it.
+ *   finds a rare category is charged for it. A caller may name the labels to average over (as
+ *   `labels=` does there): cross-validation averages over the rows' own categories, so an answer
+ *   no row has (a sheet of safety papers, "not safety research" learned from a background set)
+ *   is shown, and charged as a wrong answer, but not averaged in as a category of its own.
  * - Weighted averages weight each label by its support; micro averages pool the counts (for
  *   single-label data over all labels, micro precision = recall = F1 = accuracy).
  * - A gold or predicted value that is not among `labels` is an error, not silently dropped.
@@ -102,10 +105,10 @@ export function classificationReport(
   return reportFromConfusion(confusionMatrix(gold, predicted, labels));
 }
 
-/** The same report computed from a confusion matrix (rows true, columns predicted). */
-export function reportFromConfusion(matrix: ConfusionMatrix): ClassificationReport {
+/** The same report computed from a confusion matrix (rows true, columns predicted); macro averages over `averaged` (all labels by default). */
+export function reportFromConfusion(matrix: ConfusionMatrix, averaged: readonly Category[] = matrix.labels): ClassificationReport {
   const { labels, counts } = matrix;
-  const n = labels.length;
+  const inAverage = new Set(averaged);
   const support = counts.map((row) => sum(row));
   const predictedCount = labels.map((_, p) => sum(counts.map((row) => row[p] ?? 0)));
   const truePositive = labels.map((_, i) => counts[i]?.[i] ?? 0);
@@ -129,7 +132,9 @@ export function reportFromConfusion(matrix: ConfusionMatrix): ClassificationRepo
 
   const microP = ratio(correct, sum(predictedCount));
   const microR = ratio(correct, total);
-  const mean = (pick: (s: CategoryScores) => number): number => (n === 0 ? 0 : sum(perCategory.map(pick)) / n);
+  const averagedScores = perCategory.filter((s) => inAverage.has(s.category));
+  const n = averagedScores.length;
+  const mean = (pick: (s: CategoryScores) => number): number => (n === 0 ? 0 : sum(averagedScores.map(pick)) / n);
   const weightedMean = (pick: (s: CategoryScores) => number): number =>
     ratio(sum(perCategory.map((s) => pick(s) * s.support)), total);
 

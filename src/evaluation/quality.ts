@@ -81,7 +81,7 @@ function spread(xs: readonly number[]): Spread {
 export function learningCurve(
   rows: readonly LabeledAbstract[],
   trainer: Trainer,
-  options: { fractions?: number[]; folds?: number; repeats?: number; seed?: number } = {},
+  options: { fractions?: number[]; folds?: number; repeats?: number; seed?: number; answers?: readonly Category[] } = {},
 ): LearningCurvePoint[] {
   const { fractions = [0.25, 0.5, 0.75, 1], folds = 5, repeats = 2, seed = 1 } = options;
   return fractions.map((fraction, fi) => {
@@ -95,7 +95,7 @@ export function learningCurve(
         return trainer.train(chosen);
       },
     };
-    const cv = crossValidate(rows, sub, { folds, repeats, seed });
+    const cv = crossValidate(rows, sub, { folds, repeats, seed, answers: options.answers });
     return {
       trainFraction: fraction,
       trainRows: trainRows / (folds * repeats),

@@ -4,6 +4,7 @@
  * Maps) and self-contained, so a renderer added later (HTML) needs nothing else; the renderers
  * only format, they never recompute a figure. Nothing here reads files or the clock.
  */
+import type { FreshSection } from "./fresh.js";
 import type { Category } from "../domain.js";
 import type { TaxonomySummary } from "../ingest/taxonomyChanges.js";
 import { bootstrapIntervals, type BootstrapIntervals, type Interval } from "./bootstrap.js";
@@ -89,6 +90,8 @@ export interface EvaluationReport {
   taxonomy?: TaxonomySummary;
   /** Categories the model knows that have no labeled rows yet: cross-validation cannot score them. */
   notEvaluated?: Category[];
+  /** The final model on fresh abstracts that are in no training file: the headline figures (see fresh.ts). */
+  fresh?: FreshSection & { inTraining: number };
 }
 
 /** Reliability of the out-of-fold confidences: expected calibration error and the table behind it. */
@@ -160,6 +163,7 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
       seed: meta.bootstrap?.seed ?? cv.seed,
       // Each row appears once per repeat; resample rows, not their correlated copies.
       clusters: cv.predictions.map((p) => p.id),
+      averaged: cv.averaged,
     },
   );
   const rowsPerCategory = cv.model.pooled.perCategory.map((s) => s.support / cv.repeats);

@@ -44,6 +44,10 @@ const ENTRY_FIELDS: Record<string, FieldCheck> = {
   mergedInto: isName,
   retired: (v) => (typeof v === "boolean" ? undefined : "must be true or false"),
   splitInto: isNameList(2),
+  // The "not safety research" answer (see domain.ts).
+  scope: (v) => (v === "outside" ? undefined : 'must be "outside" (the entry for abstracts that are not safety research)'),
+  aliases: isNameList(1),
+  background: (v) => (v === false || (typeof v === "string" && v.trim() !== "") ? undefined : "must be a file path relative to the taxonomy, or false"),
 };
 const TOP_FIELDS = ["format", "version", "description", "categories"];
 
@@ -59,7 +63,7 @@ export function loadTaxonomy(path: string): Taxonomy {
       hint: "check the path, or run `safetag ingest` once to create the taxonomy from the labeled data",
     });
   }
-  return parseTaxonomy(decodeText(bytes, path), path); // one decoding policy for every input (io/decode.ts)
+  return { ...parseTaxonomy(decodeText(bytes, path), path), source: path }; // one decoding policy for every input (io/decode.ts)
 }
 
 export function saveTaxonomy(path: string, taxonomy: Taxonomy): void {
@@ -164,7 +168,20 @@ function toEntry(raw: Record<string, unknown>): TaxonomyEntry {
   if (typeof raw.mergedInto === "string") entry.mergedInto = normalizeLabel(raw.mergedInto);
   if (typeof raw.retired === "boolean") entry.retired = raw.retired;
   if (Array.isArray(raw.splitInto)) entry.splitInto = (raw.splitInto as string[]).map(normalizeLabel);
+  if (raw.scope === "outside") entry.scope = "outside";
+  if (Array.isArray(raw.aliases)) entry.aliases = (raw.aliases as string[]).map(normalizeLabel);
+  if (typeof raw.background === "string" || raw.background === false) entry.background = raw.background;
   return entry;
+}
+
+/** The names other than its own that label rows of this category: old names, then other spellings. */
+export function otherNames(entry: TaxonomyEntry): string[] {
+  return [...(entry.renamedFrom ?? []), ...(entry.aliases ?? [])];
+}
+
+/** The taxonomy's "not safety research" entry (scope "outside"), when it has one. */
+export function outsideEntry(taxonomy: Taxonomy | undefined): TaxonomyEntry | undefined {
+  return taxonomy?.categories.find((c) => c.scope === "outside");
 }
 
 /**
@@ -180,12 +197,12 @@ function historyProblems(entries: readonly TaxonomyEntry[], file: string): Input
   const byKey = new Map<string, number>(entries.map((e, i) => [categoryKey(e.name), i]));
   const oldNames = new Map<string, number>();
   entries.forEach((e, i) => {
-    for (const old of e.renamedFrom ?? []) {
+    for (const old of otherNames(e)) {
       const key = categoryKey(old);
       const owner = byKey.get(key) ?? oldNames.get(key);
       if (owner === i) continue; // its own name again: harmless
       if (owner !== undefined) {
-        at(i, "renamedFrom", "E_TAXONOMY_DUPLICATE", `names "${old}", which is already categories[${owner}] (${JSON.stringify(entries[owner]!.name)})`, old,
+        at(i, e.renamedFrom?.includes(old) ? "renamedFrom" : "aliases", "E_TAXONOMY_DUPLICATE", `names "${old}", which is already categories[${owner}] (${JSON.stringify(entries[owner]!.name)})`, old,
           byKey.get(key) === owner ? "a renamed category's old entry must go: remove it, or its rows stay there" : "an old name can belong to one category only");
       } else oldNames.set(key, i);
     }
@@ -197,6 +214,10 @@ function historyProblems(entries: readonly TaxonomyEntry[], file: string): Input
     at(i, field, "E_TAXONOMY_CHANGE", `names "${target}", which is not a category of this file`, target,
       near ? `did you mean "${near}"?` : "add an entry for the new category (with a description and key phrases), then point to it");
   };
+  const outside = entries.flatMap((e, i) => (e.scope === "outside" ? [i] : []));
+  for (const i of outside.slice(1)) {
+    at(i, "scope", "E_TAXONOMY_CHANGE", `only one category can be the "not safety research" answer (categories[${outside[0]}] is already)`, entries[i]!.name, 'keep `"scope": "outside"` on one entry');
+  }
   entries.forEach((e, i) => {
     const changes = [e.mergedInto !== undefined && "mergedInto", e.retired === true && "retired", e.splitInto !== undefined && "splitInto"].filter(Boolean);
     if (changes.length > 1) {

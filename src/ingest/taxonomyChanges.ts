@@ -6,7 +6,7 @@
  * has it, so a category change is one small, reviewable edit of the taxonomy file.
  */
 import type { Category, LabeledAbstract, Taxonomy, TaxonomyEntry } from "../domain.js";
-import { categoryKey, closestCategory } from "./taxonomy.js";
+import { categoryKey, closestCategory, otherNames } from "./taxonomy.js";
 
 /** Where a label stands under today's taxonomy. */
 export type CategoryStatus =
@@ -25,11 +25,14 @@ export function isActive(entry: TaxonomyEntry): boolean {
 /** The categories a model knows, with their descriptions; the history fields are left behind. */
 export function activeTaxonomy(taxonomy: Taxonomy): Taxonomy {
   return {
-    categories: taxonomy.categories.filter(isActive).map(({ name, description, keyPhrases }) => ({
+    categories: taxonomy.categories.filter(isActive).map(({ name, description, keyPhrases, scope, background }) => ({
       name,
       ...(description === undefined ? {} : { description }),
       ...(keyPhrases === undefined ? {} : { keyPhrases }),
+      ...(scope === undefined ? {} : { scope }),
+      ...(background === undefined ? {} : { background }),
     })),
+    ...(taxonomy.source === undefined ? {} : { source: taxonomy.source }),
   };
 }
 
@@ -42,7 +45,7 @@ export function readingTaxonomy(taxonomy: Taxonomy): Taxonomy {
   const names = new Set(taxonomy.categories.map((c) => categoryKey(c.name)));
   const old: TaxonomyEntry[] = [];
   for (const entry of taxonomy.categories) {
-    for (const name of entry.renamedFrom ?? []) {
+    for (const name of otherNames(entry)) {
       if (names.has(categoryKey(name))) continue;
       names.add(categoryKey(name));
       old.push({ name });
@@ -55,7 +58,7 @@ function entryIndex(taxonomy: Taxonomy): (name: string) => TaxonomyEntry | undef
   const byKey = new Map<string, TaxonomyEntry>();
   for (const e of taxonomy.categories) byKey.set(categoryKey(e.name), e);
   for (const e of taxonomy.categories) {
-    for (const old of e.renamedFrom ?? []) if (!byKey.has(categoryKey(old))) byKey.set(categoryKey(old), e);
+    for (const old of otherNames(e)) if (!byKey.has(categoryKey(old))) byKey.set(categoryKey(old), e);
   }
   return (name) => byKey.get(categoryKey(name));
 }
@@ -82,7 +85,9 @@ function resolveWith(label: string, taxonomy: Taxonomy, lookup: (name: string) =
     return { status: "split", entry: entry.name, into };
   }
   if (entry.mergedInto !== undefined) return { status: "unknown" }; // a merge cycle, rejected on reading
-  const change = merged ? "merged" : categoryKey(entry.name) === categoryKey(label) ? undefined : "renamed";
+  // another spelling (an alias) is the category's own name, not a change
+  const spelled = categoryKey(entry.name) === categoryKey(label) || (entry.aliases ?? []).some((a) => categoryKey(a) === categoryKey(label));
+  const change = merged ? "merged" : spelled ? undefined : "renamed";
   return change ? { status: "active", category: entry.name, change } : { status: "active", category: entry.name };
 }
 
@@ -193,7 +198,8 @@ export function applyTaxonomy(rows: readonly LabeledAbstract[], taxonomy: Taxono
 function emptyCategoryWarnings(rows: readonly LabeledAbstract[], taxonomy: Taxonomy): string[] {
   const used = new Set(rows.map((r) => r.category));
   return taxonomy.categories
-    .filter((c) => isActive(c) && !used.has(c.name))
+    // the outside entry with a background set learns from that set (see ingest/background.ts)
+    .filter((c) => isActive(c) && !used.has(c.name) && !(c.scope === "outside" && typeof c.background === "string"))
     .map((c) =>
       c.description || c.keyPhrases?.length
         ? `"${c.name}" has no labeled rows yet: the model knows it from its description and key phrases only`

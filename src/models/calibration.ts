@@ -18,12 +18,12 @@ export function negativeLogLikelihood(scores: readonly ArrayLike<number>[], gold
   return nll / Math.max(1, scores.length);
 }
 
-/** Golden-section search over log T in [log 1e-5, log 1e5] (complement NB scores are tiny, logistic ones large); NLL is unimodal in T. */
+/** Golden-section search over log T in [log 1e-9, log 1e9] (complement NB scores are tiny, logistic ones large); NLL is unimodal in T. */
 export function fitTemperature(scores: readonly ArrayLike<number>[], gold: readonly number[]): number {
   if (scores.length === 0) return 1;
   const f = (logT: number) => negativeLogLikelihood(scores, gold, Math.exp(logT));
-  let a = Math.log(1e-5);
-  let b = Math.log(1e5);
+  let a = Math.log(1e-9);
+  let b = Math.log(1e9);
   const phi = (Math.sqrt(5) - 1) / 2;
   let c = b - phi * (b - a);
   let d = a + phi * (b - a);

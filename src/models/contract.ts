@@ -43,6 +43,8 @@ export interface TrainingExample {
   category: Category;
   /** How much this example counts (1 for a labeled row; taxonomy descriptions may count less). */
   weight?: number;
+  /** A taxonomy description (see taxonomyEvidence.ts), not a row. */
+  evidence?: boolean;
 }
 
 export type Fit<P> = (examples: readonly TrainingExample[], params: P, categories: readonly Category[]) => FittedClassifier;

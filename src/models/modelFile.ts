@@ -26,6 +26,13 @@ export interface ModelMetadata {
   reviewThreshold: number;
   /** Abstracts whose scope score is below this are "unlike every category" (out of scope). */
   scopeThreshold: number;
+  /** The category that answers "not safety research" (the taxonomy's outside entry), when the model has one. */
+  outside?: Category;
+  /**
+   * Categories no labeled row of which was ever scored out of fold (added without rows, the parts
+   * of a split): known from the taxonomy alone, so a prediction of one always goes to review.
+   */
+  unevaluated?: Category[];
   /** How training chose its settings and calibrated itself (inner cross-validation). */
   report?: TrainingReport;
   evaluation?: unknown;
@@ -41,6 +48,8 @@ export interface TrainingReport {
   kind: string;
   priorWeight: number;
   calibration: { temperature: number; nllBefore: number; nllAfter: number };
+  /** A two-stage model's temperatures (see gated.ts): the gate's, and the category classifier's. */
+  stages?: { gate: number; inner: number };
   review: { targetPrecision: number; threshold: number; coverage: number; precision: number };
   scope: { quantile: number; threshold: number };
   titles: boolean;
@@ -48,6 +57,8 @@ export interface TrainingReport {
   innerSample?: { rows: number; of: number; seed: number };
   /** Present when unlabeled abstracts were used (semi-supervised EM). */
   semiSupervised?: { unlabeled: number; weight: number; iterations: number };
+  /** Present when a background set taught the outside category: how many rows, each counted `weight` times a labeled row. */
+  background?: { path: string; sha256: string; rows: number; weight: number };
 }
 
 export interface ModelFile extends ModelMetadata {
@@ -110,6 +121,8 @@ export function parseModel(text: string, file: string): LoadedModel {
   const temperature = typeof m.temperature === "number" && m.temperature > 0 && Number.isFinite(m.temperature) ? m.temperature : 1;
   const reviewThreshold = typeof m.reviewThreshold === "number" && m.reviewThreshold >= 0 && m.reviewThreshold <= 1 ? m.reviewThreshold : 0;
   const scopeThreshold = typeof m.scopeThreshold === "number" && m.scopeThreshold >= 0 && m.scopeThreshold <= 1 ? m.scopeThreshold : 0;
+  const outside = checkCategoryList(m.outside === undefined ? undefined : [m.outside], categories, "outside", file)?.[0];
+  const unevaluated = checkCategoryList(m.unevaluated, categories, "unevaluated", file);
   const scope = m.scope === undefined ? undefined : restoreScope(m.scope, categories, file);
   const classifier = restoreClassifier(m.model, categories, file);
   checkScores(classifier, scope, probeTerms(m.model), file);
@@ -122,6 +135,8 @@ export function parseModel(text: string, file: string): LoadedModel {
     temperature,
     reviewThreshold,
     scopeThreshold,
+    ...(outside === undefined ? {} : { outside }),
+    ...(unevaluated === undefined ? {} : { unevaluated }),
     scope,
     report: m.report,
     evaluation: m.evaluation,
@@ -130,6 +145,15 @@ export function parseModel(text: string, file: string): LoadedModel {
   };
   parsedFrom.set(model, text);
   return model;
+}
+
+/** A list of the model's own categories (or nothing, in an older file). */
+function checkCategoryList(x: unknown, categories: readonly Category[], field: string, file: string): Category[] | undefined {
+  if (x === undefined) return undefined;
+  if (!Array.isArray(x) || !x.every((c) => typeof c === "string" && categories.includes(c))) {
+    throw bad(file, `${field} must name categories of the model`, "the file may be damaged; train again with `safetag train`");
+  }
+  return x as Category[];
 }
 
 /** An older file has none; a damaged one is ignored rather than trusted (drift is only a warning). */

@@ -15,6 +15,7 @@ export function taxonomyExamples(taxonomy: Taxonomy | undefined, tokenize: Token
       category: c.name,
       tokens: [...tokenize(c.description ?? ""), ...(c.keyPhrases ?? []).flatMap((p) => tokenize(p))],
       weight,
+      evidence: true,
     }))
     .filter((e) => e.tokens.length > 0);
 }

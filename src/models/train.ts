@@ -3,18 +3,20 @@ import { repeatedStratifiedKFold } from "../evaluation/folds.js";
 import { fittedExamples, shareFitted } from "../features/featureSpace.js";
 import { abstractKey, isPlain } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
-import { Vocabulary } from "../features/vocabulary.js";
+import { Vocabulary, type SparseVector } from "../features/vocabulary.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
 import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
 import { abstractHash, KnownAbstracts } from "./knownAbstracts.js";
 import type { LoadedModel, TrainingReport } from "./modelFile.js";
 import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "./registry.js";
+import { combineStages, Gated, GATE_SAFETY } from "./gated.js";
 import { probabilities, topTwo } from "./scoring.js";
 import { taxonomyExamples } from "./taxonomyEvidence.js";
 import { fitScope, quantileOf, ScopeModel } from "./scope.js";
 import { DEFAULT_INNER_ROWS, innerSample } from "./innerSample.js";
 import { driftBaseline } from "./drift.js";
 import { isActive } from "../ingest/taxonomyChanges.js";
+import { outsideEntry } from "../ingest/taxonomy.js";
 
 export interface TrainOptions {
   /** A model kind, or "auto" to choose among AUTO_CANDIDATES by inner cross-validation. */
@@ -41,9 +43,24 @@ export interface TrainOptions {
   /** Weight of an unlabeled abstract relative to a labeled row (EM-λ). */
   unlabeledWeight?: number;
   emIterations?: number;
+  /**
+   * Abstracts of the outside ("not safety research") category that the model learns from besides
+   * `rows`: the background set (see ingest/background.ts). They take part in the inner
+   * cross-validation like any row, so calibration and the review threshold see non-safety text.
+   */
+  background?: { rows: readonly LabeledAbstract[]; path?: string; sha256?: string };
+  /** How much one background row counts, relative to a labeled row. */
+  backgroundWeight?: number;
+  /** The kind of the gate that tells safety research from the outside answer (see gated.ts). */
+  gateKind?: ModelKind;
+  /** How much a taxonomy description counts in the gate, in labeled rows (the category classifier's weight is chosen by inner CV). */
+  gatePriorWeight?: number;
 }
 
 export const DEFAULT_PRIOR_WEIGHTS = [3, 5, 10];
+export const DEFAULT_BACKGROUND_WEIGHT = 1;
+export const DEFAULT_GATE_KIND: ModelKind = "tfidf-nb";
+export const DEFAULT_GATE_PRIOR_WEIGHT = 3;
 export const DEFAULT_TARGET_PRECISION = 0.95;
 /** Share of labeled (in-scope) abstracts allowed below the scope threshold, out of fold. */
 export const DEFAULT_SCOPE_QUANTILE = 0.05;
@@ -89,6 +106,75 @@ interface Recipe {
   taxonomy?: Taxonomy;
   titles: boolean;
   categories: Category[];
+  /** Background rows, and how much each counts. */
+  background: ReadonlySet<LabeledAbstract>;
+  backgroundWeight: number;
+  /** The outside answer, when rows teach it: the model is then two stages (see gated.ts). */
+  outside?: Category;
+  gateKind: ModelKind;
+  gatePriorWeight: number;
+}
+
+/** The two stages' temperatures, fitted out of fold (1 = not yet calibrated). */
+interface StageTemperatures {
+  gate: number;
+  inner: number;
+}
+
+/**
+ * The recipe's classifier fitted on `examples`: one classifier, or, when there is an outside
+ * answer, a gate and a category classifier fitted in the examples' one feature space (the
+ * examples are relabeled, not copied, so the space is fitted once; see shareFitted).
+ */
+function fitModel(recipe: Recipe, examples: readonly TrainingExample[], temperatures: StageTemperatures = { gate: 1, inner: 1 }): FittedClassifier {
+  const outside = recipe.outside;
+  if (outside === undefined) return fitClassifier(recipe.kind, examples, recipe.categories);
+  const inner = recipe.categories.filter((c) => c !== outside);
+  const gateExamples = examples.map((e) => relabeled(e, e.category === outside ? outside : GATE_SAFETY, e.evidence ? recipe.gatePriorWeight : e.weight));
+  // the category classifier learns nothing from outside rows (weight 0), but they share its feature space
+  const innerExamples = examples.map((e) => (e.category === outside ? relabeled(e, inner[0]!, 0) : e));
+  shareFitted(gateExamples, examples);
+  shareFitted(innerExamples, examples);
+  const gate = fitClassifier(recipe.gateKind, gateExamples, [GATE_SAFETY, outside]);
+  const classifier = fitClassifier(recipe.kind, innerExamples, inner);
+  return new Gated(recipe.categories, outside, gate, classifier, temperatures.gate, temperatures.inner);
+}
+
+/** The same text under another label and weight; its tokens are made only when something asks for them. */
+function relabeled(e: TrainingExample, category: Category, weight: number | undefined): TrainingExample {
+  return {
+    get tokens() {
+      return e.tokens;
+    },
+    ...(e.termIds ? { termIds: e.termIds, terms: e.terms } : {}),
+    category,
+    ...(weight === undefined ? {} : { weight }),
+  };
+}
+
+/**
+ * The stage temperatures fitted on out-of-fold stage scores (the gate on every row, the
+ * category classifier on the safety rows), and the combined scores they give.
+ */
+function calibrateStages(recipe: Recipe, oof: OutOfFold): { temperatures: StageTemperatures; scores: Float64Array[] } {
+  const outside = recipe.outside!;
+  const parts = oof.parts!;
+  const outsideAt = recipe.categories.indexOf(outside);
+  const inner = recipe.categories.filter((c) => c !== outside);
+  const innerAt = Int32Array.from(inner, (c) => recipe.categories.indexOf(c));
+  const innerIndex = new Map(inner.map((c, j) => [recipe.categories.indexOf(c), j]));
+  const safety = oof.gold.flatMap((g, i) => (g === outsideAt ? [] : [i]));
+  const temperatures = {
+    gate: fitTemperature(parts.gate, oof.gold.map((g) => (g === outsideAt ? 1 : 0))),
+    inner: fitTemperature(safety.map((i) => parts.inner[i]!), safety.map((i) => innerIndex.get(oof.gold[i]!)!)),
+  };
+  const scores = parts.gate.map((g, i) => combineStages(g, parts.inner[i]!, 1, temperatures.gate, temperatures.inner, recipe.categories.length, outsideAt, innerAt));
+  return { temperatures, scores };
+}
+
+/** How much a row counts in training: 1, or the background weight for a background row. */
+function rowWeight(recipe: Recipe, r: LabeledAbstract): number | undefined {
+  return recipe.background.has(r) ? recipe.backgroundWeight : undefined;
 }
 
 /** What a row is trained on: its abstract, after its title when the recipe learns from titles. */
@@ -100,8 +186,8 @@ function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeig
   const known = new Set(recipe.categories);
   const prior = taxonomyExamples(recipe.taxonomy, recipe.tokenize, priorWeight).filter((e) => known.has(e.category));
   const interned = recipe.interned;
-  if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(trainingText(recipe, r)), category: r.category })), ...prior];
-  const fromRows = rows.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, r.category));
+  if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(trainingText(recipe, r)), category: r.category, weight: rowWeight(recipe, r) })), ...prior];
+  const fromRows = rows.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, r.category, rowWeight(recipe, r)));
   return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms }))];
 }
 
@@ -119,6 +205,7 @@ class InternedExample implements TrainingExample {
     readonly termIds: Int32Array,
     readonly terms: readonly string[],
     readonly category: Category,
+    readonly weight?: number,
   ) {}
 
   get tokens(): string[] {
@@ -129,6 +216,8 @@ class InternedExample implements TrainingExample {
 
 interface OutOfFold {
   scores: Float64Array[];
+  /** A two-stage model's raw stage scores of every row (see gated.ts). */
+  parts?: { gate: Float64Array[]; inner: Float64Array[] };
   gold: number[];
   /** Scope score of each row under a scope model that never saw it. */
   scope: number[];
@@ -143,46 +232,59 @@ function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight
   const index = new Map(recipe.categories.map((c, i) => [c, i]));
   const scores: Float64Array[] = new Array(rows.length);
   const scope: number[] = new Array(rows.length);
+  const parts = stageScores(rows.length);
   const [splits] = repeatedStratifiedKFold(rows.map((r) => ({ category: r.category })), { folds, repeats: 1, seed });
   for (const [f, fold] of splits!.entries()) {
     const examples = examplesFor(recipe, fold.trainIdx.map((i) => rows[i]!), priorWeight);
     const earlier = foldExamples[f];
     if (!earlier || !shareFitted(examples, earlier)) foldExamples[f] = examples;
-    const model = fitClassifier(recipe.kind, examples, recipe.categories);
+    const model = fitModel(recipe, examples);
+    const gated = model instanceof Gated ? model : undefined;
     const scopeModel = fitScope(examples, recipe.categories);
-    const score = interned(recipe, examples, model, scopeModel);
+    const vectorize = interned(recipe, examples, model, scopeModel);
     for (const i of fold.testIdx) {
       const row = rows[i]!;
       // scored on its abstract alone, as predictions are
-      const fast = score?.(recipe.titles ? recipe.interned!.ids(row.abstract) : rowIds(recipe, row));
-      if (fast) {
-        scores[i] = fast.scores;
-        scope[i] = fast.scope;
+      const x = vectorize?.(recipe.titles ? recipe.interned!.ids(row.abstract) : rowIds(recipe, row));
+      if (x) {
+        scores[i] = model.jointLogLikelihoodOf!(x);
+        scope[i] = scopeModel.scoreVector(x);
+        if (gated) parts.push(i, gated.partsOf(x));
         continue;
       }
       const tokens = recipe.tokenize(row.abstract);
       scores[i] = model.jointLogLikelihood(tokens);
       scope[i] = scopeModel.score(tokens);
+      if (gated) parts.push(i, gated.parts(tokens));
     }
   }
-  return { scores, gold: rows.map((r) => index.get(r.category)!), scope };
+  return { scores, gold: rows.map((r) => index.get(r.category)!), scope, ...(recipe.outside === undefined ? {} : { parts: parts.all }) };
+}
+
+/** Stage scores by row, filled fold by fold. */
+function stageScores(n: number): { all: { gate: Float64Array[]; inner: Float64Array[] }; push(i: number, p: { gate: Float64Array; inner: Float64Array }): void } {
+  const all = { gate: new Array<Float64Array>(n), inner: new Array<Float64Array>(n) };
+  return {
+    all,
+    push(i, p) {
+      all.gate[i] = p.gate;
+      all.inner[i] = p.inner;
+    },
+  };
 }
 
 /**
- * Scores a held-out row given as token ids, without its tokens: possible when the classifier and
- * the scope model share one space fitted on these examples' ids (as TF-IDF models do). The same
- * numbers as scoring its tokens; undefined when not possible.
+ * Vectorizes a held-out row given as token ids, without its tokens: possible when the classifier
+ * and the scope model share one space fitted on these examples' ids (as TF-IDF models do). The
+ * same vector as vectorizing its tokens; undefined when not possible.
  */
-function interned(recipe: Recipe, examples: readonly TrainingExample[], model: FittedClassifier, scopeModel: ScopeModel): ((ids: Int32Array) => { scores: Float64Array; scope: number } | undefined) | undefined {
+function interned(recipe: Recipe, examples: readonly TrainingExample[], model: FittedClassifier, scopeModel: ScopeModel): ((ids: Int32Array) => SparseVector | undefined) | undefined {
   const features = model.features;
   const table = recipe.interned?.terms;
   if (!features || !model.jointLogLikelihoodOf || !table || !scopeModel.features.sameAs(features)) return undefined;
   const fitted = fittedExamples(examples, features.settings);
   if (fitted?.space.state !== features.state) return undefined;
-  return (ids) => {
-    const x = fitted.space.vectorizeInterned(ids, table);
-    return x && { scores: model.jointLogLikelihoodOf!(x), scope: scopeModel.scoreVector(x) };
-  };
+  return (ids) => fitted.space.vectorizeInterned(ids, table);
 }
 
 function macroF1(oof: OutOfFold, k: number): { macroF1: number; accuracy: number } {
@@ -209,7 +311,9 @@ function macroF1(oof: OutOfFold, k: number): { macroF1: number; accuracy: number
  * out-of-fold predictions of an inner cross-validation over the same rows, then the final model
  * is fitted on all of them.
  */
-export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptions = {}): LoadedModel {
+export function trainModel(sheetRows: readonly LabeledAbstract[], options: TrainOptions = {}): LoadedModel {
+  const background = options.background?.rows ?? [];
+  const rows = background.length > 0 ? [...sheetRows, ...background] : sheetRows;
   const tokenizerSettings = options.tokenizer ?? DEFAULT_TOKENIZER;
   const requested = options.kind ?? DEFAULT_MODEL_KIND;
   const kinds: ModelKind[] = requested === "auto" ? [...AUTO_CANDIDATES] : [requested];
@@ -221,7 +325,14 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     taxonomy: options.taxonomy,
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),
+    background: new Set(background),
+    backgroundWeight: options.backgroundWeight ?? DEFAULT_BACKGROUND_WEIGHT,
+    gateKind: options.gateKind ?? DEFAULT_GATE_KIND,
+    gatePriorWeight: options.gatePriorWeight ?? DEFAULT_GATE_PRIOR_WEIGHT,
   };
+  const outside = outsideEntry(options.taxonomy)?.name;
+  // two stages when rows teach the outside answer and there are safety categories to tell apart
+  if (outside !== undefined && rows.some((r) => r.category === outside) && recipe.categories.filter((c) => c !== outside).length >= 1) recipe.outside = outside;
   const usesTaxonomy = recipe.categories.some((c) => options.taxonomy?.categories.some((t) => t.name === c));
   const weights = usesTaxonomy ? (options.priorWeights ?? DEFAULT_PRIOR_WEIGHTS) : [0];
   const candidates = kinds.flatMap((kind) => weights.map((priorWeight) => ({ kind, priorWeight })));
@@ -233,17 +344,22 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
   let training: TrainingReport;
   let priorWeight = weights[Math.floor((weights.length - 1) / 2)]!;
   let temperature = 1;
+  let stages: StageTemperatures | undefined;
   let scopeThreshold = 0;
   if (folds >= 2) {
     const foldExamples: TrainingExample[][] = [];
     const tried = candidates.map((c) => {
-      const oof = outOfFold({ ...recipe, kind: c.kind }, inner, c.priorWeight, folds, seed, foldExamples);
-      return { ...c, oof, ...macroF1(oof, recipe.categories.length) };
+      const raw = outOfFold({ ...recipe, kind: c.kind }, inner, c.priorWeight, folds, seed, foldExamples);
+      // a two-stage model's choice depends on how its stages are calibrated: score it calibrated
+      const calibrated = recipe.outside === undefined ? undefined : calibrateStages(recipe, raw);
+      const oof = calibrated ? { ...raw, scores: calibrated.scores } : raw;
+      return { ...c, oof, stages: calibrated?.temperatures, ...macroF1(oof, recipe.categories.length) };
     });
     // highest inner macro-F1; ties go to the more accurate, then to the earlier candidate
     const best = tried.reduce((a, b) => (b.macroF1 > a.macroF1 + 1e-12 || (Math.abs(b.macroF1 - a.macroF1) <= 1e-12 && b.accuracy > a.accuracy + 1e-12) ? b : a));
     priorWeight = best.priorWeight;
     recipe.kind = best.kind;
+    stages = best.stages;
     temperature = fitTemperature(best.oof.scores, best.oof.gold);
     const calibrated = best.oof.scores.map((s) => probabilities(s, temperature));
     const review = reviewThreshold(
@@ -263,6 +379,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
         nllBefore: negativeLogLikelihood(best.oof.scores, best.oof.gold, 1),
         nllAfter: negativeLogLikelihood(best.oof.scores, best.oof.gold, temperature),
       },
+      ...(stages ? { stages } : {}),
       review: { targetPrecision, ...review },
       scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: scopeThreshold },
       titles: recipe.titles,
@@ -272,27 +389,32 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
     training = { innerFolds: 0, selection: [], requested, kind: recipe.kind, priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
   }
 
+  if (background.length > 0) training.background = { path: options.background?.path ?? "", sha256: options.background?.sha256 ?? "", rows: background.length, weight: recipe.backgroundWeight };
   const examples = examplesFor(recipe, rows, priorWeight);
   const labeledTexts = options.unlabeled?.length ? new Set(rows.map((r) => abstractHash(r.abstract))) : undefined;
   const unlabeled = (options.unlabeled ?? []).filter((a) => a.trim() !== "" && !labeledTexts!.has(abstractHash(a))).map((a) => recipe.tokenize(a));
-  let classifier = fitClassifier(recipe.kind, examples, recipe.categories);
+  let classifier = fitModel(recipe, examples, stages);
   if (unlabeled.length > 0) {
     const em = { unlabeled: unlabeled.length, weight: options.unlabeledWeight ?? 0.1, iterations: options.emIterations ?? 5 };
-    classifier = expectationMaximisation(recipe, examples, unlabeled, classifier, temperature, em);
+    classifier = expectationMaximisation(recipe, examples, unlabeled, classifier, temperature, em, stages);
     training.semiSupervised = em;
   }
   const scope = fitScope(examples, recipe.categories);
   const known = KnownAbstracts.fromRows(rows, recipe.categories, tokenizerSettings, knownTerms(recipe, rows, examples, classifier, tokenizerSettings));
+  const withRows = new Set(rows.map((r) => r.category));
+  const unevaluated = recipe.categories.filter((c) => !withRows.has(c));
   const drift = driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
-    training: { path: options.source?.path ?? "", rows: rows.length, sha256: options.source?.sha256 ?? "" },
+    training: { path: options.source?.path ?? "", rows: sheetRows.length, sha256: options.source?.sha256 ?? "" },
     tokenizer: tokenizerSettings,
     categories: recipe.categories,
     known,
     temperature,
     reviewThreshold: training.review.threshold,
     scopeThreshold,
+    ...(outside !== undefined && recipe.categories.includes(outside) ? { outside } : {}),
+    ...(unevaluated.length > 0 ? { unevaluated } : {}),
     report: training,
     ...(drift ? { drift } : {}),
     classifier,
@@ -328,6 +450,7 @@ function expectationMaximisation(
   start: FittedClassifier,
   temperature: number,
   em: { weight: number; iterations: number },
+  stages: StageTemperatures | undefined,
 ): FittedClassifier {
   let model = start;
   for (let it = 0; it < em.iterations; it++) {
@@ -338,7 +461,7 @@ function expectationMaximisation(
         if (pc >= 0.01) soft.push({ tokens, category: recipe.categories[c]!, weight: em.weight * pc });
       });
     }
-    model = fitClassifier(recipe.kind, [...labeled, ...soft], recipe.categories);
+    model = fitModel(recipe, [...labeled, ...soft], stages);
   }
   return model;
 }

@@ -81,6 +81,7 @@ function featureReader(settings: TokenizerSettings, features: FeatureSpace): (ab
 export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => LabeledPrediction {
   const read = makeReader(model);
   const { classifier, categories, scopeThreshold, reviewThreshold } = model;
+  const unevaluated = new Set(model.unevaluated);
   return (input) => {
     if (input.abstract.trim() === "") {
       return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
@@ -98,12 +99,18 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
       return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason };
     }
     const confidence = proba[best]!;
+    const category = categories[best]!;
     const outOfScope = scope !== undefined && scope < scopeThreshold;
     const unsure = confidence < reviewThreshold;
+    const untried = unevaluated.has(category);
     // the reasons in this order, joined by "; "
-    let reason = outOfScope ? `unlike every category (scope ${scope.toFixed(3)} < ${scopeThreshold.toFixed(3)})` : "";
-    if (unsure) reason += `${outOfScope ? "; " : ""}confidence ${confidence.toFixed(2)} below review threshold ${reviewThreshold.toFixed(2)}`;
+    const reasons = [
+      outOfScope ? `unlike every category (scope ${scope.toFixed(3)} < ${scopeThreshold.toFixed(3)})` : "",
+      unsure ? `confidence ${confidence.toFixed(2)} below review threshold ${reviewThreshold.toFixed(2)}` : "",
+      untried ? `"${category}" has no labeled rows yet, so its predictions were never checked` : "",
+    ];
+    const reason = reasons.filter((r) => r !== "").join("; ");
     const unknownShare = text.unknownShare;
-    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category: categories[best]!, confidence, source: "model", needsReview: outOfScope || unsure, reason };
+    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category, confidence, source: "model", needsReview: outOfScope || unsure || untried, reason };
   };
 }

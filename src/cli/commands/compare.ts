@@ -70,8 +70,8 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       if (opts.data) {
         const taxonomy = optionalTaxonomy(opts.taxonomy);
         const data = loadTrainingData(ctx, opts.data, taxonomy);
-        const oa = recordedTrainOptions(a.model, data.taxonomy);
-        const ob = recordedTrainOptions(b.model, data.taxonomy);
+        const oa = recordedTrainOptions(a.model, data.taxonomy, data.background);
+        const ob = recordedTrainOptions(b.model, data.taxonomy, data.background);
         const tokenizers = JSON.stringify(oa.tokenizer) !== JSON.stringify(ob.tokenizer);
         say(ctx, `cross-validating A (${describeSettings(oa, tokenizers)}) and B (${describeSettings(ob, tokenizers)}) on ${data.rows.length} rows`);
         out.push("", ...formatSettingsComparison(compareSettings(data.rows, oa, ob, { folds: opts.folds, repeats: opts.repeats, seed: opts.seed }), { a: a.name, b: b.name }));

@@ -1,7 +1,10 @@
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Taxonomy } from "../../domain.js";
+import type { LabeledAbstract, Taxonomy } from "../../domain.js";
+import { formatProblem } from "../../errors.js";
+import { readLabeled, usableForTraining } from "../../ingest/labeled.js";
+import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
 import { evaluate } from "../../evaluation/evaluate.js";
 import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
 import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
@@ -28,12 +31,28 @@ export interface EvalOptions {
   titles?: boolean;
   outOfScope?: string;
   learningCurve?: boolean;
+  /** Fresh labeled abstracts in no training file, scored by the final model; false = none. */
+  fresh?: string | false;
   /** Print report.json to standard output instead of the table. */
   json?: boolean;
   unlabeled?: string[];
 }
 
 export const DEFAULT_OUT_OF_SCOPE = "data/eval/out-of-scope.txt";
+export const DEFAULT_FRESH = "data/eval/fresh.csv";
+
+/** The fresh validation set (see evaluation/fresh.ts): the default one when present, unless turned off. */
+function readFresh(ctx: CliContext, option: string | false | undefined, taxonomy: Taxonomy | undefined): { path: string; rows: LabeledAbstract[] } | undefined {
+  if (option === false) return undefined;
+  const path = option ?? (existsSync(DEFAULT_FRESH) ? DEFAULT_FRESH : undefined);
+  if (!path) return undefined;
+  const result = readLabeled(path, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text: readInputText(path) });
+  const rows = usableForTraining(result.rows);
+  const left = result.rows.length - rows.length;
+  say(ctx, `${path}: ${rows.length} fresh abstracts to score the final model on${left ? `, ${left} without abstract or duplicate set aside` : ""}${result.problems.length ? `, ${result.problems.length} problems` : ""}`);
+  for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
+  return { path, rows };
+}
 
 /** `Abstract:` lines of a dump, for measuring the out-of-scope score. */
 function readOutOfScope(path: string | undefined): string[] {
@@ -67,6 +86,8 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
     outOfScope: readOutOfScope(opts.outOfScope),
     learningCurve: opts.learningCurve,
     unlabeled,
+    background: data.background,
+    fresh: readFresh(ctx, opts.fresh, taxonomy),
     onProgress: (p) => progress.update(p.done, p.total),
   });
   progress.done();
@@ -100,6 +121,8 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--out-of-scope <file>", `abstracts outside every category, to measure the out-of-scope score (default ${DEFAULT_OUT_OF_SCOPE} when present)`)
+    .option("--fresh <file>", `fresh labeled abstracts in no training file, to score the final model on (default ${DEFAULT_FRESH} when present)`)
+    .option("--no-fresh", "leave out the fresh-abstract figures")
     .option("--no-learning-curve", "skip the learning curve (saves time)")
     .option("--json", "print report.json to standard output instead of the table", false)
     .option("--unlabeled <files...>", "unlabeled dumps every fold also learns from (semi-supervised EM)")

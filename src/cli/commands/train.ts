@@ -27,7 +27,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
-      const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 }, now });
+      const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background, source: { path: opts.data, sha256: data.sha256 }, now });
       const text = serializeModel(model);
       writeFileAtomic(opts.out, text);
       const r = model.report;

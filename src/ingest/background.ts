@@ -1,0 +1,48 @@
+/**
+ * The background set: real abstracts that are not safety research, labeled by us, that every
+ * model learns the taxonomy's "not safety research" answer from (see data/background/README.md).
+ * A sheet is a list of safety papers; without such rows a model could only ever answer with a
+ * safety category. The taxonomy's outside entry names the file; `"background": false` turns it
+ * off, and rows the user labeled "No" (or any alias) are learned as well, in either case.
+ */
+import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
+import { abstractKey } from "../text/normalize.js";
+import type { IngestResult } from "./result.js";
+import { outsideEntry } from "./taxonomy.js";
+
+export interface Background {
+  path: string;
+  sha256: string;
+  /** The outside category every row trains as. */
+  category: Category;
+  /** Rows to learn from, labeled `category`. */
+  rows: LabeledAbstract[];
+  /** Rows of the file left out, each with why (another label, no abstract, the same abstract as a labeled row). */
+  setAside: { row: LabeledAbstract; reason: string }[];
+  problems: InputProblem[];
+}
+
+/** Where the taxonomy's background file is, as written in it; undefined when it has none or it is turned off. */
+export function backgroundFile(taxonomy: Taxonomy | undefined): string | undefined {
+  const entry = outsideEntry(taxonomy);
+  return entry && typeof entry.background === "string" ? entry.background : undefined;
+}
+
+/**
+ * The rows of a read background file that a model learns from. A row labeled with anything but
+ * the outside category is set aside (the file is for non-safety abstracts only), and so is a row
+ * whose abstract is also in the labeled data: the user's own label wins.
+ */
+export function backgroundRows(read: IngestResult, file: { path: string; sha256: string }, taxonomy: Taxonomy, labeled: readonly LabeledAbstract[]): Background {
+  const category = outsideEntry(taxonomy)!.name;
+  const labeledKeys = new Set(labeled.map((r) => abstractKey(r.abstract)));
+  const rows: LabeledAbstract[] = [];
+  const setAside: Background["setAside"] = [];
+  for (const row of read.rows) {
+    if (row.category !== category) setAside.push({ row, reason: `labeled "${row.category}", not "${category}"` });
+    else if (row.abstractMissing || row.abstract.trim() === "") setAside.push({ row, reason: "no abstract" });
+    else if (labeledKeys.has(abstractKey(row.abstract))) setAside.push({ row, reason: "the same abstract is a labeled row" });
+    else rows.push(row);
+  }
+  return { ...file, category, rows, setAside, problems: read.problems };
+}
