@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Taxonomy } from "../../domain.js";
 import { evaluate } from "../../evaluation/evaluate.js";
 import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
-import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { assertWritable, writeOutput } from "../../io/output.js";
 import type { LoadedModel } from "../../models/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
@@ -12,9 +12,9 @@ import { summarizeTaxonomyApplication } from "../../ingest/taxonomyChanges.js";
 import { say, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
-import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
+import { labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput, type TrainingData } from "../data.js";
 import { intArg, modelKindOption } from "../options.js";
-import { refuseOutputOverInput } from "../paths.js";
+import { checkOutputs, type CommandPath } from "../paths.js";
 
 export interface EvalOptions {
   data: string;
@@ -35,9 +35,25 @@ export interface EvalOptions {
 
 export const DEFAULT_OUT_OF_SCOPE = "data/eval/out-of-scope.txt";
 
+/** The out-of-scope abstracts eval reads: the file given, else the default one when present. */
+function outOfScopePath(path: string | undefined): string | undefined {
+  return path ?? (existsSync(DEFAULT_OUT_OF_SCOPE) ? DEFAULT_OUT_OF_SCOPE : undefined);
+}
+
+/** The out-of-scope abstracts as an input to check outputs against (see paths.ts). */
+export function outOfScopeInput(path: string | undefined): CommandPath | undefined {
+  const file = outOfScopePath(path);
+  return file === undefined ? undefined : { path: file, what: path ? "--out-of-scope" : "the out-of-scope abstracts read by default" };
+}
+
+/** The reports eval writes into `reportDir`. */
+export function reportFiles(reportDir: string): string[] {
+  return ["report.md", "report.json", "report.html"].map((f) => join(reportDir, f));
+}
+
 /** `Abstract:` lines of a dump, for measuring the out-of-scope score. */
 function readOutOfScope(path: string | undefined): string[] {
-  const file = path ?? (existsSync(DEFAULT_OUT_OF_SCOPE) ? DEFAULT_OUT_OF_SCOPE : undefined);
+  const file = outOfScopePath(path);
   if (!file) return [];
   return readInputText(file)
     .split(/\r?\n/)
@@ -49,9 +65,8 @@ function readOutOfScope(path: string | undefined): string[] {
 
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
 export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
-  const files = ["report.md", "report.json", "report.html"].map((f) => join(opts.reportDir, f));
+  const files = reportFiles(opts.reportDir);
   const progress = startProgress(ctx, "cross-validation");
-  for (const f of files) refuseOutputOverInput(f, [data.path]);
   files.forEach(assertWritable);
   const result = evaluate(data.rows, {
     now: createdAtClock(),
@@ -71,9 +86,9 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
   });
   progress.done();
   if (data.changes?.applied) result.report.taxonomy = summarizeTaxonomyApplication(data.changes);
-  writeFileAtomic(files[0]!, renderMarkdown(result.report));
-  writeFileAtomic(files[1]!, renderJson(result.report));
-  writeFileAtomic(files[2]!, renderHtml(result.report));
+  writeOutput(files[0]!, renderMarkdown(result.report), ctx);
+  writeOutput(files[1]!, renderJson(result.report), ctx);
+  writeOutput(files[2]!, renderHtml(result.report), ctx);
   if (opts.json) ctx.stdout.write(renderJson(result.report));
   else if (!ctx.quiet) ctx.stdout.write(renderTerminal(result.report));
   say(ctx, `reports written to ${files.join(", ")}`);
@@ -104,6 +119,10 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--json", "print report.json to standard output instead of the table", false)
     .option("--unlabeled <files...>", "unlabeled dumps every fold also learns from (semi-supervised EM)")
     .action(async (opts: EvalOptions) => {
+      checkOutputs(
+        reportFiles(opts.reportDir).map((path) => ({ path, what: "a report in --report-dir" })),
+        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), outOfScopeInput(opts.outOfScope), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
+      );
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));
