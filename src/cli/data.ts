@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { Readable } from "node:stream";
 import type { LabeledAbstract, Taxonomy, UnlabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { readLabeled, summarizeIngest, type IngestResult } from "../ingest/labeled.js";
@@ -11,7 +12,6 @@ import { trainingRows } from "../ingest/trainingRows.js";
 import { formatAccount, trainingAccount } from "../ingest/rowAccount.js";
 import { sha256 } from "../models/hash.js";
 import { openAbstractFile, readAbstractInput, type AbstractFormat, type AbstractRecord } from "../ingest/abstracts.js";
-import { Readable } from "node:stream";
 import { readTextFile } from "../io/decode.js";
 import { say, type CliContext } from "./context.js";
 import type { CommandPath } from "./paths.js";

@@ -19,29 +19,35 @@ export interface CommandPath {
  * standard output would be mixed into one stream, so they are refused too.
  */
 export function checkOutputs(outputs: readonly (CommandPath | undefined)[], inputs: readonly (CommandPath | undefined)[]): void {
-  const given = <T>(xs: readonly (T | undefined)[]) => xs.filter((x): x is T => x !== undefined);
-  const files = given(inputs).filter((i) => i.path !== "-").map((i) => ({ ...i, id: fileIdentity(i.path) }));
-  const written: { out: CommandPath; key: string | ReturnType<typeof fileIdentity> }[] = [];
-  for (const out of given(outputs)) {
+  const files = inputs.filter((i): i is CommandPath => i !== undefined && i.path !== "-").map((i) => ({ ...i, id: fileIdentity(i.path) }));
+  const written: { out: CommandPath; id: Identity }[] = [];
+  for (const out of outputs) {
+    if (out === undefined) continue;
     const target = outputTarget(out.path);
     if (target.kind === "direct") continue;
-    const key = target.kind === "standard" ? target.stream : fileIdentity(target.path);
-    if (typeof key !== "string") {
-      const input = files.find((i) => sameFile(i.id, key));
-      if (input) {
-        throw new SafetagError("E_OUTPUT_IS_INPUT", `output ${out.path} (${out.what}) is also an input: ${input.what} (${input.path})`, {
-          exitCode: EXIT.usage,
-          hint: "write to another file; the input stays as it is",
-        });
-      }
+    const id: Identity = target.kind === "standard" ? target.stream : fileIdentity(target.path);
+    const input = typeof id === "string" ? undefined : files.find((i) => sameFile(i.id, id));
+    if (input) {
+      throw new SafetagError("E_OUTPUT_IS_INPUT", `output ${out.path} (${out.what}) is also an input: ${input.what} (${input.path})`, {
+        exitCode: EXIT.usage,
+        hint: "write to another file; the input stays as it is",
+      });
     }
-    const twice = written.find((w) => (typeof w.key === "string" || typeof key === "string" ? w.key === key : sameFile(w.key, key)));
+    const twice = written.find((w) => same(w.id, id));
     if (twice) {
-      throw new SafetagError("E_OUTPUT_TWICE", `${twice.out.what} and ${out.what} would both be written to ${outputName(out.path)}${out.path === twice.out.path ? "" : ` (${twice.out.path})`}`, {
+      const also = out.path === twice.out.path ? "" : ` (${twice.out.path})`;
+      throw new SafetagError("E_OUTPUT_TWICE", `${twice.out.what} and ${out.what} would both be written to ${outputName(out.path)}${also}`, {
         exitCode: EXIT.usage,
         hint: "give each output its own file",
       });
     }
-    written.push({ out, key });
+    written.push({ out, id });
   }
+}
+
+/** A file, or one of the command's standard streams. */
+type Identity = ReturnType<typeof fileIdentity> | "stdout" | "stderr";
+
+function same(a: Identity, b: Identity): boolean {
+  return typeof a === "string" || typeof b === "string" ? a === b : sameFile(a, b);
 }

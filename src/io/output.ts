@@ -31,21 +31,21 @@ export type OutputTarget =
   /** The regular file to replace (a symbolic link's target), or where to create one. */
   | { kind: "file"; path: string }
   /** A character device or a pipe, written as it is. */
-  | { kind: "direct"; path: string; what: "a character device" | "a pipe" };
+  | { kind: "direct"; path: string };
 
-const STANDARD: Record<string, "stdout" | "stderr"> = {
-  "-": "stdout",
-  "/dev/stdout": "stdout",
-  "/dev/fd/1": "stdout",
-  "/proc/self/fd/1": "stdout",
-  "/dev/stderr": "stderr",
-  "/dev/fd/2": "stderr",
-  "/proc/self/fd/2": "stderr",
-};
+const STANDARD = new Map<string, "stdout" | "stderr">([
+  ["-", "stdout"],
+  ["/dev/stdout", "stdout"],
+  ["/dev/fd/1", "stdout"],
+  ["/proc/self/fd/1", "stdout"],
+  ["/dev/stderr", "stderr"],
+  ["/dev/fd/2", "stderr"],
+  ["/proc/self/fd/2", "stderr"],
+]);
 
 /** What writing to `path` means (see above); throws E_WRITE for a path that no output may be. */
 export function outputTarget(path: string): OutputTarget {
-  const standard = STANDARD[path];
+  const standard = STANDARD.get(path);
   if (standard) return { kind: "standard", stream: standard };
   let st: Stats;
   try {
@@ -64,15 +64,14 @@ export function outputTarget(path: string): OutputTarget {
     st = target;
   }
   if (st.isFile()) return { kind: "file", path };
-  if (st.isCharacterDevice()) return { kind: "direct", path, what: "a character device" };
-  if (st.isFIFO()) return { kind: "direct", path, what: "a pipe" };
+  if (st.isCharacterDevice() || st.isFIFO()) return { kind: "direct", path };
   if (st.isDirectory()) throw cannotWrite(path, { code: "EISDIR" });
   throw notRegular(path, st.isBlockDevice() ? "a block device" : st.isSocket() ? "a socket" : "not a regular file");
 }
 
 /** Where the output goes, in words: "standard output", or the path. */
 export function outputName(path: string): string {
-  const standard = STANDARD[path];
+  const standard = STANDARD.get(path);
   return standard === "stdout" ? "standard output" : standard === "stderr" ? "standard error" : path;
 }
 
