@@ -46,7 +46,12 @@ export function taxonomyInput(path: string | undefined): CommandPath | undefined
 
 /** What loadTrainingData reads: the labeled file (`what` is its option), and the reviewed labels beside it. */
 export function labeledInputs(path: string, what: string): CommandPath[] {
-  return [{ path, what }, { path: reviewedPathFor(path), what: `the reviewed labels beside ${what}` }];
+  return [{ path, what }, reviewedInput(path, what)];
+}
+
+/** The reviewed labels beside a labeled file, read with it (see readReviewed). */
+export function reviewedInput(labeledPath: string, what: string): CommandPath {
+  return { path: reviewedPathFor(labeledPath), what: `the reviewed labels beside ${what}` };
 }
 
 /** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */

@@ -70,6 +70,7 @@ function workerCount(ctx: CliContext, asked: number): number {
   return cores;
 }
 
+/** Labels `inputs` into `output` (and the review page), streaming; the caller has checked the outputs against the inputs (paths.ts). */
 export async function predictToFile(
   ctx: CliContext,
   model: LoadedModel,

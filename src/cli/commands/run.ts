@@ -5,7 +5,7 @@ import { assertWritable, writeOutput } from "../../io/output.js";
 import { serializeModel } from "../../models/modelFile.js";
 import { DEFAULT_MODEL_KIND } from "../../models/registry.js";
 import { say, type CliContext } from "../context.js";
-import { DEFAULT_TAXONOMY, labeledInputs, loadTrainingData, optionalTaxonomy } from "../data.js";
+import { DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy, reviewedInput } from "../data.js";
 import { keepTrainedModel, keptOutputs } from "../keep.js";
 import { checkOutputs } from "../paths.js";
 import { outOfScopeInput, reportFiles, runEval } from "./eval.js";
@@ -60,7 +60,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
           { path: opts.sheet, what: "--sheet" },
           ...dumps.map((path) => ({ path, what: opts.dumps ? "--dumps" : "a dump beside --sheet" })),
           { path: DEFAULT_TAXONOMY, what: "the taxonomy (read, or created when missing)" },
-          labeledInputs(opts.labeled, "--labeled")[1],
+          reviewedInput(opts.labeled, "--labeled"),
           outOfScopeInput(undefined),
         ],
       );
