@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import type { LabeledAbstract, Taxonomy, UnlabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { readLabeled, summarizeIngest, type IngestResult } from "../ingest/labeled.js";
@@ -11,9 +12,10 @@ import { trainingRows } from "../ingest/trainingRows.js";
 import { formatAccount, trainingAccount } from "../ingest/rowAccount.js";
 import { sha256 } from "../models/hash.js";
 import { backgroundFile, backgroundRows, type Background } from "../ingest/background.js";
-import { openAbstractFile, readAbstracts, readHead, sniffFormat } from "../ingest/abstracts.js";
+import { openAbstractFile, readAbstractInput, type AbstractFormat, type AbstractRecord } from "../ingest/abstracts.js";
 import { readTextFile } from "../io/decode.js";
 import { say, type CliContext } from "./context.js";
+import type { CommandPath } from "./paths.js";
 
 export const DEFAULT_TAXONOMY = "data/taxonomy.json";
 
@@ -24,11 +26,47 @@ export function readInputText(path: string): string {
 
 /** The taxonomy at `path` if there is one; a missing default is fine, a missing explicit one is not. */
 export function optionalTaxonomy(path: string | undefined): Taxonomy | undefined {
-  if (path) return loadTaxonomy(path);
-  if (existsSync(DEFAULT_TAXONOMY)) return loadTaxonomy(DEFAULT_TAXONOMY);
+  const file = taxonomyPath(path);
+  return file === undefined ? undefined : loadTaxonomy(file);
+}
+
+/** The taxonomy file a command reads: the one given, else data/taxonomy.json when present, else the bundled one. */
+export function taxonomyPath(path: string | undefined): string | undefined {
+  if (path) return path;
+  if (existsSync(DEFAULT_TAXONOMY)) return DEFAULT_TAXONOMY;
   // Run from another folder, fall back to the taxonomy safetag ships with. It is harmless for
   // other data: a taxonomy that names none of the data's categories is not applied.
-  return existsSync(BUNDLED_TAXONOMY) ? loadTaxonomy(BUNDLED_TAXONOMY) : undefined;
+  return existsSync(BUNDLED_TAXONOMY) ? BUNDLED_TAXONOMY : undefined;
+}
+
+/** The taxonomy as an input to check outputs against (see paths.ts). */
+export function taxonomyInput(path: string | undefined): CommandPath | undefined {
+  const file = taxonomyPath(path);
+  return file === undefined ? undefined : { path: file, what: path ? "--taxonomy" : "the taxonomy read by default" };
+}
+
+/** The background set the taxonomy names, as an input to check outputs against; a taxonomy that cannot be read is reported when it is read. */
+export function backgroundInput(taxonomyOption: string | undefined): CommandPath | undefined {
+  const file = taxonomyPath(taxonomyOption);
+  if (file === undefined) return undefined;
+  let taxonomy: Taxonomy;
+  try {
+    taxonomy = loadTaxonomy(file);
+  } catch {
+    return undefined;
+  }
+  const background = backgroundFile(taxonomy);
+  return background === undefined ? undefined : { path: resolveBackgroundPath(taxonomy, background), what: `the background set named by ${file}` };
+}
+
+/** What loadTrainingData reads: the labeled file (`what` is its option), and the reviewed labels beside it. */
+export function labeledInputs(path: string, what: string): CommandPath[] {
+  return [{ path, what }, reviewedInput(path, what)];
+}
+
+/** The reviewed labels beside a labeled file, read with it (see readReviewed). */
+export function reviewedInput(labeledPath: string, what: string): CommandPath {
+  return { path: reviewedPathFor(labeledPath), what: `the reviewed labels beside ${what}` };
 }
 
 /** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */
@@ -127,12 +165,25 @@ function readReviewed(labeledPath: string, taxonomy: Taxonomy | undefined): { pa
   return { path, text, result: readLabeled(path, { taxonomy, text }) };
 }
 
+/** The records of one input to label, a batch at a time: a file, a pipe or `-` (standard input), each read once, as a stream. */
+export function abstractBatches(ctx: CliContext, path: string, forced?: AbstractFormat): { file: string; batches: AsyncIterable<AbstractRecord[]> } {
+  if (path === "-") {
+    const stdin = Readable.from(ctx.stdin as AsyncIterable<Buffer | string>, { objectMode: false });
+    return { file: "stdin", batches: readAbstractInput(stdin, "stdin", "", forced) };
+  }
+  return { file: path, batches: readAbstractInput(openAbstractFile(path), path, path, forced) };
+}
+
+/** Every record of one input to label, read once (see abstractBatches). */
+async function* abstractRecords(ctx: CliContext, path: string): AsyncGenerator<AbstractRecord> {
+  for await (const batch of abstractBatches(ctx, path).batches) yield* batch;
+}
+
 /** Every abstract of the given dumps or CSV/JSONL files, with where it was (file and line). */
-export async function readAbstractInputs(paths: readonly string[]): Promise<UnlabeledAbstract[]> {
+export async function readAbstractInputs(ctx: CliContext, paths: readonly string[]): Promise<UnlabeledAbstract[]> {
   const out: UnlabeledAbstract[] = [];
   for (const path of paths) {
-    readInputText(path); // same clear error as every other input when the file is missing
-    for await (const rec of readAbstracts(openAbstractFile(path), path, sniffFormat(readHead(path), path))) {
+    for await (const rec of abstractRecords(ctx, path)) {
       if (rec.kind === "abstract") out.push(rec.item);
     }
   }
@@ -143,10 +194,9 @@ export async function readAbstractInputs(paths: readonly string[]): Promise<Unla
 export async function readUnlabeled(ctx: CliContext, paths: readonly string[] | undefined): Promise<string[]> {
   const out: string[] = [];
   for (const path of paths ?? []) {
-    readInputText(path); // same clear error as every other input when the file is missing
     let skipped = 0;
     let read = 0;
-    for await (const rec of readAbstracts(openAbstractFile(path), path, sniffFormat(readHead(path), path))) {
+    for await (const rec of abstractRecords(ctx, path)) {
       if (rec.kind === "abstract") {
         read++;
         out.push(rec.item.abstract);

@@ -78,9 +78,11 @@ function reportError(e: unknown, ctx: CliContext): number {
 /** The process entry point (bin/safetag.js and `node dist/cli/main.js`). */
 export function runAsProcess(): void {
   // `safetag predict ... | head` closes our stdout early; stop quietly instead of crashing.
+  // Any other failure of standard output (`> /dev/full`) is a cannot-write, said once, never a stack trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(EXIT.ok);
-    throw e;
+    const ctx: CliContext = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, quiet: false, debug: process.argv.includes("--debug") };
+    process.exit(reportError(cannotWrite("standard output", e), ctx));
   });
   main(process.argv).then((code) => {
     process.exitCode = code;

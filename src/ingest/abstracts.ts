@@ -4,14 +4,14 @@
  * in memory whole. Lines that are not abstracts are yielded as `skipped` so they are counted
  * and reported, never silently dropped.
  */
-import { createReadStream, openSync, readSync, closeSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import type { UnlabeledAbstract } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import { readCell } from "../io/csv.js";
 import { csvRecords } from "../io/csvRecords.js";
-import { decodeStream, sniffText } from "../io/decode.js";
+import { cannotRead, chunkBytes, concat, decodeStream, sniffText } from "../io/decode.js";
 import { decodeLines, type LineBatch } from "../io/lines.js";
 
 export type AbstractFormat = "dump" | "csv" | "tsv" | "jsonl";
@@ -36,21 +36,52 @@ export function sniffFormat(head: string, name = ""): AbstractFormat {
   return "dump";
 }
 
-/** The first few KiB of a file as text (UTF-16 with a byte-order mark too), for sniffing. */
-export function readHead(path: string, bytes = 4096): string {
-  const fd = openSync(path, "r");
+/**
+ * The file's bytes: readAbstracts decodes them (io/decode.ts), so a bad byte is answered, never
+ * replaced. Opened now, so a missing file or a folder is answered now (E_NO_INPUT, exit 66); a
+ * pipe or a process substitution (`<(...)`, `/dev/fd/N`) is read as it comes, once.
+ */
+export function openAbstractFile(path: string): Readable {
+  let fd: number;
   try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return sniffText(buf.subarray(0, n));
-  } finally {
-    closeSync(fd);
+    fd = openSync(path, "r");
+  } catch (e) {
+    throw cannotRead(path, "the input", e);
   }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw cannotRead(path, "the input", { code: "EISDIR" });
+  }
+  return createReadStream(path, { fd });
 }
 
-/** The file's bytes: readAbstracts decodes them (io/decode.ts), so a bad byte is answered, never replaced. */
-export function openAbstractFile(path: string): Readable {
-  return createReadStream(path);
+/** Bytes read to guess an input's format, at most. */
+const HEAD_BYTES = 4096;
+
+/**
+ * `readAbstractBatches` for an input read only once, as a stream: the format (unless `forced`) is
+ * guessed from its first bytes (up to its first line that is not blank), which are then handed on
+ * from memory. So a pipe, a process substitution or standard input, which cannot seek back, is
+ * read as a file is. `name` gives the file name's extension to the guess ("" for standard input).
+ */
+export async function* readAbstractInput(input: AsyncIterable<Uint8Array | string>, file: string, name: string, forced?: AbstractFormat): AsyncGenerator<AbstractRecord[]> {
+  const it = input[Symbol.asyncIterator]();
+  let head: Uint8Array = new Uint8Array(0);
+  let ended = false;
+  while (!forced && head.length < HEAD_BYTES && !/\S[^\n]*\n/.test(sniffText(head))) {
+    const r = await it.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    head = head.length === 0 ? chunkBytes(r.value) : concat(head, chunkBytes(r.value));
+  }
+  const format = forced ?? sniffFormat(sniffText(head), name);
+  const replay = (async function* () {
+    if (head.length > 0) yield head;
+    if (!ended) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  })();
+  yield* readAbstractBatches(replay, file, format);
 }
 
 /** `input` yields bytes (a file, standard input) or already-decoded strings (tests); either way it is decoded by io/decode.ts. */

@@ -1,4 +1,4 @@
-import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { SafetagError, EXIT } from "../errors.js";
 
@@ -9,6 +9,10 @@ import { SafetagError, EXIT } from "../errors.js";
  *
  * Temporary files are named `.<name>.<pid>.<stamp>.tmp`. One left behind by a killed process is
  * removed by the next write of the same destination, once its process is gone.
+ *
+ * Only a regular file (or nothing) is ever renamed over: a device, a pipe, a folder or a symbolic
+ * link at the destination is refused here. io/output.ts decides what to do with those (write a
+ * device or pipe directly, replace a link's target); every output goes through it.
  */
 let counter = 0;
 function tempPath(path: string): string {
@@ -24,14 +28,20 @@ const WRITE_REASONS: Record<string, string> = {
   EROFS: "the file system is read-only",
   ENOSPC: "the disk is full",
   EDQUOT: "the disk quota is used up",
+  EFBIG: "the file is larger than this process may write (ulimit -f)",
+  EPIPE: "the program reading the pipe has stopped",
+  ENXIO: "no one is reading it (a socket or an unconnected device)",
 };
+
+const FULL = "free some space, or write somewhere else; nothing half-written was left behind";
+const WRITE_HINTS: Record<string, string> = { ENOSPC: FULL, EDQUOT: FULL, EFBIG: FULL, EPIPE: "the output was cut short: run again with a reader that reads to the end" };
 
 export function cannotWrite(path: string, e: unknown): SafetagError {
   const code = (e as NodeJS.ErrnoException).code;
   const reason = (code && WRITE_REASONS[code]) ?? code ?? (e as Error).message;
   return new SafetagError("E_WRITE", `cannot write ${path} (${reason})`, {
     exitCode: EXIT.cannotCreate,
-    hint: "check that the folder exists or can be created and that you may write to it",
+    hint: (code && WRITE_HINTS[code]) ?? "check that the folder exists or can be created and that you may write to it",
   });
 }
 
@@ -91,11 +101,29 @@ export function writeFileAtomic(path: string, content: string): void {
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
+    replaceWith(tmp, path);
   } catch (e) {
     removeQuietly(tmp);
-    throw cannotWrite(path, e);
+    throw e instanceof SafetagError ? e : cannotWrite(path, e);
   }
+}
+
+/** Renames the complete temporary file over `path`, which must be a regular file or nothing. */
+function replaceWith(tmp: string, path: string): void {
+  let kind: string | undefined;
+  try {
+    const st = lstatSync(path);
+    if (!st.isFile()) kind = st.isSymbolicLink() ? "a symbolic link" : st.isDirectory() ? "a folder" : "not a regular file";
+  } catch {
+    // nothing there yet
+  }
+  if (kind !== undefined) throw notRegular(path, kind);
+  renameSync(tmp, path);
+}
+
+/** Refused: only a regular file may be replaced. */
+export function notRegular(path: string, kind: string, hint = "give the path of a regular file (or of none yet)"): SafetagError {
+  return new SafetagError("E_WRITE", `cannot write ${path} (${kind}: only a regular file is replaced)`, { exitCode: EXIT.cannotCreate, hint });
 }
 
 /** Cleanup after a failure must not replace the failure (a path under a file cannot even be removed). */
@@ -107,8 +135,8 @@ function removeQuietly(path: string): void {
   }
 }
 
-/** Fails fast (before any long work) when `path` cannot be written. */
-export function assertWritable(path: string): void {
+/** Fails fast (before any long work) when a regular file cannot be created at `path` (see output.ts for any output). */
+export function assertCanCreate(path: string): void {
   const tmp = tempPath(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -123,6 +151,8 @@ export function assertWritable(path: string): void {
 /** A stream to a temporary file; `commit()` renames it into place, `abort()` removes it. */
 export interface AtomicStream {
   stream: WriteStream;
+  /** The stream's first failure (a full disk), as E_WRITE naming the destination; undefined while it writes well. */
+  readonly failure: SafetagError | undefined;
   commit(): Promise<void>;
   abort(): void;
 }
@@ -139,25 +169,36 @@ export function openAtomicStream(path: string): AtomicStream {
     throw cannotWrite(path, e);
   }
   const stream = createWriteStream(tmp, { fd, encoding: "utf8" });
+  // A failed write (a full disk) is answered by the write's callback and by commit(), never as an unhandled 'error' event.
+  let failed: unknown;
+  stream.on("error", (e) => (failed ??= e));
+  const failure = () => (failed === undefined ? undefined : cannotWrite(path, failed));
   return {
     stream,
+    get failure() {
+      return failure();
+    },
     commit: () =>
       new Promise((resolve, reject) => {
-        stream.once("error", (e) => reject(cannotWrite(path, e)));
-        stream.end(() => {
+        const fail = (e: unknown) => {
+          stream.destroy();
+          removeQuietly(tmp);
+          reject(e instanceof SafetagError ? e : cannotWrite(path, e));
+        };
+        if (failed !== undefined) return fail(failed);
+        stream.end((e?: Error | null) => {
+          if (e || failed !== undefined) return fail(e ?? failed);
           try {
             fsyncPath(tmp);
-            renameSync(tmp, path);
+            replaceWith(tmp, path);
             resolve();
           } catch (e) {
-            removeQuietly(tmp);
-            reject(cannotWrite(path, e));
+            fail(e);
           }
         });
       }),
     abort: () => {
       // the file is being thrown away: a write still in flight failing now is expected, not an error to raise
-      stream.on("error", () => {});
       stream.destroy();
       removeQuietly(tmp);
     },

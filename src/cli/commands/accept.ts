@@ -4,10 +4,11 @@ import { SafetagError } from "../../errors.js";
 import { labeledToCsv, readLabeled } from "../../ingest/labeled.js";
 import { reviewedPathFor } from "../../ingest/reviewed.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
-import { writeFileAtomic } from "../../io/atomic.js";
+import { writeOutput } from "../../io/output.js";
 import { acceptReviews, parseReviewSheet, type AcceptResult } from "../../review/accept.js";
 import { say, type CliContext } from "../context.js";
-import { optionalTaxonomy, readInputText } from "../data.js";
+import { optionalTaxonomy, readInputText, taxonomyInput } from "../data.js";
+import { checkOutputs } from "../paths.js";
 
 interface AcceptCliOptions {
   data: string;
@@ -41,11 +42,13 @@ export function registerAccept(program: Command, ctx: CliContext): void {
     .option("--reviewer <name>", "reviewer for rows whose `reviewer` cell is empty")
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .action((sheetPath: string, opts: AcceptCliOptions) => {
+      const reviewedPath = reviewedPathFor(opts.data);
+      // reviewed.csv is read and rewritten; no other input may be it
+      checkOutputs([{ path: reviewedPath, what: "the reviewed labels beside --data" }], [{ path: sheetPath, what: "the review sheet" }, { path: opts.data, what: "--data" }, taxonomyInput(opts.taxonomy)]);
       const sheet = parseReviewSheet(readInputText(sheetPath), sheetPath);
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const reading = taxonomy && readingTaxonomy(taxonomy);
       const labeled = readLabeled(opts.data, { taxonomy: reading, text: readInputText(opts.data) }).rows;
-      const reviewedPath = reviewedPathFor(opts.data);
       const reviewed = existsSync(reviewedPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : [];
       const result = acceptReviews(sheet.answers, { labeled, reviewed, taxonomy, force: opts.force, today: today(), reviewer: opts.reviewer, file: sheetPath });
       const problems = [...sheet.problems, ...result.problems];
@@ -55,7 +58,7 @@ export function registerAccept(program: Command, ctx: CliContext): void {
           hint: problems[0]!.hint,
         });
       }
-      if (result.added.length > 0) writeFileAtomic(reviewedPath, labeledToCsv(result.reviewed));
+      if (result.added.length > 0) writeOutput(reviewedPath, labeledToCsv(result.reviewed), ctx);
       report(ctx, result, reviewedPath, sheet.unanswered, opts.force);
       if (result.added.length > 0) say(ctx, "retrain (`safetag train` or `npm start`) to use them");
     });

@@ -76,7 +76,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         say(ctx, `cross-validating A (${describeSettings(oa, tokenizers)}) and B (${describeSettings(ob, tokenizers)}) on ${data.rows.length} rows`);
         out.push("", ...formatSettingsComparison(compareSettings(data.rows, oa, ob, { folds: opts.folds, repeats: opts.repeats, seed: opts.seed }), { a: a.name, b: b.name }));
       } else say(ctx, "give --data to cross-validate both models' settings on the same rows and folds");
-      if (opts.input?.length) out.push("", ...formatPredictionChanges(predictionChanges(a.model, b.model, await readAbstractInputs(opts.input))));
+      if (opts.input?.length) out.push("", ...formatPredictionChanges(predictionChanges(a.model, b.model, await readAbstractInputs(ctx, opts.input))));
       ctx.stdout.write(`${out.join("\n")}\n`);
     });
 }

@@ -7,7 +7,7 @@ import { readLabeled, usableForTraining } from "../../ingest/labeled.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
 import { evaluate } from "../../evaluation/evaluate.js";
 import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
-import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { assertWritable, writeOutput } from "../../io/output.js";
 import type { LoadedModel } from "../../models/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
@@ -15,9 +15,9 @@ import { summarizeTaxonomyApplication } from "../../ingest/taxonomyChanges.js";
 import { say, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
-import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
+import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput, type TrainingData } from "../data.js";
 import { intArg, modelKindOption } from "../options.js";
-import { refuseOutputOverInput } from "../paths.js";
+import { checkOutputs, type CommandPath } from "../paths.js";
 
 export interface EvalOptions {
   data: string;
@@ -41,6 +41,13 @@ export interface EvalOptions {
 export const DEFAULT_OUT_OF_SCOPE = "data/eval/out-of-scope.txt";
 export const DEFAULT_FRESH = "data/eval/fresh.csv";
 
+/** The fresh validation set, as an input to check outputs against. */
+export function freshInput(option: string | false | undefined): CommandPath | undefined {
+  if (option === false) return undefined;
+  const path = option ?? (existsSync(DEFAULT_FRESH) ? DEFAULT_FRESH : undefined);
+  return path === undefined ? undefined : { path, what: option ? "--fresh" : "the fresh abstracts read by default" };
+}
+
 /** The fresh validation set (see evaluation/fresh.ts): the default one when present, unless turned off. */
 function readFresh(ctx: CliContext, option: string | false | undefined, taxonomy: Taxonomy | undefined): { path: string; rows: LabeledAbstract[] } | undefined {
   if (option === false) return undefined;
@@ -54,9 +61,25 @@ function readFresh(ctx: CliContext, option: string | false | undefined, taxonomy
   return { path, rows };
 }
 
+/** The out-of-scope abstracts eval reads: the file given, else the default one when present. */
+function outOfScopePath(path: string | undefined): string | undefined {
+  return path ?? (existsSync(DEFAULT_OUT_OF_SCOPE) ? DEFAULT_OUT_OF_SCOPE : undefined);
+}
+
+/** The out-of-scope abstracts as an input to check outputs against (see paths.ts). */
+export function outOfScopeInput(path: string | undefined): CommandPath | undefined {
+  const file = outOfScopePath(path);
+  return file === undefined ? undefined : { path: file, what: path ? "--out-of-scope" : "the out-of-scope abstracts read by default" };
+}
+
+/** The reports eval writes into `reportDir`. */
+export function reportFiles(reportDir: string): string[] {
+  return ["report.md", "report.json", "report.html"].map((f) => join(reportDir, f));
+}
+
 /** `Abstract:` lines of a dump, for measuring the out-of-scope score. */
 function readOutOfScope(path: string | undefined): string[] {
-  const file = path ?? (existsSync(DEFAULT_OUT_OF_SCOPE) ? DEFAULT_OUT_OF_SCOPE : undefined);
+  const file = outOfScopePath(path);
   if (!file) return [];
   return readInputText(file)
     .split(/\r?\n/)
@@ -68,9 +91,8 @@ function readOutOfScope(path: string | undefined): string[] {
 
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
 export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
-  const files = ["report.md", "report.json", "report.html"].map((f) => join(opts.reportDir, f));
+  const files = reportFiles(opts.reportDir);
   const progress = startProgress(ctx, "cross-validation");
-  for (const f of files) refuseOutputOverInput(f, [data.path]);
   files.forEach(assertWritable);
   const result = evaluate(data.rows, {
     now: createdAtClock(),
@@ -92,9 +114,9 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
   });
   progress.done();
   if (data.changes?.applied) result.report.taxonomy = summarizeTaxonomyApplication(data.changes);
-  writeFileAtomic(files[0]!, renderMarkdown(result.report));
-  writeFileAtomic(files[1]!, renderJson(result.report));
-  writeFileAtomic(files[2]!, renderHtml(result.report));
+  writeOutput(files[0]!, renderMarkdown(result.report), ctx);
+  writeOutput(files[1]!, renderJson(result.report), ctx);
+  writeOutput(files[2]!, renderHtml(result.report), ctx);
   if (opts.json) ctx.stdout.write(renderJson(result.report));
   else if (!ctx.quiet) ctx.stdout.write(renderTerminal(result.report));
   say(ctx, `reports written to ${files.join(", ")}`);
@@ -127,6 +149,10 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--json", "print report.json to standard output instead of the table", false)
     .option("--unlabeled <files...>", "unlabeled dumps every fold also learns from (semi-supervised EM)")
     .action(async (opts: EvalOptions) => {
+      checkOutputs(
+        reportFiles(opts.reportDir).map((path) => ({ path, what: "a report in --report-dir" })),
+        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), outOfScopeInput(opts.outOfScope), freshInput(opts.fresh), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
+      );
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));

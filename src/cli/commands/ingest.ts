@@ -4,9 +4,9 @@ import { SafetagError, formatProblem } from "../../errors.js";
 import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
 import { loadTaxonomy, saveTaxonomy, taxonomyFromCategories } from "../../ingest/taxonomy.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
-import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { assertWritable, writeOutput } from "../../io/output.js";
 import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
-import { refuseOutputOverInput } from "../paths.js";
+import { checkOutputs } from "../paths.js";
 import { say, type CliContext } from "../context.js";
 import { DEFAULT_TAXONOMY, readInputText } from "../data.js";
 
@@ -18,9 +18,9 @@ export interface IngestOptions {
 /**
  * Reads the spreadsheet (paste or export) and writes the canonical labeled CSV. The first run
  * creates the taxonomy file from the categories it finds; later runs split categories with it.
+ * The caller has checked its outputs against its inputs (paths.ts).
  */
 export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): IngestResult {
-  refuseOutputOverInput(opts.output, [file, opts.taxonomy]); // the rows it sets aside would be gone from the file
   const text = readInputText(file);
   assertWritable(opts.output); // before the taxonomy file is created
   const hadTaxonomy = existsSync(opts.taxonomy);
@@ -39,7 +39,7 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
     say(ctx, `created ${opts.taxonomy} with ${created.categories.length} categories found in the data; edit it to rename, describe or add categories`);
     result = readLabeled(file, { taxonomy: created, text });
   }
-  writeFileAtomic(opts.output, labeledToCsv(result.rows));
+  writeOutput(opts.output, labeledToCsv(result.rows), ctx);
   for (const line of formatIngestSummary(summarizeIngest(result))) say(ctx, line);
   for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
   say(ctx, `in all: ${formatAccount(ingestAccount(result), `written to ${opts.output}`)}`);
@@ -54,6 +54,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option("-o, --output <file>", "canonical labeled CSV to write", "data/labeled.csv")
     .option("--taxonomy <file>", "taxonomy file (created from the data when missing)", DEFAULT_TAXONOMY)
     .action((file: string, opts: IngestOptions) => {
+      // the rows it sets aside would be gone from the file; the taxonomy is read, or created when missing
+      checkOutputs([{ path: opts.output, what: "--output" }], [{ path: file, what: "the spreadsheet" }, { path: opts.taxonomy, what: "the taxonomy (--taxonomy)" }]);
       runIngest(ctx, file, opts);
     });
 }

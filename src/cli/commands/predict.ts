@@ -1,9 +1,7 @@
 import { Option, type Command } from "commander";
 import { availableParallelism } from "node:os";
-import { Readable } from "node:stream";
-import { openAbstractFile, readAbstractBatches, readHead, sniffFormat, ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
-import { assertWritable, openAtomicStream, writeFileAtomic } from "../../io/atomic.js";
-import { cannotRead, sniffText } from "../../io/decode.js";
+import { ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
+import { assertWritable, openOutput, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
 import type { OutputFormat } from "../../predict/output.js";
@@ -14,9 +12,9 @@ import { formatDrift } from "../../models/drift.js";
 import { collectPredictions, renderPredictionsPage } from "../../report/predictionsPage.js";
 import { say, type CliContext } from "../context.js";
 import { startProgress } from "../progress.js";
-import { readInputText } from "../data.js";
+import { abstractBatches, readInputText } from "../data.js";
 import { intArg } from "../options.js";
-import { refuseOutputOverInput } from "../paths.js";
+import { checkOutputs } from "../paths.js";
 
 interface PredictOptions {
   model: string;
@@ -48,46 +46,31 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
     .addOption(new Option("-f, --format <format>", "output format").choices(["csv", "jsonl"]).default("csv"))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
-    .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review")
+    .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review; `-` is standard output")
     .addOption(
       new Option("--workers <n>", `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1)).default(availableParallelism(), "the number of cores"),
     )
     .action(async (opts: PredictOptions) => {
       const page = opts.html ? { path: opts.html, modelPath: opts.model } : undefined;
-      refuseOutputOverInput(opts.output, [opts.model]); // the model is read before the output is written
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page, { workers: opts.workers });
+      checkOutputs(
+        [{ path: opts.output, what: "--output" }, page && { path: page.path, what: "--html" }],
+        [{ path: opts.model, what: "--model" }, ...opts.input.map((path) => ({ path, what: "--input" }))],
+      );
+      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page, { workers: workerCount(ctx, opts.workers) });
       reportPredictSummary(ctx, summary, opts.output);
-      if (page) say(ctx, `review page written to ${page.path}`);
+      if (page) say(ctx, `review page written to ${outputName(page.path)}`);
     });
 }
 
-function sourceFor(ctx: CliContext, path: string, forced?: AbstractFormat): PredictSource {
-  if (path === "-") {
-    const stdin = Readable.from(ctx.stdin as AsyncIterable<Buffer | string>, { objectMode: false });
-    return { file: "stdin", batches: readStdin(stdin, forced) };
-  }
-  let head: string;
-  try {
-    head = readHead(path);
-  } catch (e) {
-    throw cannotRead(path, "the input", e);
-  }
-  return { file: path, batches: readAbstractBatches(openAbstractFile(path), path, forced ?? sniffFormat(head, path)) };
+/** More threads than cores only cost memory (a worker parses its own copy of the model), so `--workers` stops at the number of cores. */
+function workerCount(ctx: CliContext, asked: number): number {
+  const cores = availableParallelism();
+  if (asked <= cores) return asked;
+  say(ctx, `warning: --workers ${asked} is more than the ${cores} cores of this machine; labeling on ${cores} threads`);
+  return cores;
 }
 
-/** Standard input cannot be re-read, so its first chunk is sniffed and then put back in front. */
-async function* readStdin(stdin: Readable, forced?: AbstractFormat) {
-  const it = stdin[Symbol.asyncIterator]();
-  const first = await it.next();
-  // Bytes, not strings: readAbstractBatches decodes them (a character split between chunks stays whole; UTF-16 is read).
-  const chunk: Buffer | undefined = first.done ? undefined : first.value;
-  const rest = (async function* () {
-    if (chunk !== undefined) yield chunk;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
-  })();
-  yield* readAbstractBatches(rest, "stdin", forced ?? sniffFormat(chunk === undefined ? "" : sniffText(chunk)));
-}
-
+/** Labels `inputs` into `output` (and the review page), streaming; the caller has checked the outputs against the inputs (paths.ts). */
 export async function predictToFile(
   ctx: CliContext,
   model: LoadedModel,
@@ -98,9 +81,8 @@ export async function predictToFile(
   page?: PredictionsPageOptions,
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  for (const o of [output, page?.path ?? "-"]) refuseOutputOverInput(o, [...inputs, ...(page?.modelPath ? [page.modelPath] : [])]);
   if (page) assertWritable(page.path); // fail before the work, not after
-  const sources = inputs.map((p) => sourceFor(ctx, p, inputFormat));
+  const sources = inputs.map((p) => abstractBatches(ctx, p, inputFormat));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
   let labeled = 0;
@@ -122,7 +104,7 @@ export async function predictToFile(
   if (driftReport) summary.drift = driftReport;
   if (page && collector) {
     const inputNames = inputs.map((i) => (i === "-" ? "standard input" : i));
-    writeFileAtomic(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }));
+    writeOutput(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }), ctx);
   }
   return summary;
 }
@@ -136,20 +118,19 @@ async function predictInto(
   observer: PredictObserver,
   parallel: ParallelOptions,
 ): Promise<PredictSummary> {
-  if (output === "-") return predictSources(model, sources, ctx.stdout, format, observer, parallel);
-  const sink = openAtomicStream(output);
+  const sink = openOutput(output, ctx);
   try {
     const summary = await predictSources(model, sources, sink.stream, format, observer, parallel);
     await sink.commit();
     return summary;
   } catch (e) {
     sink.abort();
-    throw e;
+    throw sink.failure ?? e; // a full disk is said as E_WRITE naming the output, whichever write met it first
   }
 }
 
 export function reportPredictSummary(ctx: CliContext, s: PredictSummary, output: string): void {
-  const where = output === "-" ? "standard output" : output;
+  const where = outputName(output);
   const threads = s.workers > 1 ? ` by ${s.workers} threads (${s.workers - 1} worker${s.workers > 2 ? "s" : ""} and this one)` : "";
   say(ctx, `${s.abstracts} abstracts read, ${s.written} predictions written to ${where}${threads} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
   for (const k of s.skipped) say(ctx, `  skipped ${k.file}:${k.line}: ${k.reason}: ${JSON.stringify(k.text.slice(0, 60))}`);

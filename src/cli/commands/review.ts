@@ -7,13 +7,14 @@ import { readLabeled } from "../../ingest/labeled.js";
 import { reviewedPathFor } from "../../ingest/reviewed.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
 import { trainingRows } from "../../ingest/trainingRows.js";
-import { writeFileAtomic } from "../../io/atomic.js";
+import { assertWritable, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import { makeLabeler } from "../../predict/label.js";
 import { reviewItem, reviewOrder, reviewQueueCsv, type ReviewItem } from "../../review/queue.js";
 import { say, type CliContext } from "../context.js";
-import { optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
+import { labeledInputs, optionalTaxonomy, readAbstractInputs, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
+import { checkOutputs } from "../paths.js";
 import { KnownAbstracts } from "../../models/knownAbstracts.js";
 
 interface ReviewOptions {
@@ -60,14 +61,18 @@ export function registerReview(program: Command, ctx: CliContext): void {
       if (!opts.input?.length && !opts.data) {
         throw new SafetagError("E_USAGE", "nothing to review", { exitCode: EXIT.usage, hint: "give --input with dumps to review, or --data to queue labeled rows that need a new label" });
       }
-      for (const i of opts.input ?? []) {
-        if (opts.output !== "-" && resolve(i) === resolve(opts.output)) {
-          throw new SafetagError("E_OUTPUT_IS_INPUT", `output ${opts.output} is also an input`, { exitCode: EXIT.usage, hint: "write the review sheet to another file" });
-        }
-      }
+      checkOutputs(
+        [{ path: opts.output, what: "--output" }],
+        [
+          { path: opts.model, what: "--model" },
+          ...(opts.input ?? []).map((path) => ({ path, what: "--input" })),
+          ...(opts.data ? [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy)] : []),
+        ],
+      );
+      assertWritable(opts.output);
       const model = parseModel(readInputText(opts.model), opts.model);
       const label = makeLabeler(model);
-      const inputs = await readAbstractInputs(opts.input ?? []);
+      const inputs = await readAbstractInputs(ctx, opts.input ?? []);
       const fromInputs = inputs.flatMap((a) => {
         const item = reviewItem(label(a));
         return item ? [item] : [];
@@ -75,11 +80,10 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const fromData = opts.data ? splitRowItems(model, opts.data, opts.taxonomy) : [];
       const queue = reviewOrder([...fromData, ...fromInputs], opts.limit);
       const csv = reviewQueueCsv(queue);
-      if (opts.output === "-") ctx.stdout.write(csv);
-      else writeFileAtomic(opts.output, csv);
+      writeOutput(opts.output, csv, ctx);
       const already = inputs.length - fromInputs.length;
       say(ctx, `${inputs.length} abstracts read (${already} already labeled or empty, left out)${opts.data ? `, ${fromData.length} labeled rows need a new label` : ""}`);
-      say(ctx, `review queue of ${queue.length} rows written to ${opts.output === "-" ? "standard output" : opts.output}: ` +
+      say(ctx, `review queue of ${queue.length} rows written to ${outputName(opts.output)}: ` +
         `${queue.filter((q) => q.priority === 0).length} need a new label, ${queue.filter((q) => q.priority === 1).length} need review, ${queue.filter((q) => q.priority === 2).length} most uncertain next`);
       say(ctx, "fill in `reviewer_category` (and `reviewer`) on the rows you label, then run `safetag accept` on the file");
     });

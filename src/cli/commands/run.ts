@@ -1,13 +1,14 @@
 import type { Command } from "commander";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { writeFileAtomic, assertWritable } from "../../io/atomic.js";
+import { assertWritable, writeOutput } from "../../io/output.js";
 import { serializeModel } from "../../models/modelFile.js";
 import { DEFAULT_MODEL_KIND } from "../../models/registry.js";
 import { say, type CliContext } from "../context.js";
-import { DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy } from "../data.js";
-import { keepTrainedModel } from "../keep.js";
-import { runEval } from "./eval.js";
+import { backgroundInput, DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy, reviewedInput } from "../data.js";
+import { keepTrainedModel, keptOutputs } from "../keep.js";
+import { checkOutputs } from "../paths.js";
+import { freshInput, outOfScopeInput, reportFiles, runEval } from "./eval.js";
 import { runIngest } from "./ingest.js";
 import { predictToFile, reportPredictSummary } from "./predict.js";
 
@@ -22,9 +23,10 @@ interface RunOptions {
 
 const BUNDLED_SHEET = "data/raw/001_65e12ee1781831be.txt";
 
-/** Every `.txt` in the sheet's folder except the sheet itself: the bundled unlabeled dumps. */
+/** Every `.txt` in the sheet's folder except the sheet itself: the bundled unlabeled dumps (none when there is no such folder: ingest then says the sheet is missing). */
 function bundledDumps(sheet: string): string[] {
   const dir = join(sheet, "..");
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith(".txt") && f !== basename(sheet))
     .sort()
@@ -43,6 +45,27 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--predictions <file>", "predictions to write", "data/predictions.csv")
     .action(async (opts: RunOptions) => {
       const page = join(opts.reportDir, "predictions.html");
+      const dumps = opts.dumps ?? bundledDumps(opts.sheet);
+      // --labeled is written, then read by train: it is an output here, not an input
+      checkOutputs(
+        [
+          { path: opts.labeled, what: "--labeled" },
+          { path: opts.model, what: "--model" },
+          ...keptOutputs(opts.model, "--model"),
+          ...reportFiles(opts.reportDir).map((path) => ({ path, what: "a report in --report-dir" })),
+          { path: page, what: "the review page in --report-dir" },
+          { path: opts.predictions, what: "--predictions" },
+        ],
+        [
+          { path: opts.sheet, what: "--sheet" },
+          ...dumps.map((path) => ({ path, what: opts.dumps ? "--dumps" : "a dump beside --sheet" })),
+          { path: DEFAULT_TAXONOMY, what: "the taxonomy (read, or created when missing)" },
+          reviewedInput(opts.labeled, "--labeled"),
+          outOfScopeInput(undefined),
+          backgroundInput(undefined),
+          freshInput(undefined),
+        ],
+      );
       [opts.labeled, opts.model, opts.predictions, page].forEach(assertWritable);
       say(ctx, "== ingest");
       runIngest(ctx, opts.sheet, { output: opts.labeled, taxonomy: DEFAULT_TAXONOMY });
@@ -53,11 +76,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const { model } = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);
       model.training = { path: opts.labeled, rows: data.rows.length, sha256: data.sha256 };
       const text = serializeModel(model);
-      writeFileAtomic(opts.model, text);
+      writeOutput(opts.model, text, ctx);
       say(ctx, `model written to ${opts.model}`);
       keepTrainedModel(ctx, opts.model, model, text, data);
       say(ctx, "== predict");
-      const dumps = opts.dumps ?? bundledDumps(opts.sheet);
       const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", undefined, { path: page, modelPath: opts.model });
       reportPredictSummary(ctx, summary, opts.predictions);
       say(ctx, "");

@@ -1,14 +1,14 @@
 import type { Command } from "commander";
-import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { assertWritable, writeOutput } from "../../io/output.js";
 import { serializeModel } from "../../models/modelFile.js";
 import type { ModelChoice } from "../../models/registry.js";
 import { trainModel } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
-import { loadTrainingData, optionalTaxonomy, readUnlabeled } from "../data.js";
-import { keepTrainedModel } from "../keep.js";
+import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readUnlabeled, taxonomyInput } from "../data.js";
+import { keepTrainedModel, keptOutputs } from "../keep.js";
 import { modelKindOption } from "../options.js";
 import { createdAtClock } from "../clock.js";
-import { refuseOutputOverInput } from "../paths.js";
+import { checkOutputs } from "../paths.js";
 
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
@@ -21,7 +21,10 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
     .action(async (opts: { data: string; out: string; model: ModelChoice; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
-      refuseOutputOverInput(opts.out, [opts.data, ...(opts.taxonomy ? [opts.taxonomy] : []), ...(opts.unlabeled ?? [])]);
+      checkOutputs(
+        [{ path: opts.out, what: "--out" }, ...keptOutputs(opts.out, "--out")],
+        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
+      );
       assertWritable(opts.out); // fail in a second, not after the work
       const now = createdAtClock();
       const taxonomy = optionalTaxonomy(opts.taxonomy);
@@ -29,7 +32,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background, source: { path: opts.data, sha256: data.sha256 }, now });
       const text = serializeModel(model);
-      writeFileAtomic(opts.out, text);
+      writeOutput(opts.out, text, ctx);
       const r = model.report;
       say(ctx, `model ${r?.kind ?? opts.model} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
