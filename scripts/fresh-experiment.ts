@@ -15,16 +15,16 @@ import { makeLabeler } from "../src/predict/label.js";
 import { Gated } from "../src/models/gated.js";
 import { makeTokenizer } from "../src/text/tokenize.js";
 
-const taxonomy = activeTaxonomy(loadTaxonomy("data/taxonomy.json"));
+const taxonomy = activeTaxonomy(loadTaxonomy(process.env.TAXONOMY ?? "data/taxonomy.json"));
 const reading = readingTaxonomy(taxonomy);
 const sheet = usableForTraining(readLabeled("data/labeled.csv", { taxonomy: reading }).rows);
-const background = backgroundRows(readLabeled("data/background/not-safety.csv", { taxonomy: reading }), { path: "", sha256: "" }, taxonomy, sheet);
+const background = backgroundRows(readLabeled("data/background/background.csv", { taxonomy: reading }), { path: "", sha256: "" }, taxonomy, sheet);
 const fresh = usableForTraining(readLabeled(process.env.FRESH ?? "data/eval/fresh.csv", { taxonomy: reading }).rows);
 const outside = background.category;
 
 function run(name: string, options: TrainOptions): void {
   const t0 = Date.now();
-  const opts: TrainOptions = { taxonomy, background: { rows: background.rows }, ...options };
+  const opts: TrainOptions = { taxonomy, background: { rows: background.rows, safety: process.env.NOSAFE ? [] : background.safety }, ...options };
   const cv = crossValidate(sheet, modelTrainer(opts), { folds: 5, repeats: Number(process.env.REPEATS ?? 2), seed: 42, answers: [outside] });
   const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
   const acc = mean(cv.model.perRepeat.map((r) => r.report.accuracy));
@@ -49,6 +49,7 @@ const configs: [string, TrainOptions][] = [];
 for (const w of [0.2, 0.5, 1]) configs.push([`gate tfidf-nb bgw=${w}`, { backgroundWeight: w }]);
 for (const w of [0.2, 0.5, 1]) configs.push([`gate complement-nb bgw=${w}`, { backgroundWeight: w, gateKind: "complement-nb" }]);
 for (const w of [0.2, 1]) configs.push([`gate multinomial-nb bgw=${w}`, { backgroundWeight: w, gateKind: "multinomial-nb" }]);
+if (process.env.CONF) configs.splice(0, configs.length, ...process.env.CONF.split(";").map((c) => [c, JSON.parse(c)] as [string, TrainOptions]));
 const which = process.argv.slice(2);
 console.log(`sheet ${sheet.length} rows, background ${background.rows.length}, fresh ${fresh.length}`);
 if (!process.env.DIAG) for (const [name, o] of configs) if (!which.length || which.some((w) => name.includes(w))) run(name, o);

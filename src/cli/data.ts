@@ -151,7 +151,7 @@ function readBackground(ctx: CliContext, taxonomy: Taxonomy, labeled: readonly L
   const text = readInputText(path);
   const background = backgroundRows(readLabeled(path, { taxonomy: readingTaxonomy(taxonomy), text }), { path, sha256: sha256(text) }, taxonomy, labeled);
   const aside = background.setAside.length + background.problems.length;
-  say(ctx, `${path}: ${background.rows.length} "${background.category}" abstracts learned as background${aside ? `, ${background.setAside.length} set aside, ${background.problems.length} problems` : ""}`);
+  say(ctx, `${path}: ${background.rows.length} "${background.category}" abstracts and ${background.safety.length} safety papers learned as background${aside ? `, ${background.setAside.length} set aside, ${background.problems.length} problems` : ""}`);
   for (const a of background.setAside) say(ctx, `  set aside: ${a.row.id}: ${a.reason}`);
   for (const p of background.problems) say(ctx, `  ${formatProblem(p)}`);
   return background;

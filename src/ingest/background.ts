@@ -4,6 +4,10 @@
  * A sheet is a list of safety papers; without such rows a model could only ever answer with a
  * safety category. The taxonomy's outside entry names the file; `"background": false` turns it
  * off, and rows the user labeled "No" (or any alias) are learned as well, in either case.
+ *
+ * The file also holds safety papers we labeled (rows with any other label). Those teach only the
+ * gate, the stage that tells safety research from the rest (models/gated.ts): never a category,
+ * since categories are the user's own and change.
  */
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { abstractKey } from "../text/normalize.js";
@@ -17,7 +21,9 @@ export interface Background {
   category: Category;
   /** Rows to learn from, labeled `category`. */
   rows: LabeledAbstract[];
-  /** Rows of the file left out, each with why (another label, no abstract, the same abstract as a labeled row). */
+  /** Safety papers (any other label): the gate learns from them that they are safety research. */
+  safety: LabeledAbstract[];
+  /** Rows of the file left out, each with why (no abstract, the same abstract as a labeled row). */
   setAside: { row: LabeledAbstract; reason: string }[];
   problems: InputProblem[];
 }
@@ -29,20 +35,20 @@ export function backgroundFile(taxonomy: Taxonomy | undefined): string | undefin
 }
 
 /**
- * The rows of a read background file that a model learns from. A row labeled with anything but
- * the outside category is set aside (the file is for non-safety abstracts only), and so is a row
- * whose abstract is also in the labeled data: the user's own label wins.
+ * The rows of a read background file that a model learns from: the outside category's, and the
+ * safety papers (any other label). A row without an abstract is set aside, and so is a row whose
+ * abstract is also in the labeled data: the user's own label wins.
  */
 export function backgroundRows(read: IngestResult, file: { path: string; sha256: string }, taxonomy: Taxonomy, labeled: readonly LabeledAbstract[]): Background {
   const category = outsideEntry(taxonomy)!.name;
   const labeledKeys = new Set(labeled.map((r) => abstractKey(r.abstract)));
   const rows: LabeledAbstract[] = [];
+  const safety: LabeledAbstract[] = [];
   const setAside: Background["setAside"] = [];
   for (const row of read.rows) {
-    if (row.category !== category) setAside.push({ row, reason: `labeled "${row.category}", not "${category}"` });
-    else if (row.abstractMissing || row.abstract.trim() === "") setAside.push({ row, reason: "no abstract" });
+    if (row.abstractMissing || row.abstract.trim() === "") setAside.push({ row, reason: "no abstract" });
     else if (labeledKeys.has(abstractKey(row.abstract))) setAside.push({ row, reason: "the same abstract is a labeled row" });
-    else rows.push(row);
+    else (row.category === category ? rows : safety).push(row);
   }
-  return { ...file, category, rows, setAside, problems: read.problems };
+  return { ...file, category, rows, safety, setAside, problems: read.problems };
 }

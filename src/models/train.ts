@@ -48,7 +48,7 @@ export interface TrainOptions {
    * `rows`: the background set (see ingest/background.ts). They take part in the inner
    * cross-validation like any row, so calibration and the review threshold see non-safety text.
    */
-  background?: { rows: readonly LabeledAbstract[]; path?: string; sha256?: string };
+  background?: { rows: readonly LabeledAbstract[]; path?: string; sha256?: string; safety?: readonly LabeledAbstract[] };
   /** How much one background row counts, relative to a labeled row. */
   backgroundWeight?: number;
   /** The kind of the gate that tells safety research from the outside answer (see gated.ts). */
@@ -108,6 +108,8 @@ interface Recipe {
   categories: Category[];
   /** Background rows, and how much each counts. */
   background: ReadonlySet<LabeledAbstract>;
+  /** Safety papers of the background set: the gate learns from them that they are safety research, never their category. */
+  gateSafety: readonly LabeledAbstract[];
   backgroundWeight: number;
   /** The outside answer, when rows teach it: the model is then two stages (see gated.ts). */
   outside?: Category;
@@ -131,8 +133,8 @@ function fitModel(recipe: Recipe, examples: readonly TrainingExample[], temperat
   if (outside === undefined) return fitClassifier(recipe.kind, examples, recipe.categories);
   const inner = recipe.categories.filter((c) => c !== outside);
   const gateExamples = examples.map((e) => relabeled(e, e.category === outside ? outside : GATE_SAFETY, e.evidence ? recipe.gatePriorWeight : e.weight));
-  // the category classifier learns nothing from outside rows (weight 0), but they share its feature space
-  const innerExamples = examples.map((e) => (e.category === outside ? relabeled(e, inner[0]!, 0) : e));
+  // the category classifier learns nothing from outside rows or the gate's own safety papers (weight 0), but they share its feature space
+  const innerExamples = examples.map((e) => (e.category === outside || e.category === GATE_SAFETY ? relabeled(e, inner[0]!, 0) : e));
   shareFitted(gateExamples, examples);
   shareFitted(innerExamples, examples);
   const gate = fitClassifier(recipe.gateKind, gateExamples, [GATE_SAFETY, outside]);
@@ -185,10 +187,16 @@ function trainingText(recipe: Recipe, r: LabeledAbstract): string {
 function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number): TrainingExample[] {
   const known = new Set(recipe.categories);
   const prior = taxonomyExamples(recipe.taxonomy, recipe.tokenize, priorWeight).filter((e) => known.has(e.category));
+  // the gate's own safety papers, after everything else (so row i is still example i)
+  const gateOnly = recipe.outside === undefined ? [] : recipe.gateSafety;
   const interned = recipe.interned;
-  if (!interned) return [...rows.map((r) => ({ tokens: recipe.tokenize(trainingText(recipe, r)), category: r.category, weight: rowWeight(recipe, r) })), ...prior];
+  if (!interned) {
+    const plain = (r: LabeledAbstract, category: Category, weight: number | undefined) => ({ tokens: recipe.tokenize(trainingText(recipe, r)), category, weight });
+    return [...rows.map((r) => plain(r, r.category, rowWeight(recipe, r))), ...prior, ...gateOnly.map((r) => plain(r, GATE_SAFETY, recipe.backgroundWeight))];
+  }
   const fromRows = rows.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, r.category, rowWeight(recipe, r)));
-  return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms }))];
+  const gateRows = gateOnly.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, GATE_SAFETY, recipe.backgroundWeight));
+  return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms })), ...gateRows];
 }
 
 /** A row's training text as token ids, made once per row. */
@@ -326,6 +334,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),
     background: new Set(background),
+    gateSafety: options.background?.safety ?? [],
     backgroundWeight: options.backgroundWeight ?? DEFAULT_BACKGROUND_WEIGHT,
     gateKind: options.gateKind ?? DEFAULT_GATE_KIND,
     gatePriorWeight: options.gatePriorWeight ?? DEFAULT_GATE_PRIOR_WEIGHT,
