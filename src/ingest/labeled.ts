@@ -7,7 +7,8 @@ import { toCsv } from "../io/csv.js";
 import { readTextFile } from "../io/decode.js";
 import { parsePaste } from "./paste.js";
 import type { IngestResult } from "./result.js";
-import { fieldOf, parseSheetExport } from "./sheet.js";
+import { splitHeader } from "../io/header.js";
+import { parseSheetExport, sheetHeaderScore } from "./sheet.js";
 
 export type { IngestResult } from "./result.js";
 
@@ -46,9 +47,8 @@ export function normalizeText(text: string): string {
  */
 export function detectLabeledFormat(text: string, path = ""): LabeledFormat {
   if (/\.(csv|tsv)$/i.test(path)) return "sheet";
-  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
-  const fields = new Set(firstLine.split(/[,\t;|]/).map((cell) => fieldOf(cell.trim().replace(/^"|"$/g, ""))));
-  return fields.has("abstract") && fields.has("category") ? "sheet" : "paste";
+  const { cells } = splitHeader(text, sheetHeaderScore); // the delimiter rule every CSV reader shares
+  return sheetHeaderScore(cells)[0] === 2 ? "sheet" : "paste";
 }
 
 function readText(path: string): string {
