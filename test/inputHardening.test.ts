@@ -7,6 +7,7 @@
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
@@ -159,5 +160,50 @@ describe("23: predict reads a `;`-delimited CSV as ingest does", () => {
     const fromStdin = await cli(["predict", "--model", model, "--input", "-", "--output", "-"], semi);
     expect(fromStdin.code, fromStdin.stderr).toBe(0);
     expect(parseCsv(fromStdin.stdout)).toHaveLength(18);
+  });
+});
+
+describe("24: binary input is named by its real kind, not 'probably Latin-1'", () => {
+  /** Local file headers of a zip holding parts with these names (enough for the first bytes to tell). */
+  const zip = (...names: string[]) => Buffer.concat(names.flatMap((n) => [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26, 0x14), Buffer.from(n), Buffer.from([0x8b, 0x00, 0xc3, 0x28, 0x00])]));
+  const kinds: [string, Buffer, RegExp, RegExp][] = [
+    ["labels.csv.gz", gzipSync(tinyCsv), /this is a gzip file/, /gunzip/],
+    ["labels.xlsx", zip("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml"), /this is an Excel workbook \(\.xlsx\)/, /an Excel workbook: export it as CSV/],
+    ["labels.zip", zip("notes.txt"), /this is a zip archive/, /unzip/],
+    ["paper.pdf", Buffer.concat([Buffer.from("%PDF-1.7\n%"), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]), Buffer.from("\n1 0 obj\n")]), /this is a PDF document/, /pdftotext/],
+  ];
+
+  it("gzip, xlsx, zip and PDF, to ingest, train and predict (a file or standard input): E_BINARY_INPUT, exit 65", async () => {
+    for (const [name, bytes, what, hint] of kinds) {
+      const file = write(name, bytes);
+      for (const [args, stdin] of [
+        [["ingest", file, "-o", at("o.csv"), ...TAXONOMY], ""],
+        [["train", "--data", file, "--out", at("m.json"), ...TAXONOMY], ""],
+        [["predict", "--model", model, "--input", file, "--output", at("p.csv")], ""],
+        [["predict", "--model", model, "--input", "-", "--output", at("p.csv")], [bytes]],
+      ] as [string[], string | Buffer[]][]) {
+        const r = await cli(args, stdin);
+        expect(r.code, `${name} ${args[0]}: ${r.stderr}`).toBe(65);
+        const line = problemLine(r, "E_BINARY_INPUT");
+        expect(line).toMatch(what);
+        expect(line).toMatch(hint);
+        expect(r.stderr).not.toMatch(/Latin-1/);
+      }
+    }
+  });
+
+  it("a file of other binary bytes is called binary, where a Latin-1 export still gets the Latin-1 hint", async () => {
+    const binary = write("image.bin", Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37 + 11) % 256)));
+    const withNul = write("program.txt", Buffer.concat([Buffer.from("Abstract:x\n"), Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0 : 1 + (i % 7))))]));
+    for (const file of [binary, withNul]) {
+      const r = await cli(["predict", "--model", model, "--input", file, "--output", at("p.csv")]);
+      expect(r.code).toBe(65);
+      expect(r.stderr).toMatch(/this looks like a binary file, not text/);
+      expect(r.stderr).not.toMatch(/Latin-1|UTF-16/);
+    }
+    const latin1 = write("latin1.csv", Buffer.from(tinyCsv.replace("Acme", "Café"), "latin1"));
+    const r = await cli(["ingest", latin1, "-o", at("o.csv"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    expect(problemLine(r, "E_ENCODING")).toMatch(/probably Latin-1 or Windows-1252/);
   });
 });
