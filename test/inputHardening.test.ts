@@ -207,3 +207,143 @@ describe("24: binary input is named by its real kind, not 'probably Latin-1'", (
     expect(problemLine(r, "E_ENCODING")).toMatch(/probably Latin-1 or Windows-1252/);
   });
 });
+
+describe("13: categories named like Object's own properties are categories like any other", () => {
+  const words = new Map([
+    ["constructor", "reward model preference human feedback rlhf"],
+    ["toString", "neuron circuit feature activation attention head"],
+    ["__proto__", "adversarial attack perturbation jailbreak robustness"],
+    ["hasOwnProperty", "unlearning forget erase knowledge removal"],
+    ["valueOf", "deception sleeper agent backdoor misalignment"],
+  ]);
+  const names = [...words.keys()];
+
+  it("ingest, train, eval and predict (with its HTML page) count and name them right", async () => {
+    const rows = names.flatMap((c, k) => Array.from({ length: 6 }, (_, i) => ({ id: `${c}-${i}`, category: c, abstract: `${words.get(c)!.split(" ").map((w, j) => (j + i) % 3 === 0 ? w : `${w} ${w}`).join(" ")} study ${k}` })));
+    const sheet = write("proto.csv", toCsv(["id", "category", "abstract"], rows));
+    const taxonomy = at("proto-taxonomy.json");
+    const ingest = await cli(["ingest", sheet, "-o", at("proto-labeled.csv"), "--taxonomy", taxonomy]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    for (const c of names) expect(ingest.stderr).toMatch(new RegExp(`^  ${c.padEnd(14)}  6$`, "m"));
+    const tax = ["--taxonomy", taxonomy];
+    const m = at("proto-model.json");
+    const train = await cli(["train", "--data", at("proto-labeled.csv"), "--out", m, ...tax]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(m, "utf8")).categories).toEqual([...names].sort());
+    const evaluation = await cli(["eval", "--data", at("proto-labeled.csv"), "--report-dir", at("proto-eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(at("proto-eval", "report.json"), "utf8"));
+    expect(Object.keys(report).length).toBeGreaterThan(0);
+    const dump = write("proto-dump.txt", names.map((c) => `Abstract:${words.get(c)} ${words.get(c)}`).join("\n"));
+    const predict = await cli(["predict", "--model", m, "--input", dump, "--output", at("proto-pred.csv"), "--html", at("proto-pred.html")]);
+    expect(predict.code, predict.stderr).toBe(0);
+    expect(parseCsv(readFileSync(at("proto-pred.csv"), "utf8")).map((r) => r.category)).toEqual(names);
+    for (const c of names) expect(predict.stderr).toMatch(new RegExp(`^ {6}1  ${c}$`, "m"));
+    const page = readFileSync(at("proto-pred.html"), "utf8");
+    for (const c of names) expect(page).toContain(`${c} (1)</option>`);
+    const everything = [ingest.stderr, train.stderr, evaluation.stdout, evaluation.stderr, predict.stderr, page, readFileSync(at("proto-eval", "report.md"), "utf8"), readFileSync(at("proto-eval", "report.html"), "utf8")].join("\n");
+    expect(everything).not.toMatch(/native code|function Object|\[object /);
+  });
+});
+
+describe("15: labels that look alike are one category, in the spelling most rows use", () => {
+  const CYRILLIC_O = "R\u043ebustness";
+  const ZERO_WIDTH = "Un\u200blearning";
+  const labels = [
+    "robustness", "Robustness", "Robustness", "Robustness", CYRILLIC_O, // the first spelling seen loses to the most common
+    ZERO_WIDTH, ZERO_WIDTH, "Unlearning",
+    "honest ai", "Honest AI", // a tie: the (bundled) taxonomy's spelling
+    "D\u0435ception", "Deception", // a tie: the one written in one script
+    "zeta tag", "Zeta  Tag", // a tie: the first seen
+    "Se\u0441urity", // one spelling, but Latin and Cyrillic mixed
+  ];
+  const sheet = () => write("lookalike.csv", toCsv(["id", "category", "abstract"], labels.map((c, i) => ({ id: `x${i}`, category: c, abstract: `abstract ${i} about ${c.length} things` }))));
+  const expected = [
+    "Robustness", "Robustness", "Robustness", "Robustness", "Robustness", "Unlearning", "Unlearning", "Unlearning",
+    "Honest AI", "Honest AI", "Deception", "Deception", "zeta tag", "zeta tag", "Se\u0441urity",
+  ];
+
+  it("ingest into a new folder folds them, says so, and warns of the mixed-script name; train learns one category each", async () => {
+    const file = sheet();
+    const taxonomy = at("lookalike-taxonomy.json");
+    const r = await cli(["ingest", file, "-o", at("lookalike-labeled.csv"), "--taxonomy", taxonomy]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseCsv(readFileSync(at("lookalike-labeled.csv"), "utf8")).map((row) => row.category)).toEqual(expected);
+    expect(JSON.parse(readFileSync(taxonomy, "utf8")).categories.map((c: { name: string }) => c.name).sort()).toEqual([...new Set(expected)].sort());
+    expect(r.stderr).toContain('has a Cyrillic "о" (U+043E) at character 2');
+    expect(r.stderr).toMatch(/has an invisible U\+200B at character 3/);
+    expect(problemLine(r, "W_CATEGORY_MIXED_SCRIPT")).toMatch(/mixes Latin and Cyrillic letters: it has a Cyrillic "с" \(U\+0441\) at character 3/);
+    const m = at("lookalike-model.json");
+    const train = await cli(["train", "--data", at("lookalike-labeled.csv"), "--out", m, "--taxonomy", taxonomy]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(m, "utf8")).categories.sort()).toEqual([...new Set(expected)].sort());
+  });
+
+  it("train with a taxonomy that lacks them folds the labels it does not know, naming each fold", async () => {
+    const r = await cli(["train", "--data", sheet(), "--out", at("lookalike-model2.json"), ...TAXONOMY]);
+    expect(r.code, r.stderr).toBe(0);
+    const folds = r.stderr.split("\n").filter((l) => l.includes("[W_CATEGORY_FOLDED]"));
+    expect(folds.find((l) => l.includes('(value: "Zeta Tag")'))).toMatch(/read as "zeta tag", the first seen \(as many rows use another\)/);
+    expect(folds.find((l) => l.includes('(value: "D\u0435ception")'))).toMatch(/read as "Deception", the one written in one script .*a Cyrillic "е" \(U\+0435\) at character 2/);
+    expect(problemLine(r, "W_CATEGORY_INVISIBLE")).toMatch(/invisible characters removed \(U\+200B at character 3\): read as "Unlearning" \(2 rows: x5, x6\)/);
+    // the taxonomy's own categories keep the taxonomy's spelling, whatever the sheet's
+    expect(JSON.parse(readFileSync(at("lookalike-model2.json"), "utf8")).categories).toContain("Robustness");
+    expect(JSON.parse(readFileSync(at("lookalike-model2.json"), "utf8")).categories).not.toContain("robustness");
+  });
+});
+
+describe("21: a new taxonomy starts from the bundled descriptions, a category without one is warned of, and every command says which taxonomy it used", () => {
+  const bundled = JSON.parse(readFileSync(join(__dirname, "..", "data", "taxonomy.json"), "utf8")) as { categories: { name: string; description?: string; keyPhrases?: string[] }[] };
+  const entry = (name: string) => bundled.categories.find((c) => c.name === name)!;
+
+  it("ingest in a new folder, then train, eval, review and accept", async () => {
+    const rows = ["Robustness", "Unlearning", "Cooking"].flatMap((c) => Array.from({ length: 4 }, (_, i) => ({ category: c, abstract: `${c} study number ${i} of adversarial forgetting recipes` })));
+    const sheet = write("new-folder.csv", toCsv(["category", "abstract"], rows));
+    const taxonomy = at("new-folder", "taxonomy.json");
+    mkdirSync(at("new-folder"), { recursive: true });
+    const labeled = at("new-folder", "labeled.csv");
+    const ingest = await cli(["ingest", sheet, "-o", labeled, "--taxonomy", taxonomy]);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const created = JSON.parse(readFileSync(taxonomy, "utf8")).categories;
+    expect(created).toEqual([
+      { name: "Cooking" },
+      { name: "Robustness", description: entry("Robustness").description, keyPhrases: entry("Robustness").keyPhrases },
+      { name: "Unlearning", description: entry("Unlearning").description, keyPhrases: entry("Unlearning").keyPhrases },
+    ]);
+    expect(ingest.stderr).toContain(`taxonomy: ${taxonomy} (created with the 3 categories found in the data, 2 of them described as in `);
+    expect(ingest.stderr).toMatch(/^WARNING: 1 of 3 categories have no description or key phrases in .*taxonomy\.json \("Cooking"\)/m);
+    const tax = ["--taxonomy", taxonomy];
+    const m = at("new-folder", "model.json");
+    const train = await cli(["train", "--data", labeled, "--out", m, ...tax]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(new RegExp(`^taxonomy: ${taxonomy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
+    expect(train.stderr).toMatch(/taxonomy: WARNING: 1 of 3 categories have no description or key phrases \("Cooking"\)/);
+    const evaluation = await cli(["eval", "--data", labeled, "--report-dir", at("new-folder", "eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
+    expect(evaluation.code, evaluation.stderr).toBe(0);
+    expect(evaluation.stderr).toContain(`taxonomy: ${taxonomy}\n`);
+    expect(evaluation.stderr).toMatch(/WARNING: 1 of 3 categories have no description/);
+    const review = await cli(["review", "--model", m, "--input", fixture("tiny-dump.txt"), "--data", labeled, "--output", at("new-folder", "review.csv"), ...tax]);
+    expect(review.code, review.stderr).toBe(0);
+    expect(review.stderr).toContain(`taxonomy: ${taxonomy}\n`);
+    const accept = await cli(["accept", at("new-folder", "review.csv"), "--data", labeled, ...tax]);
+    expect(accept.code, accept.stderr).toBe(0);
+    expect(accept.stderr).toContain(`taxonomy: ${taxonomy}\n`);
+  });
+
+  it("a names-only taxonomy is warned of by name; the bundled one, used from another folder, is named as such", async () => {
+    const names = write("names-only.json", JSON.stringify({ format: "safetag-taxonomy", version: 1, categories: bundled.categories.map((c) => ({ name: c.name })) }));
+    const rows = ["Robustness", "Unlearning"].flatMap((c) => Array.from({ length: 3 }, (_, i) => ({ category: c, abstract: `${c} paper ${i}` })));
+    const train = await cli(["train", "--data", write("bundled-names.csv", toCsv(["category", "abstract"], rows)), "--out", at("n.json"), "--taxonomy", names]);
+    expect(train.code, train.stderr).toBe(0);
+    expect(train.stderr).toMatch(/taxonomy: WARNING: \d+ of \d+ categories have no description or key phrases \(.*"Robustness"/);
+    const cwd = process.cwd();
+    process.chdir(dir); // no data/taxonomy.json here
+    try {
+      const r = await cli(["train", "--data", fixture("tiny-labeled.csv"), "--out", at("b.json")]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/^taxonomy: .*data\/taxonomy\.json \(the one safetag ships with: there is no data\/taxonomy\.json here\)$/m);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

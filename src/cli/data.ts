@@ -21,17 +21,34 @@ export function readInputText(path: string): string {
   return readTextFile(path);
 }
 
-/** The taxonomy at `path` if there is one; a missing default is fine, a missing explicit one is not. */
-export function optionalTaxonomy(path: string | undefined): Taxonomy | undefined {
-  if (path) return loadTaxonomy(path);
-  if (existsSync(DEFAULT_TAXONOMY)) return loadTaxonomy(DEFAULT_TAXONOMY);
+/**
+ * The taxonomy at `path` if there is one; a missing default is fine, a missing explicit one is
+ * not. With `ctx`, says which file it is (every command that uses a taxonomy says so).
+ */
+export function optionalTaxonomy(path: string | undefined, ctx?: CliContext): Taxonomy | undefined {
   // Run from another folder, fall back to the taxonomy safetag ships with. It is harmless for
   // other data: a taxonomy that names none of the data's categories is not applied.
-  return existsSync(BUNDLED_TAXONOMY) ? loadTaxonomy(BUNDLED_TAXONOMY) : undefined;
+  const source = path ?? (existsSync(DEFAULT_TAXONOMY) ? DEFAULT_TAXONOMY : existsSync(BUNDLED_TAXONOMY) ? BUNDLED_TAXONOMY : undefined);
+  const taxonomy = source === undefined ? undefined : loadTaxonomy(source);
+  if (ctx) say(ctx, taxonomyUsed(source));
+  return taxonomy;
+}
+
+/** "taxonomy: data/taxonomy.json": the line that says which taxonomy file a command used. */
+export function taxonomyUsed(source: string | undefined, note = ""): string {
+  if (source === undefined) return "taxonomy: none (no data/taxonomy.json here, and none bundled with safetag)";
+  const bundled = resolve(source) === BUNDLED_TAXONOMY && source !== DEFAULT_TAXONOMY ? " (the one safetag ships with: there is no data/taxonomy.json here)" : "";
+  return `taxonomy: ${source}${bundled}${note}`;
 }
 
 /** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */
-const BUNDLED_TAXONOMY = fileURLToPath(new URL("../../data/taxonomy.json", import.meta.url));
+export const BUNDLED_TAXONOMY = fileURLToPath(new URL("../../data/taxonomy.json", import.meta.url));
+
+/** The taxonomy safetag ships with, to describe a new taxonomy's categories; undefined when it is missing or is `except` itself. */
+export function bundledTaxonomy(except: string): Taxonomy | undefined {
+  if (!existsSync(BUNDLED_TAXONOMY) || resolve(except) === BUNDLED_TAXONOMY) return undefined;
+  return loadTaxonomy(BUNDLED_TAXONOMY);
+}
 
 export interface TrainingData {
   path: string;

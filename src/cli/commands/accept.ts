@@ -42,7 +42,7 @@ export function registerAccept(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .action((sheetPath: string, opts: AcceptCliOptions) => {
       const sheet = parseReviewSheet(readInputText(sheetPath), sheetPath);
-      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const reading = taxonomy && readingTaxonomy(taxonomy);
       const labeled = readLabeled(opts.data, { taxonomy: reading, text: readInputText(opts.data) }).rows;
       const reviewedPath = reviewedPathFor(opts.data);

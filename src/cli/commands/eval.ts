@@ -9,7 +9,7 @@ import type { LoadedModel } from "../../models/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
 import { summarizeTaxonomyApplication } from "../../ingest/taxonomyChanges.js";
-import { say, type CliContext } from "../context.js";
+import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
@@ -75,7 +75,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
   writeFileAtomic(files[1]!, renderJson(result.report));
   writeFileAtomic(files[2]!, renderHtml(result.report));
   if (opts.json) ctx.stdout.write(renderJson(result.report));
-  else if (!ctx.quiet) ctx.stdout.write(renderTerminal(result.report));
+  else if (!ctx.quiet) show(ctx, renderTerminal(result.report));
   say(ctx, `reports written to ${files.join(", ")}`);
   return result;
 }
@@ -104,7 +104,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--json", "print report.json to standard output instead of the table", false)
     .option("--unlabeled <files...>", "unlabeled dumps every fold also learns from (semi-supervised EM)")
     .action(async (opts: EvalOptions) => {
-      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));
     });

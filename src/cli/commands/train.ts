@@ -24,7 +24,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       refuseOutputOverInput(opts.out, [opts.data, ...(opts.taxonomy ? [opts.taxonomy] : []), ...(opts.unlabeled ?? [])]);
       assertWritable(opts.out); // fail in a second, not after the work
       const now = createdAtClock();
-      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 }, now });
