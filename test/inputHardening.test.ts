@@ -347,3 +347,42 @@ describe("21: a new taxonomy starts from the bundled descriptions, a category wi
     }
   });
 });
+
+describe("22: what reaches a terminal has its control characters made visible; none reach the CSV through a model's category", () => {
+  /** Control, format and separator characters other than tab and line feed: what a terminal must not receive raw. */
+  const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
+  const ESC = "\u001b";
+
+  it("from a sheet: escape sequences in a category and a title are shown as escapes by ingest and train", async () => {
+    const rows = [
+      ...Array.from({ length: 4 }, (_, i) => ({ title: `t${i}`, category: `Robust${ESC}[2J${ESC}]0;pwned\u0007ness`, abstract: `adversarial attack ${i}` })),
+      ...Array.from({ length: 4 }, (_, i) => ({ title: `${ESC}[31mred\u202e${i}`, category: "Feedback", abstract: i === 0 ? "" : `reward model ${i}` })),
+      { title: "x", category: `New\u202ecategory${ESC}[0m`, abstract: "something else entirely" },
+    ];
+    const sheet = write("escapes.csv", toCsv(["title", "category", "abstract"], rows));
+    for (const args of [["ingest", sheet, "-o", at("escapes-labeled.csv"), ...TAXONOMY], ["train", "--data", sheet, "--out", at("escapes-model.json"), ...TAXONOMY]]) {
+      const r = await cli(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(RAW);
+      expect(r.stderr).toContain("\\u001b[31mred\\u202E0"); // the title of the row without an abstract (E_MISSING_CELL)
+      expect(r.stderr).toContain("\\u202E"); // the new category's bidi override, as the sheet has it
+    }
+    // the category is learned without its invisible characters
+    expect(JSON.parse(readFileSync(at("escapes-model.json"), "utf8")).categories).toEqual(expect.arrayContaining(["Robust[2J]0;pwnedness", "Newcategory[0m"]));
+  });
+
+  it("from a model file: a category with a control character is refused, shown as escapes; one with a bidi override is printed as an escape", async () => {
+    const good = JSON.parse(readFileSync(model, "utf8"));
+    const nul = write("nul-category.json", JSON.stringify({ ...good, categories: [`Feed\u0000back${ESC}[2J`, ...good.categories.slice(1)] }));
+    const refused = await cli(["predict", "--model", nul, "--input", fixture("tiny-dump.txt"), "--output", at("nul.csv")]);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toMatch(/E_MODEL_FORMAT.*category 1 holds a control character \("Feed\\u0000back\\u001b\[2J"\)/);
+    expect(refused.stderr).not.toMatch(RAW);
+    const bidi = write("bidi-category.json", JSON.stringify({ ...good, categories: good.categories.map((c: string) => `${c}\u202e`) }));
+    const r = await cli(["predict", "--model", bidi, "--input", fixture("tiny-dump.txt"), "--output", at("bidi.csv")]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr).toMatch(/^ +1 {2}Interpretability\\u202E$/m);
+    for (const row of parseCsv(readFileSync(at("bidi.csv"), "utf8"))) expect(row.category).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
