@@ -386,3 +386,38 @@ describe("22: what reaches a terminal has its control characters made visible; n
     for (const row of parseCsv(readFileSync(at("bidi.csv"), "utf8"))) expect(row.category).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 });
+
+describe("14: a pasted abstract line that is only a row number does not cut the row in the wrong place", () => {
+  const paste = [
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "CompanyTitleDateURL", "Safety_category", "Abstract",
+    "2", "AcmeReward models17-Jun-24https://a.org/rewardFeedbackWe train reward models from human preferences and report results on",
+    "6", "benchmarks, more than before.", // the next row's number, wrapped into this abstract
+    "6", "AcmeCircuits18-Jun-24https://a.org/circuitsInterpretabilityWe find circuits in attention heads.",
+    "7", "AcmeDebate19-Jun-24https://a.org/debateFeedbackWe study debate with",
+    "8", "judges and show gains.", // row 8 was filtered out of the sheet: the number is the abstract's
+    "10", "AcmeProbes20-Jun-24https://a.org/probesInterpretabilityLinear probes read features from activations.",
+    "11", "AcmeAttacks21-Jun-24https://a.org/attacksRobustnessWe attack classifiers; see the results of",
+    "12", "22-Jun-24", "in the appendix.", // a date follows both 12s: nothing tells them apart
+    "12", "AcmeDefences23-Jun-24https://a.org/defencesRobustnessCertified defences bound perturbations.",
+  ].join("\n");
+
+  it("ingest: the row number is the one the row's cells follow; a number no cells follow is text of its row; a doubt is reported", async () => {
+    const file = write("numbers-paste.txt", paste);
+    const r = await cli(["ingest", file, "-o", at("numbers.csv"), ...TAXONOMY]);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = parseCsv(readFileSync(at("numbers.csv"), "utf8"));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect([...byId.keys()]).toEqual(["r2", "r6", "r7", "r10", "r11", "r12"]);
+    expect(byId.get("r2")).toMatchObject({ title: "Reward models", category: "Feedback", abstract: "We train reward models from human preferences and report results on 6 benchmarks, more than before." });
+    expect(byId.get("r6")).toMatchObject({ company: "Acme", title: "Circuits", category: "Interpretability", date: "2024-06-18" });
+    expect(byId.get("r7")).toMatchObject({ category: "Feedback", abstract: "We study debate with 8 judges and show gains." });
+    expect(byId.get("r10")).toMatchObject({ title: "Probes", category: "Interpretability" });
+    const folded = problemLine(r, "W_PASTE_NUMBER_LINE");
+    expect(folded).toContain(`${file}:14: column Abstract:`);
+    expect(folded).toMatch(/a line holding only 8 is read as part of row 7, not as row 8/);
+    const doubt = problemLine(r, "W_PASTE_ROW_NUMBER");
+    expect(doubt).toContain(`${file}:20:`);
+    expect(doubt).toMatch(/12 stands alone on lines 20 and 23, .*; line 20 is taken/);
+    expect(r.stderr).not.toMatch(/E_PASTE_ROW\]/);
+  });
+});
