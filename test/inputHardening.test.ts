@@ -394,7 +394,7 @@ describe("14: a pasted abstract line that is only a row number does not cut the 
     "6", "benchmarks, more than before.", // the next row's number, wrapped into this abstract
     "6", "AcmeCircuits18-Jun-24https://a.org/circuitsInterpretabilityWe find circuits in attention heads.",
     "7", "AcmeDebate19-Jun-24https://a.org/debateFeedbackWe study debate with",
-    "8", "judges and show gains.", // row 8 was filtered out of the sheet: the number is the abstract's
+    "9", "judges and show gains.", // it skips row 8, and no cells follow: the number is the abstract's
     "10", "AcmeProbes20-Jun-24https://a.org/probesInterpretabilityLinear probes read features from activations.",
     "11", "AcmeAttacks21-Jun-24https://a.org/attacksRobustnessWe attack classifiers; see the results of",
     "12", "22-Jun-24", "in the appendix.", // a date follows both 12s: nothing tells them apart
@@ -410,14 +410,17 @@ describe("14: a pasted abstract line that is only a row number does not cut the 
     expect([...byId.keys()]).toEqual(["r2", "r6", "r7", "r10", "r11", "r12"]);
     expect(byId.get("r2")).toMatchObject({ title: "Reward models", category: "Feedback", abstract: "We train reward models from human preferences and report results on 6 benchmarks, more than before." });
     expect(byId.get("r6")).toMatchObject({ company: "Acme", title: "Circuits", category: "Interpretability", date: "2024-06-18" });
-    expect(byId.get("r7")).toMatchObject({ category: "Feedback", abstract: "We study debate with 8 judges and show gains." });
+    expect(byId.get("r7")).toMatchObject({ category: "Feedback", abstract: "We study debate with 9 judges and show gains." });
     expect(byId.get("r10")).toMatchObject({ title: "Probes", category: "Interpretability" });
     const folded = problemLine(r, "W_PASTE_NUMBER_LINE");
     expect(folded).toContain(`${file}:14: column Abstract:`);
-    expect(folded).toMatch(/a line holding only 8 is read as part of row 7, not as row 8/);
+    expect(folded).toMatch(/a line holding only 9 is read as part of row 7, not as row 9/);
     const doubt = problemLine(r, "W_PASTE_ROW_NUMBER");
     expect(doubt).toContain(`${file}:20:`);
     expect(doubt).toMatch(/12 stands alone on lines 20 and 23, .*; line 20 is taken/);
     expect(r.stderr).not.toMatch(/E_PASTE_ROW\]/);
+    // the next row's number with no cells after it is still a row of its own, reported as unreadable
+    const next = await cli(["ingest", write("numbers-next.txt", paste.replace("\n9\n", "\n8\n")), "-o", at("numbers-next.csv"), ...TAXONOMY]);
+    expect(problemLine(next, "E_PASTE_ROW")).toMatch(/row 8 has neither a date/);
   });
 });

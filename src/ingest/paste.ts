@@ -195,7 +195,7 @@ function rowNumberProblem(note: RowNumberNote, file: string): InputProblem {
   if (note.kind === "folded") {
     return {
       code: "W_PASTE_NUMBER_LINE", file, line: note.line, column: "Abstract", value: String(note.row),
-      message: `a line holding only ${note.row} is read as part of row ${note.into}, not as row ${note.row}: no date or URL follows it before the next row`,
+      message: `a line holding only ${note.row} is read as part of row ${note.into}, not as row ${note.row}: it skips rows, and no date or URL follows it before the next row`,
       hint: `if it is row ${note.row}, give that row its date and URL; if it belongs to the text of row ${note.into}, join it to the line before`,
     };
   }

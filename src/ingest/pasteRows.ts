@@ -1,11 +1,14 @@
 /**
  * Cutting a spreadsheet paste into its rows. A spreadsheet copied as text puts each row number
  * alone on a line before the row's cells, and the numbers only go up. An abstract can also hold a
- * line that is just a number, so a number counts as a row number only if it fits that sequence,
- * and only if a row's cells follow it: a row starts with its company, title, date and URL, so the
- * number line that starts a row has a date or a URL after it before the next row, where a number
- * in an abstract has the rest of the abstract. When the two rules cannot tell (the same number
- * twice, each followed by a date or by none), the sequence decides and the doubt is reported.
+ * line that is just a number, so a number counts as a row number only if it fits that sequence.
+ * What follows a number line decides the rest: a row starts with its company, title, date and URL,
+ * so the number line that starts a row has a date or a URL after it before the next row, where a
+ * number in an abstract has the rest of the abstract. Of two lines holding the same row number,
+ * the one the cells follow starts the row; a number that skips rows (the sheet may be filtered)
+ * and has no cells after it is a line of the row before. When that cannot tell (the same number
+ * twice, each followed by a date or by none), the sequence decides and the doubt is reported; the
+ * next number with no cells after it stays a row, which is reported as unreadable (E_PASTE_ROW).
  */
 import { splitRowCells } from "./pasteCells.js";
 
@@ -68,8 +71,8 @@ function hasCells(lines: readonly SourceLine[]): boolean {
 /**
  * The row starts among `chosen` (indices of number lines in increasing order of number), checked
  * against what follows each: of the lines holding a row's number between its neighbours, the one
- * followed by the row's cells; and a number line no cells follow, after a row that has cells, is
- * a line of that row (a number in its abstract), not a row of its own.
+ * followed by the row's cells; and a number line that skips rows and has no cells after it, after
+ * a row that has cells, is a line of that row (a number in its abstract), not a row of its own.
  */
 function withRowCells(lines: readonly SourceLine[], chosen: ReadonlySet<number>): { starts: Set<number>; notes: RowNumberNote[] } {
   const notes: RowNumberNote[] = [];
@@ -88,7 +91,8 @@ function withRowCells(lines: readonly SourceLine[], chosen: ReadonlySet<number>)
   resolved.forEach((s, k) => {
     const previous = starts[starts.length - 1];
     const own = lines.slice(s + 1, resolved[k + 1] ?? lines.length);
-    if (previous !== undefined && own.some((l) => l.text !== "") && !hasCells(own) && hasCells(lines.slice(previous + 1, s))) {
+    const skips = previous !== undefined && Number(lines[s]!.text) !== Number(lines[previous]!.text) + 1;
+    if (previous !== undefined && skips && own.some((l) => l.text !== "") && !hasCells(own) && hasCells(lines.slice(previous + 1, s))) {
       notes.push({ kind: "folded", row: Number(lines[s]!.text), line: lines[s]!.line, into: Number(lines[previous]!.text) });
       return;
     }
