@@ -66,7 +66,8 @@ export function chooseDelimiter(text: string, score: HeaderScore, preferred?: st
 
 /** `chooseDelimiter`, with the header's cells under that delimiter. */
 export function splitHeader(text: string, score: HeaderScore, preferred?: string): { delimiter: string; cells: string[] } {
-  const head = text.replace(/^\uFEFF/, "").replace(/^(?:[ \t]*(?:\r\n|\n|\r))+/, "");
+  // a header is a line of names: its first 64 KiB are plenty (a quote that never closes would otherwise run to the end)
+  const head = text.slice(0, 64 * 1024).replace(/^\uFEFF/, "").replace(/^(?:[ \t]*(?:\r\n|\n|\r))+/, "");
   const candidates = preferred ? [preferred, ...DELIMITERS.filter((d) => d !== preferred)] : DELIMITERS;
   let best: { delimiter: string; cells: string[]; key: number[] } | undefined;
   for (const delimiter of candidates) {
