@@ -30,15 +30,13 @@ export function optionalTaxonomy(path: string | undefined, ctx?: CliContext): Ta
   // other data: a taxonomy that names none of the data's categories is not applied.
   const source = path ?? (existsSync(DEFAULT_TAXONOMY) ? DEFAULT_TAXONOMY : existsSync(BUNDLED_TAXONOMY) ? BUNDLED_TAXONOMY : undefined);
   const taxonomy = source === undefined ? undefined : loadTaxonomy(source);
-  if (ctx) say(ctx, taxonomyUsed(source));
+  if (ctx) say(ctx, taxonomyUsed(source, !path && source === BUNDLED_TAXONOMY ? " (the one safetag ships with: there is no data/taxonomy.json here)" : ""));
   return taxonomy;
 }
 
 /** "taxonomy: data/taxonomy.json": the line that says which taxonomy file a command used. */
 export function taxonomyUsed(source: string | undefined, note = ""): string {
-  if (source === undefined) return "taxonomy: none (no data/taxonomy.json here, and none bundled with safetag)";
-  const bundled = resolve(source) === BUNDLED_TAXONOMY && source !== DEFAULT_TAXONOMY ? " (the one safetag ships with: there is no data/taxonomy.json here)" : "";
-  return `taxonomy: ${source}${bundled}${note}`;
+  return source === undefined ? "taxonomy: none (no data/taxonomy.json here, and none bundled with safetag)" : `taxonomy: ${source}${note}`;
 }
 
 /** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */
