@@ -322,7 +322,7 @@ describe("model files", () => {
     ["totals whose sum overflows", () => { const m = good(); m.model.state.classTotals = m.model.state.classTotals.map((r: number[]) => r.map(() => 1e308)); return JSON.stringify(m); }, /scores are not finite/],
     ["a negative count", () => { const m = good(); m.model.state.docCounts[0] = -3; return JSON.stringify(m); }, /must not be negative/],
     ["nesting 100000 deep", () => JSON.stringify({ ...good(), evaluation: 0 }).replace('"evaluation":0', `"evaluation":${"[".repeat(100_000)}${"]".repeat(100_000)}`), /nested more than 32 levels deep/],
-    ["a category named __proto__", () => { const m = good(); m.categories[0] = "__proto__"; return JSON.stringify(m); }, /"__proto__" is not allowed/],
+    ["a category holding a NUL", () => { const m = good(); m.categories[0] = "Feed\u0000back"; return JSON.stringify(m); }, /category 1 holds a control character \("Feed\\u0000back"\)/],
     ["a report of the wrong shape", () => { const m = good(); m.report.selection = 5; return JSON.stringify(m); }, /training report: selection/],
     ["a known-abstract index of junk", () => { const m = good(); m.known = { hashes: ["zz"], ids: [1], categories: [0] }; return JSON.stringify(m); }, /known abstract key "zz" is not a text hash/],
     ["known abstracts with a category out of range", () => { const m = good(); m.known = { hashes: ["0123456789abcdef"], ids: ["r1"], categories: [99] }; return JSON.stringify(m); }, /known abstract 0123456789abcdef must have a string id and one of the model's categories/],

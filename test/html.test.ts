@@ -190,7 +190,7 @@ describe("predictions page", () => {
     // Ties keep input order.
     expect(result.rows.slice(1, 3).map((r) => r.id)).toEqual(["p1", "p3"]);
     expect(result.needsReview).toBe(5);
-    expect(result.perCategory).toEqual({ [CAT_AMP]: 6, [CAT_IMG]: 6 });
+    expect(result.perCategory).toEqual(new Map([[CAT_AMP, 6], [CAT_IMG, 6]]));
     // A compact record: the abstract is cut to an excerpt.
     expect(result.rows[0]!.excerpt.length).toBeLessThanOrEqual(220);
 

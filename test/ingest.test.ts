@@ -218,8 +218,8 @@ describe("the ingest summary", () => {
     expect(summary).toMatchObject({ rowsRead: 80, kept: 77, duplicates: 2, missingAbstracts: 1, emptyRows: 19, problems: [] });
     const perReference: Record<string, number> = {};
     for (const r of reference) if (r.duplicate === "0" && r.abstract_missing === "0") perReference[r.category] = (perReference[r.category] ?? 0) + 1;
-    expect(summary.perCategory).toEqual(perReference);
-    expect(Object.values(summary.perCategory)).toEqual([...Object.values(summary.perCategory)].sort((a, b) => b - a));
+    expect(Object.fromEntries(summary.perCategory)).toEqual(perReference);
+    expect([...summary.perCategory.values()]).toEqual([...summary.perCategory.values()].sort((a, b) => b - a));
   });
 
   it("renders as terminal lines", () => {

@@ -24,10 +24,15 @@ export function readInputText(path: string): string {
   return readTextFile(path);
 }
 
-/** The taxonomy at `path` if there is one; a missing default is fine, a missing explicit one is not. */
-export function optionalTaxonomy(path: string | undefined): Taxonomy | undefined {
-  const file = taxonomyPath(path);
-  return file === undefined ? undefined : loadTaxonomy(file);
+/**
+ * The taxonomy at `path` if there is one; a missing default is fine, a missing explicit one is
+ * not. With `ctx`, says which file it is (every command that uses a taxonomy says so).
+ */
+export function optionalTaxonomy(path: string | undefined, ctx?: CliContext): Taxonomy | undefined {
+  const source = taxonomyPath(path);
+  const taxonomy = source === undefined ? undefined : loadTaxonomy(source);
+  if (ctx) say(ctx, taxonomyUsed(source, !path && source === BUNDLED_TAXONOMY ? " (the one safetag ships with: there is no data/taxonomy.json here)" : ""));
+  return taxonomy;
 }
 
 /** The taxonomy file a command reads: the one given, else data/taxonomy.json when present, else the bundled one. */
@@ -69,8 +74,19 @@ export function reviewedInput(labeledPath: string, what: string): CommandPath {
   return { path: reviewedPathFor(labeledPath), what: `the reviewed labels beside ${what}` };
 }
 
+/** "taxonomy: data/taxonomy.json": the line that says which taxonomy file a command used. */
+export function taxonomyUsed(source: string | undefined, note = ""): string {
+  return source === undefined ? "taxonomy: none (no data/taxonomy.json here, and none bundled with safetag)" : `taxonomy: ${source}${note}`;
+}
+
 /** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */
-const BUNDLED_TAXONOMY = fileURLToPath(new URL("../../data/taxonomy.json", import.meta.url));
+export const BUNDLED_TAXONOMY = fileURLToPath(new URL("../../data/taxonomy.json", import.meta.url));
+
+/** The taxonomy safetag ships with, to describe a new taxonomy's categories; undefined when it is missing or is `except` itself. */
+export function bundledTaxonomy(except: string): Taxonomy | undefined {
+  if (!existsSync(BUNDLED_TAXONOMY) || resolve(except) === BUNDLED_TAXONOMY) return undefined;
+  return loadTaxonomy(BUNDLED_TAXONOMY);
+}
 
 export interface TrainingData {
   path: string;

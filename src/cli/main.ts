@@ -4,6 +4,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { cannotWrite } from "../io/atomic.js";
+import { visible } from "../text/visible.js";
 import type { CliContext } from "./context.js";
 import { registerIngest } from "./commands/ingest.js";
 import { registerTrain } from "./commands/train.js";
@@ -52,24 +53,25 @@ function reportError(e: unknown, ctx: CliContext): number {
   // The reader of our output went away (`safetag predict ... | head`): not an error of ours.
   if ((e as NodeJS.ErrnoException)?.code === "EPIPE") return EXIT.ok;
   if (e instanceof SafetagError) {
-    ctx.stderr.write(`safetag: error ${e.code}: ${e.message}\n`);
+    // messages quote the data (a category, a cell, a path): control characters are made visible
+    ctx.stderr.write(visible(`safetag: error ${e.code}: ${e.message}\n`));
     const shown = e.problems.slice(0, 50);
-    for (const p of shown) ctx.stderr.write(`  ${formatProblem(p)}\n`);
+    for (const p of shown) ctx.stderr.write(visible(`  ${formatProblem(p)}\n`));
     if (e.problems.length > shown.length) ctx.stderr.write(`  … and ${e.problems.length - shown.length} more problems\n`);
-    if (e.hint) ctx.stderr.write(`  hint: ${e.hint}\n`);
+    if (e.hint) ctx.stderr.write(visible(`  hint: ${e.hint}\n`));
     if (ctx.debug && e.stack) ctx.stderr.write(e.stack + "\n");
     return e.exitCode;
   }
   const err = e as NodeJS.ErrnoException;
   if (err?.code === "ENOENT" && err.path) {
-    ctx.stderr.write(`safetag: error E_NO_INPUT: ${err.path}: no such file\n  hint: check the path; paths are relative to ${process.cwd()}\n`);
+    ctx.stderr.write(visible(`safetag: error E_NO_INPUT: ${err.path}: no such file\n  hint: check the path; paths are relative to ${process.cwd()}\n`));
     return EXIT.noInput;
   }
   // A write that fails part-way (disk full, a stream's late EACCES) is a cannot-write, not a bug.
   if (typeof err?.code === "string" && (err.syscall === "write" || err.syscall === "open" || err.syscall === "rename")) {
     return reportError(cannotWrite(err.path ?? "the output", err), ctx);
   }
-  ctx.stderr.write(`safetag: unexpected error: ${err?.message ?? String(e)}\n`);
+  ctx.stderr.write(visible(`safetag: unexpected error: ${err?.message ?? String(e)}\n`));
   if (ctx.debug && err?.stack) ctx.stderr.write(err.stack + "\n");
   else ctx.stderr.write("  (run with --debug for the stack trace)\n");
   return EXIT.software;

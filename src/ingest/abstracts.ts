@@ -11,6 +11,7 @@ import type { UnlabeledAbstract } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import { readCell } from "../io/csv.js";
 import { csvRecords } from "../io/csvRecords.js";
+import { chooseDelimiter, refuseDuplicateColumns, splitHeader } from "../io/header.js";
 import { cannotRead, chunkBytes, concat, decodeStream, sniffText } from "../io/decode.js";
 import { decodeLines, type LineBatch } from "../io/lines.js";
 
@@ -32,8 +33,22 @@ export function sniffFormat(head: string, name = ""): AbstractFormat {
   const firstLine = head.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
   if (firstLine.trimStart().startsWith("{")) return "jsonl";
   if (DUMP_PREFIX.test(firstLine)) return "dump";
-  if (/(^|[\t,])\s*"?abstract"?\s*([\t,]|$)/i.test(firstLine)) return firstLine.includes("\t") ? "tsv" : "csv";
+  const header = splitHeader(firstLine, abstractHeaderScore); // the delimiter rule every CSV reader shares
+  if (abstractHeaderScore(header.cells)[0] === 1) return header.delimiter === "\t" ? "tsv" : "csv";
   return "dump";
+}
+
+/** The columns predict reads from a CSV/TSV, by their header (any case). */
+const ABSTRACT_COLUMNS = ["abstract", "id"];
+const abstractColumn = (header: string): string | undefined => {
+  const name = header.trim().toLowerCase();
+  return ABSTRACT_COLUMNS.includes(name) ? name : undefined;
+};
+
+/** How well a header fits predict's CSV input: an abstract column, then an id column (see io/header.ts). */
+function abstractHeaderScore(cells: readonly string[]): number[] {
+  const names = new Set(cells.map(abstractColumn));
+  return ABSTRACT_COLUMNS.map((c) => (names.has(c) ? 1 : 0));
 }
 
 /**
@@ -153,11 +168,14 @@ function lowerKeys(obj: unknown): Record<string, unknown> | undefined {
 /**
  * CSV/TSV rows with an `abstract` column (any case; `id` optional), numbered as a spreadsheet
  * shows them. A row with more cells than the header names is skipped and reported: an unquoted
- * comma has split a cell, and its abstract would be cut short.
+ * comma has split a cell, and its abstract would be cut short. The delimiter is the one under
+ * which the header names an abstract column (io/header.ts: `,`, tab, `;` or `|`, as ingest reads
+ * a sheet); `preferred` wins a tie.
  */
-async function* readDelimited(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord[]> {
+async function* readDelimited(input: AsyncIterable<string>, file: string, preferred: string): AsyncGenerator<AbstractRecord[]> {
+  const { delimiter, text } = await withHeader(input, preferred);
   let batch: AbstractRecord[] = [];
-  for await (const record of delimitedRecords(input, file, delimiter)) {
+  for await (const record of delimitedRecords(text, file, delimiter)) {
     batch.push(record);
     if (batch.length >= CSV_BATCH) {
       yield batch;
@@ -167,12 +185,35 @@ async function* readDelimited(input: AsyncIterable<string>, file: string, delimi
   if (batch.length > 0) yield batch;
 }
 
+/** Header text read before the delimiter is chosen, at most (a header is a line of a few names). */
+const HEADER_LOOKAHEAD = 64 * 1024;
+
+/** Reads ahead to the end of the first non-blank line, chooses the delimiter from it, and gives back the whole text. */
+async function withHeader(input: AsyncIterable<string>, preferred: string): Promise<{ delimiter: string; text: AsyncIterable<string> }> {
+  const it = input[Symbol.asyncIterator]();
+  const taken: string[] = [];
+  let head = "";
+  while (head.length < HEADER_LOOKAHEAD && !/\S[^\r\n]*[\r\n]/.test(head)) {
+    const r = await it.next();
+    if (r.done) break;
+    taken.push(r.value);
+    head += r.value;
+  }
+  const delimiter = chooseDelimiter(head, abstractHeaderScore, preferred);
+  async function* text(): AsyncGenerator<string> {
+    yield* taken;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  return { delimiter, text: text() };
+}
+
 async function* delimitedRecords(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord> {
   const name = basename(file);
   let header: string[] | undefined;
   for await (const rec of csvRecords(input, delimiter, file)) {
     if (rec.cells.every((c) => c.trim() === "")) continue;
     if (!header) {
+      refuseDuplicateColumns(rec.cells, abstractColumn, file, rec.row);
       header = rec.cells.map((h) => h.trim().toLowerCase());
       if (!header.includes("abstract")) {
         const found = rec.cells.map((h) => h.trim()).filter((h) => h !== "");

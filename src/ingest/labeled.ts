@@ -5,9 +5,11 @@
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { toCsv } from "../io/csv.js";
 import { readTextFile } from "../io/decode.js";
+import { foldLabels, taxonomySpellings } from "./labels.js";
 import { parsePaste } from "./paste.js";
 import type { IngestResult } from "./result.js";
-import { fieldOf, parseSheetExport } from "./sheet.js";
+import { splitHeader } from "../io/header.js";
+import { parseSheetExport, sheetHeaderScore } from "./sheet.js";
 
 export type { IngestResult } from "./result.js";
 
@@ -24,15 +26,19 @@ export type LabeledFormat = "paste" | "sheet";
 
 export interface ReadLabeledOptions {
   taxonomy?: Taxonomy;
+  /** Spellings that win a tie between lookalike spellings of a category besides the taxonomy's (on a first ingest, the bundled taxonomy's; see labels.ts). */
+  spellings?: readonly string[];
   /** The file's text when the caller has already read it (to hash it, say); `path` then only names it. */
   text?: string;
 }
 
 export function readLabeled(path: string, options: ReadLabeledOptions = {}): IngestResult {
   const text = normalizeText(options.text ?? readText(path));
-  return detectLabeledFormat(text, path) === "sheet"
+  const result = detectLabeledFormat(text, path) === "sheet"
     ? parseSheetExport(text, path, options.taxonomy)
     : parsePaste(text, path, options.taxonomy);
+  // one spelling per category, whichever reader: lookalike and case variants folded, and said
+  return foldLabels(result, path, [...taxonomySpellings(options.taxonomy?.categories ?? []), ...(options.spellings ?? [])]);
 }
 
 /** No BOM, `\n` line ends: what both readers expect. */
@@ -46,9 +52,8 @@ export function normalizeText(text: string): string {
  */
 export function detectLabeledFormat(text: string, path = ""): LabeledFormat {
   if (/\.(csv|tsv)$/i.test(path)) return "sheet";
-  const firstLine = text.replace(/^\uFEFF/, "").split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
-  const fields = new Set(firstLine.split(/[,\t;|]/).map((cell) => fieldOf(cell.trim().replace(/^"|"$/g, ""))));
-  return fields.has("abstract") && fields.has("category") ? "sheet" : "paste";
+  const { cells } = splitHeader(text, sheetHeaderScore); // the delimiter rule every CSV reader shares
+  return sheetHeaderScore(cells)[0] === 2 ? "sheet" : "paste";
 }
 
 function readText(path: string): string {
@@ -86,8 +91,8 @@ export interface IngestSummary {
   duplicates: number;
   missingAbstracts: number;
   emptyRows: number;
-  /** Usable rows per category, most first. */
-  perCategory: Record<Category, number>;
+  /** Usable rows per category, most first (a Map: a category may be called `constructor`, or `2023`, and keeps its place). */
+  perCategory: Map<Category, number>;
   problems: InputProblem[];
 }
 
@@ -95,7 +100,7 @@ export function summarizeIngest(result: IngestResult): IngestSummary {
   const usable = usableForTraining(result.rows);
   const counts = new Map<Category, number>(result.categories.map((c) => [c, 0]));
   for (const row of usable) counts.set(row.category, (counts.get(row.category) ?? 0) + 1);
-  const perCategory = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en")));
+  const perCategory = new Map([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en")));
   return {
     rowsRead: result.rows.length,
     kept: usable.length,
@@ -109,7 +114,7 @@ export function summarizeIngest(result: IngestResult): IngestSummary {
 
 /** The summary as terminal lines; the problems themselves are printed by the caller with formatProblem. */
 export function formatIngestSummary(summary: IngestSummary): string[] {
-  const entries = Object.entries(summary.perCategory);
+  const entries = [...summary.perCategory];
   const width = Math.max(0, ...entries.map(([name]) => name.length));
   const countWidth = String(Math.max(0, ...entries.map(([, n]) => n))).length;
   return [

@@ -7,7 +7,7 @@
 import type { InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { toIsoDate } from "./dates.js";
 import { capitalTails, resolveGluedUrl, splitRowCells, type RowCells } from "./pasteCells.js";
-import { splitPasteRows, type PasteRow, type SourceLine } from "./pasteRows.js";
+import { splitPasteRows, type PasteRow, type RowNumberNote, type SourceLine } from "./pasteRows.js";
 import { matchKnownLabel, recurringPrefixes, type CellRun } from "./prefixes.js";
 import {
   canonicalCategory, distinctCategories, isAbstractMissing, normalizeSpace, respelledCategories, stripDuplicateMark, unknownCategories,
@@ -21,8 +21,8 @@ interface CutRow {
 }
 
 export function parsePaste(text: string, file: string, taxonomy?: Taxonomy): IngestResult {
-  const { rows: pasteRows, stray } = splitPasteRows(text);
-  const problems: InputProblem[] = stray.map((l) => strayLine(l, file));
+  const { rows: pasteRows, stray, notes } = splitPasteRows(text);
+  const problems: InputProblem[] = [...stray.map((l) => strayLine(l, file)), ...notes.map((n) => rowNumberProblem(n, file))];
   const emptyRows = pasteRows.filter((r) => r.lines.length === 0).map((r) => r.row);
   const cut: CutRow[] = [];
   for (const row of dataRows(pasteRows)) {
@@ -188,6 +188,21 @@ function strayLine(l: SourceLine, file: string): InputProblem {
     code: "E_PASTE_STRAY", file, line: l.line, value: l.text,
     message: "text before the first row number is not read",
     hint: "a paste starts with the spreadsheet's row numbers (and optionally the column letters); remove this line or paste the whole sheet",
+  };
+}
+
+function rowNumberProblem(note: RowNumberNote, file: string): InputProblem {
+  if (note.kind === "folded") {
+    return {
+      code: "W_PASTE_NUMBER_LINE", file, line: note.line, column: "Abstract", value: String(note.row),
+      message: `a line holding only ${note.row} is read as part of row ${note.into}, not as row ${note.row}: it skips rows, and no date or URL follows it before the next row`,
+      hint: `if it is row ${note.row}, give that row its date and URL; if it belongs to the text of row ${note.into}, join it to the line before`,
+    };
+  }
+  return {
+    code: "W_PASTE_ROW_NUMBER", file, line: note.line, value: String(note.row),
+    message: `${note.row} stands alone on lines ${note.lines.join(" and ")}, and the cells after them do not tell which starts row ${note.row}; line ${note.line} is taken`,
+    hint: `check where row ${note.row} starts; a number that belongs to an abstract can be joined to the line before`,
   };
 }
 

@@ -3,6 +3,7 @@
  * sheet export of the same spreadsheet give the same rows.
  */
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
+import { lookalikeDifferences } from "../text/lookalike.js";
 import { foldSpace } from "../text/normalize.js";
 import { categoryKey, closestCategory } from "./taxonomy.js";
 
@@ -73,13 +74,15 @@ export function respelledCategories(respelled: readonly { label: string; row: La
   return [...byLabel].map(([label, rows]) => {
     const canonical = rows[0]!.category;
     const ids = rows.map((r) => r.id);
+    const differences = lookalikeDifferences(label);
     return {
       code: "W_CATEGORY_SPELLING",
       file,
       line: rows[0]!.sourceLine,
       column: "category",
       value: label,
-      message: `read as the taxonomy's "${canonical}" (${rows.length} row${rows.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""})`,
+      message: `read as the taxonomy's "${canonical}" (${rows.length} row${rows.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""})` +
+        (differences.length > 0 ? `; it looks the same but has ${differences.join(", ")}` : ""),
       hint: `spell it "${canonical}" in the sheet to silence this warning`,
     };
   });
@@ -89,7 +92,10 @@ export function respelledCategories(respelled: readonly { label: string; row: La
 export function unknownCategories(rows: readonly LabeledAbstract[], taxonomy: Taxonomy, file: string): InputProblem[] {
   const names = taxonomy.categories.map((c) => c.name);
   const byLabel = new Map<string, LabeledAbstract[]>();
-  for (const row of rows) byLabel.set(row.category, [...(byLabel.get(row.category) ?? []), row]);
+  for (const row of rows) {
+    if (categoryKey(row.category) === "") continue; // nothing visible: left out by labels.ts, and said there
+    byLabel.set(row.category, [...(byLabel.get(row.category) ?? []), row]);
+  }
   return [...byLabel].map(([label, labelRows]) => unknownCategory(label, labelRows, names, file));
 }
 

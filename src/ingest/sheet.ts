@@ -6,6 +6,7 @@ import Papa from "papaparse";
 import type { InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { SafetagError } from "../errors.js";
 import { readCell } from "../io/csv.js";
+import { chooseDelimiter, refuseDuplicateColumns } from "../io/header.js";
 import { toIsoDate } from "./dates.js";
 import {
   checkAgainstTaxonomy, distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, type IngestResult,
@@ -42,10 +43,17 @@ export function fieldOf(header: string): Field | undefined {
   return (Object.keys(ALIASES) as Field[]).find((f) => ALIASES[f].includes(key));
 }
 
+/** How well a header fits the sheet: the required columns it names, then the known ones (see io/header.ts). */
+export function sheetHeaderScore(cells: readonly string[]): number[] {
+  const fields = new Set(cells.map(fieldOf));
+  return [REQUIRED.filter((f) => fields.has(f)).length, fields.size - (fields.has(undefined) ? 1 : 0)];
+}
+
 export function parseSheetExport(text: string, file: string, taxonomy?: Taxonomy): IngestResult {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), {
-    header: false, skipEmptyLines: false, delimitersToGuess: [",", "\t", ";", "|"],
-  });
+  const body = text.replace(/^\uFEFF/, "");
+  // The delimiter under which the header names the columns: one rule for every CSV reader.
+  const delimiter = chooseDelimiter(body, sheetHeaderScore, /\.tsv$/i.test(file) ? "\t" : undefined);
+  const parsed = Papa.parse<string[]>(body, { header: false, skipEmptyLines: false, delimiter });
   const [header = [], ...records] = withoutFinalNewline(parsed.data);
   const columns = findColumns(header, file);
   const unclosed = parsed.errors.find((e) => e.code === "MissingQuotes");
@@ -80,6 +88,7 @@ function withoutFinalNewline(records: string[][]): string[][] {
 }
 
 function findColumns(header: readonly string[], file: string): Columns {
+  refuseDuplicateColumns(header, fieldOf, file);
   const columns: Columns = {};
   header.forEach((name, i) => {
     const field = fieldOf(name);
@@ -101,8 +110,7 @@ function missingColumns(missing: readonly Field[], header: readonly string[], fi
 }
 
 function parseErrors(errors: readonly Papa.ParseError[], file: string): InputProblem[] {
-  // The delimiter guess only fails on a one-column file, which the column check already reports.
-  return errors.filter((e) => e.code !== "UndetectableDelimiter").map((e) => ({
+  return errors.map((e) => ({
     code: "E_SHEET_PARSE", file, line: e.row === undefined ? undefined : e.row + 1,
     message: `the file is not well-formed CSV/TSV: ${e.message}`,
     hint: "a cell holding the delimiter, a quote or a line break must be in double quotes, with inner quotes doubled",

@@ -8,6 +8,7 @@ import type { InputProblem, Taxonomy, TaxonomyEntry } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { decodeText } from "../io/decode.js";
+import { lookalikeForm } from "../text/lookalike.js";
 
 export const TAXONOMY_FORMAT = "safetag-taxonomy";
 export const TAXONOMY_VERSION = 1;
@@ -80,17 +81,51 @@ export function taxonomyToJson(taxonomy: Taxonomy): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** A bare taxonomy (names only, in the given order) for a first run on data without one. */
-export function taxonomyFromCategories(names: readonly string[]): Taxonomy {
+/**
+ * A taxonomy for a first run on data without one: the data's categories, in the given order, each
+ * with the description and key phrases `described` (the taxonomy safetag ships with) has for the
+ * same category, under its name or an old one; the others have a name only.
+ */
+export function taxonomyFromCategories(names: readonly string[], described?: Taxonomy): Taxonomy {
+  const known = new Map<string, TaxonomyEntry>();
+  for (const e of described?.categories ?? []) for (const n of [e.name, ...(e.renamedFrom ?? [])]) if (!known.has(categoryKey(n))) known.set(categoryKey(n), e);
   const seen = new Set<string>();
   const categories: TaxonomyEntry[] = [];
   for (const name of names) {
     const key = categoryKey(name);
     if (key === "" || seen.has(key)) continue;
     seen.add(key);
-    categories.push({ name: normalizeLabel(name) });
+    const from = known.get(key);
+    categories.push({
+      name: normalizeLabel(name),
+      ...(from?.description ? { description: from.description } : {}),
+      ...(from?.keyPhrases?.length ? { keyPhrases: [...from.keyPhrases] } : {}),
+    });
   }
   return { categories };
+}
+
+/** Without a description or key phrases a category is learned from its rows alone. */
+export function isDescribed(entry: TaxonomyEntry): boolean {
+  return Boolean(entry.description?.trim()) || (entry.keyPhrases ?? []).some((p) => p.trim() !== "");
+}
+
+/**
+ * The warning for categories of `names` that `taxonomy` has but does not describe, or undefined.
+ * Said loudly by every command: it costs most of the accuracy on small categories, and nothing
+ * else would show why.
+ */
+export function undescribedWarning(names: readonly string[], taxonomy: Taxonomy, file?: string): string | undefined {
+  const entries = new Map(taxonomy.categories.map((c) => [categoryKey(c.name), c]));
+  const bare = [...new Set(names)].filter((n) => {
+    const e = entries.get(categoryKey(n));
+    return e !== undefined && !isDescribed(e);
+  });
+  if (bare.length === 0) return undefined;
+  const list = bare.slice(0, 8).map((n) => `"${n}"`).join(", ") + (bare.length > 8 ? `, ... (${bare.length - 8} more)` : "");
+  return `WARNING: ${bare.length} of ${new Set(names).size} categories have no description or key phrases${file ? ` in ${file}` : ""} (${list}): ` +
+    "the model learns them from their rows alone, and a category with few rows is then seldom predicted (on the bundled data macro-F1 falls from 0.87 to 0.34); " +
+    'give each entry a "description" and "keyPhrases"';
 }
 
 export function parseTaxonomy(json: string, file: string): Taxonomy {
@@ -296,9 +331,13 @@ export function normalizeLabel(label: string): string {
   return label.replace(/\s+/g, " ").trim();
 }
 
-/** The key under which two category names are the same: case, spaces, `-` and `_` ignored. */
+/**
+ * The key under which two category names are the same: case, spaces, `-` and `_` ignored, and
+ * so is what no one can see (invisible characters, compatibility forms, a Cyrillic or Greek
+ * letter for the Latin one it looks like; see text/lookalike.ts).
+ */
 export function categoryKey(label: string): string {
-  return label.normalize("NFKC").toLowerCase().replace(/[\s_-]+/g, "");
+  return lookalikeForm(label).toLowerCase().replace(/[\s_-]+/g, "");
 }
 
 /**

@@ -6,7 +6,7 @@
  * has it, so a category change is one small, reviewable edit of the taxonomy file.
  */
 import type { Category, LabeledAbstract, Taxonomy, TaxonomyEntry } from "../domain.js";
-import { categoryKey, closestCategory, otherNames } from "./taxonomy.js";
+import { categoryKey, closestCategory, otherNames, undescribedWarning } from "./taxonomy.js";
 
 /** Where a label stands under today's taxonomy. */
 export type CategoryStatus =
@@ -191,7 +191,8 @@ export function applyTaxonomy(rows: readonly LabeledAbstract[], taxonomy: Taxono
     ([label, ids]) =>
       `"${label}" (${ids.length} row${ids.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""}) is not in the taxonomy; it is learned as a new category of its own: add it to the taxonomy with a description`,
   );
-  return { rows: out, relabeled, setAside, warnings: [...unknownWarnings, ...emptyCategoryWarnings(out, taxonomy)], applied: true };
+  const undescribed = undescribedWarning(out.map((r) => r.category), taxonomy);
+  return { rows: out, relabeled, setAside, warnings: [...unknownWarnings, ...emptyCategoryWarnings(out, taxonomy), ...(undescribed ? [undescribed] : [])], applied: true };
 }
 
 /** An added category with no rows is learned from its description alone; with none, from nothing. */

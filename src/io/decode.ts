@@ -12,6 +12,9 @@
  *   UTF-16 without a byte-order mark, a binary file, or a corrupted download, and stripping them
  *   would hide that.
  * - An empty file (no bytes, or only a byte-order mark): refused.
+ * - A file whose first bytes say it is not text at all (gzip, zip, an Excel workbook, PDF): refused
+ *   at once with what it is (`binaryKind`), and a file that merely looks binary (many control
+ *   bytes) is called binary when its first bad byte or NUL is met, not "probably Latin-1".
  *
  * Streams are decoded chunk by chunk (a dump of any size is never held whole), with the same answers.
  */
@@ -90,6 +93,46 @@ function incompleteTail(bytes: Uint8Array): number {
   return 0;
 }
 
+/** What a file that is not text is, and what to do about it. */
+export interface BinaryKind {
+  /** "a gzip file", "an Excel workbook", ...: what the message says the file is. */
+  what: string;
+  hint: string;
+}
+
+const EXPORT_CSV = 'export it as CSV (in Excel: Save As > "CSV UTF-8"; in LibreOffice: Save As > Text CSV, UTF-8) and give safetag the CSV';
+
+/**
+ * The kind of a file that is not text, from its first bytes (magic numbers); undefined for
+ * anything that may be text. An .xlsx (or .ods) is a zip archive, told apart by the names of its
+ * parts, which stand unencrypted in the first bytes.
+ */
+export function binaryKind(head: Uint8Array): BinaryKind | undefined {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0x1f, 0x8b)) return { what: "a gzip file (compressed), not text", hint: "decompress it first (`gunzip -k FILE`) and give safetag the file inside" };
+  if (starts(0x50, 0x4b) && [0x0304, 0x0506, 0x0708].includes((head[2]! << 8) | head[3]!)) {
+    const names = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 64 * 1024)).toString("latin1");
+    if (names.includes("xl/")) return { what: "an Excel workbook (.xlsx), not text", hint: `an Excel workbook: ${EXPORT_CSV}` };
+    if (names.includes("opendocument.spreadsheet")) return { what: "an OpenDocument spreadsheet (.ods), not text", hint: `a spreadsheet: ${EXPORT_CSV}` };
+    return { what: "a zip archive, not text", hint: "unpack it first (`unzip FILE`) and give safetag the text or CSV files inside; an Excel workbook must be exported as CSV" };
+  }
+  if (starts(0xd0, 0xcf, 0x11, 0xe0)) return { what: "an old-style Office file (an Excel .xls workbook, say), not text", hint: `an Excel workbook: ${EXPORT_CSV}` };
+  if (starts(0x25, 0x50, 0x44, 0x46)) return { what: "a PDF document, not text", hint: "safetag reads text: copy the abstracts out (`pdftotext FILE`), or export the table as CSV" };
+  return undefined;
+}
+
+/**
+ * Bytes that no text file has: C0 controls other than tab, line ends, form feed and escape, and
+ * DEL. Many of them among the first bytes mean a binary file.
+ */
+function controlShare(sample: Uint8Array): number {
+  let n = 0;
+  for (const b of sample) if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d && b !== 0x1b) || b === 0x7f) n++;
+  return sample.length === 0 ? 0 : n / sample.length;
+}
+
+const BINARY_HINT = "this looks like a binary file, not text (an image, a program, a compressed or damaged file?); give safetag the text, CSV or JSONL file instead";
+
 /** `0xE9 0x74`: how a bad byte is shown, after the text before it on its line. */
 function hexBytes(bytes: Uint8Array): string {
   return [...bytes].map((b) => `0x${b.toString(16).toUpperCase().padStart(2, "0")}`).join(" ");
@@ -113,9 +156,10 @@ export class InputDecoder {
   private column = 0;
   /** The end of the current line, to quote beside a bad byte. */
   private lineTail = "";
-  /** Share of NUL bytes among the first bytes, to tell UTF-16 without a mark from a stray NUL. */
-  private headNuls = 0;
-  private headBytes = 0;
+  /** The first bytes look like UTF-16 without a mark: NULs in every other byte. */
+  private headUtf16 = false;
+  /** The first bytes look binary: many control bytes. */
+  private headBinary = false;
 
   constructor(readonly file: string) {}
 
@@ -135,11 +179,20 @@ export class InputDecoder {
     return d;
   }
 
-  /** NULs among the first bytes (`head`: what was read before the encoding was known), for the hint beside a NUL. */
+  /**
+   * What the first bytes (`head`: what was read before the encoding was known) say, for the hint
+   * beside a NUL or a bad byte: UTF-16 without a mark (ASCII text in it has a NUL in every other
+   * byte, and none between), or binary.
+   */
   private sampleHead(head: Uint8Array): void {
     const sample = head.subarray(0, 512);
-    this.headBytes = sample.length;
-    this.headNuls = sample.reduce((n, b) => n + (b === 0 ? 1 : 0), 0);
+    const nuls = [0, 0];
+    sample.forEach((b, i) => {
+      if (b === 0) nuls[i % 2]!++;
+    });
+    const half = sample.length / 2;
+    this.headUtf16 = half > 0 && Math.max(nuls[0]!, nuls[1]!) > 0.3 * half && Math.min(nuls[0]!, nuls[1]!) < 0.05 * half;
+    this.headBinary = !this.headUtf16 && controlShare(sample) > 0.05;
   }
 
   push(chunk: Uint8Array): string {
@@ -173,6 +226,8 @@ export class InputDecoder {
     if (!bom) {
       throw problem("E_ENCODING", { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)), message: "the file is UTF-32, which safetag does not read" }, SAVE_AS_UTF8);
     }
+    const kind = binaryKind(head);
+    if (kind) throw problem("E_BINARY_INPUT", { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)), message: `this is ${kind.what}` }, kind.hint);
     this.encoding = bom.encoding;
     this.sampleHead(head);
     if (bom.encoding !== "utf-8") this.decoder = new TextDecoder(bom.encoding, { fatal: true, ignoreBOM: true });
@@ -207,7 +262,7 @@ export class InputDecoder {
           value: `${this.lineTail}<${hexBytes(bad)}>`,
           message: cutOff ? "the file ends in the middle of a character (it may be truncated)" : `not valid UTF-8 (byte ${this.bytesBefore(bytes, good)} of the file)`,
         },
-        cutOff ? "check that the file was saved or downloaded completely" : `the file is probably Latin-1 or Windows-1252; ${SAVE_AS_UTF8}`,
+        cutOff ? "check that the file was saved or downloaded completely" : this.headBinary ? BINARY_HINT : `the file is probably Latin-1 or Windows-1252; ${SAVE_AS_UTF8}`,
       );
     }
     this.pending = bytes.slice(bytes.length - tail);
@@ -242,12 +297,13 @@ export class InputDecoder {
     const nul = text.indexOf("\0");
     if (nul >= 0) {
       this.advance(text.slice(0, nul));
-      const utf16 = this.encoding === "utf-8" && this.headBytes > 0 && this.headNuls / this.headBytes > 0.1;
+      const utf16 = this.encoding === "utf-8" && this.headUtf16;
       throw problem(
         "E_NUL_BYTE",
         { file: this.file, line: this.line, column: String(this.column + 1), value: text.slice(Math.max(0, nul - 20), nul + 1), message: "NUL character in the text" },
         utf16
           ? `the file looks like UTF-16 without a byte-order mark; ${SAVE_AS_UTF8}`
+          : this.headBinary && this.encoding === "utf-8" ? BINARY_HINT
           : "a text file has no NUL characters; the file may be binary or damaged. Remove them (e.g. `tr -d '\\000' < in > out`) if the rest is right",
       );
     }

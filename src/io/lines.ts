@@ -11,7 +11,7 @@
  * refusal with its line and column, is the same as decoding the whole input as text.
  */
 import { isUtf8 } from "node:buffer";
-import { chunkBytes, concat, decodeStream, detectBom, InputDecoder } from "./decode.js";
+import { binaryKind, chunkBytes, concat, decodeStream, detectBom, InputDecoder } from "./decode.js";
 
 export interface LineBatch {
   /** The 1-based number of the first line. */
@@ -89,8 +89,8 @@ export async function* decodeLines(chunks: AsyncIterable<Uint8Array | string>, f
       head = head.length === 0 ? bytes : concat(head, bytes); // the first chunk is not copied
       if (head.length < 4) continue;
       const bom = detectBom(head);
-      if (bom?.encoding !== "utf-8") {
-        yield* toText(head); // UTF-16, or refused as UTF-32
+      if (bom?.encoding !== "utf-8" || binaryKind(head)) {
+        yield* toText(head); // UTF-16, or refused as UTF-32 or as a gzip, zip, PDF... file
         return;
       }
       sniffed = head;

@@ -48,8 +48,8 @@ export function checkCategories(x: unknown, file: string): Category[] {
   const seen = new Set<string>();
   for (const [i, c] of x.entries()) {
     if (typeof c !== "string" || c.trim() === "") throw modelError(file, `category ${i + 1} is not a non-empty string (${JSON.stringify(c)?.slice(0, 40)})`);
-    // used as an object key when counting predictions per category
-    if (c === "__proto__") throw modelError(file, `category name "__proto__" is not allowed`);
+    // a category is written to every CSV row predicted with it, and printed: no control characters
+    if (/\p{Cc}/u.test(c)) throw modelError(file, `category ${i + 1} holds a control character (${JSON.stringify(c.slice(0, 40))})`);
     if (seen.has(c)) throw modelError(file, `category ${JSON.stringify(c)} is listed twice`);
     seen.add(c);
   }

@@ -21,7 +21,8 @@ export interface PredictSummary {
   known: number;
   empty: number;
   skipped: SkippedLine[];
-  perCategory: Record<string, number>;
+  /** Predictions per category; a Map, so a category named `constructor` or `__proto__` is a category like any other. */
+  perCategory: Map<string, number>;
   /** Marked needs_review (low confidence, out of scope or empty), and of those, out of scope. */
   needsReview: number;
   outOfScope: number;
@@ -58,7 +59,7 @@ export async function predictSources(
   observer: PredictObserver = {},
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: {}, needsReview: 0, outOfScope: 0, workers: 1 };
+  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: new Map(), needsReview: 0, outOfScope: 0, workers: 1 };
   const { onDigest, onPrediction } = observer;
   await write(out, predictionHeader(format));
   const options = { ...parallel, format, keepPredictions: onPrediction !== undefined };
@@ -69,7 +70,7 @@ export async function predictSources(
       if (p.source === "none") summary.empty++;
       if (p.needsReview) summary.needsReview++;
       if (p.outOfScope) summary.outOfScope++;
-      summary.perCategory[p.category] = (summary.perCategory[p.category] ?? 0) + 1;
+      summary.perCategory.set(p.category, (summary.perCategory.get(p.category) ?? 0) + 1);
       onDigest?.(p);
     }
     if (onPrediction) for (const p of batch.predictions!) onPrediction(p);

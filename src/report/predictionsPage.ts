@@ -62,8 +62,8 @@ export interface CollectedPredictions {
   rows: PredictionRow[];
   total: number;
   needsReview: number;
-  /** Predictions per category over all rows, kept or not. */
-  perCategory: Record<string, number>;
+  /** Predictions per category over all rows, kept or not (a Map: any name is a category, `constructor` too). */
+  perCategory: Map<string, number>;
   cap: number;
 }
 
@@ -80,7 +80,7 @@ export function collectPredictions(cap = DEFAULT_PAGE_CAP): PredictionCollector 
   let rows: PredictionRow[] = [];
   let total = 0;
   let needsReview = 0;
-  const perCategory: Record<string, number> = {};
+  const perCategory = new Map<string, number>();
   const trim = (): void => {
     rows.sort(byConfidence);
     if (rows.length > cap) rows = rows.slice(0, cap);
@@ -88,13 +88,13 @@ export function collectPredictions(cap = DEFAULT_PAGE_CAP): PredictionCollector 
   return {
     add(p) {
       if (p.needsReview) needsReview++;
-      perCategory[p.category] = (perCategory[p.category] ?? 0) + 1;
+      perCategory.set(p.category, (perCategory.get(p.category) ?? 0) + 1);
       rows.push(predictionRow(p, total++));
       if (rows.length >= 2 * cap) trim();
     },
     result() {
       trim();
-      return { rows: [...rows], total, needsReview, perCategory: { ...perCategory }, cap };
+      return { rows: [...rows], total, needsReview, perCategory: new Map(perCategory), cap };
     },
   };
 }
@@ -114,10 +114,10 @@ export interface PredictionsPageMeta {
 
 export function renderPredictionsPage(collected: CollectedPredictions, meta: PredictionsPageMeta): string {
   const { rows, total } = collected;
-  const categories = Object.keys(collected.perCategory).sort();
+  const categories = [...collected.perCategory.keys()].sort();
   const index = new Map(categories.map((c, i) => [c, i]));
   const cut = rows.length < total;
-  const options = categories.map((c, i) => `<option value="${i}">${h(c === "" ? "(none: empty abstract)" : c)} (${collected.perCategory[c]})</option>`);
+  const options = categories.map((c, i) => `<option value="${i}">${h(c === "" ? "(none: empty abstract)" : c)} (${collected.perCategory.get(c)})</option>`);
 
   const body = [
     `<header><h1>Predictions</h1>`,

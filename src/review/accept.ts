@@ -8,6 +8,7 @@
 import Papa from "papaparse";
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { readCell } from "../io/csv.js";
+import { chooseDelimiter, refuseDuplicateColumns } from "../io/header.js";
 import { reviewId } from "../ingest/reviewed.js";
 import { normalizeSpace } from "../ingest/result.js";
 import { categoryKey, closestCategory } from "../ingest/taxonomy.js";
@@ -35,11 +36,19 @@ export interface ReviewSheet {
 }
 
 const key = (header: string) => header.replace(/^\uFEFF/, "").toLowerCase().replace(/[^a-z0-9]/g, "");
+/** The columns accept reads, by key. */
+const READ = new Set(["abstract", "reviewer_category", "reviewer", "id", "file", "line"].map(key));
+const REQUIRED = ["abstract", "reviewer_category"].map(key);
+const readColumn = (header: string): string | undefined => (READ.has(key(header)) ? key(header) : undefined);
 
 /** Reads a review sheet as `safetag review` wrote it, after a person (or a spreadsheet program) edited it. */
 export function parseReviewSheet(text: string, file: string): ReviewSheet {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { header: false, skipEmptyLines: "greedy", delimitersToGuess: [",", "\t", ";"] });
+  const body = text.replace(/^\uFEFF/, "");
+  // The delimiter under which the header names the columns: the rule every CSV reader shares.
+  const delimiter = chooseDelimiter(body, (cells) => [REQUIRED.filter((c) => cells.some((h) => key(h) === c)).length, cells.filter((h) => readColumn(h)).length]);
+  const parsed = Papa.parse<string[]>(body, { header: false, skipEmptyLines: "greedy", delimiter });
   const [header = [], ...records] = parsed.data;
+  refuseDuplicateColumns(header, readColumn, file);
   const col = new Map(header.map((h, i) => [key(h), i]));
   const missing = ["abstract", "reviewer_category"].filter((c) => !col.has(key(c)));
   if (missing.length > 0) {

@@ -46,7 +46,7 @@ export function registerAccept(program: Command, ctx: CliContext): void {
       // reviewed.csv is read and rewritten; no other input may be it
       checkOutputs([{ path: reviewedPath, what: "the reviewed labels beside --data" }], [{ path: sheetPath, what: "the review sheet" }, { path: opts.data, what: "--data" }, taxonomyInput(opts.taxonomy)]);
       const sheet = parseReviewSheet(readInputText(sheetPath), sheetPath);
-      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const reading = taxonomy && readingTaxonomy(taxonomy);
       const labeled = readLabeled(opts.data, { taxonomy: reading, text: readInputText(opts.data) }).rows;
       const reviewed = existsSync(reviewedPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : [];

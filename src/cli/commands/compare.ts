@@ -6,7 +6,7 @@ import { compareSettings, formatSettingsComparison, recordedTrainOptions, descri
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import { findEntry, loadRegistry, modelKindOf } from "../../models/modelRegistry.js";
 import { formatPredictionChanges, predictionChanges } from "../../predict/changes.js";
-import { say, type CliContext } from "../context.js";
+import { say, show, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
 import { intArg } from "../options.js";
 import { DEFAULT_MODELS_DIR } from "./models.js";
@@ -68,7 +68,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const rows = b.model.training.rows - a.model.training.rows;
       out.push(`training rows: ${a.model.training.rows} -> ${b.model.training.rows} (${rows >= 0 ? "+" : ""}${rows})${a.model.training.sha256 === b.model.training.sha256 ? ", same data" : ", different data"}`);
       if (opts.data) {
-        const taxonomy = optionalTaxonomy(opts.taxonomy);
+        const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
         const data = loadTrainingData(ctx, opts.data, taxonomy);
         const oa = recordedTrainOptions(a.model, data.taxonomy, data.background);
         const ob = recordedTrainOptions(b.model, data.taxonomy, data.background);
@@ -77,6 +77,6 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         out.push("", ...formatSettingsComparison(compareSettings(data.rows, oa, ob, { folds: opts.folds, repeats: opts.repeats, seed: opts.seed }), { a: a.name, b: b.name }));
       } else say(ctx, "give --data to cross-validate both models' settings on the same rows and folds");
       if (opts.input?.length) out.push("", ...formatPredictionChanges(predictionChanges(a.model, b.model, await readAbstractInputs(ctx, opts.input))));
-      ctx.stdout.write(`${out.join("\n")}\n`);
+      show(ctx, `${out.join("\n")}\n`);
     });
 }

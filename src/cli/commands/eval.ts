@@ -12,7 +12,7 @@ import type { LoadedModel } from "../../models/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/registry.js";
 import { renderHtml } from "../../report/html.js";
 import { summarizeTaxonomyApplication } from "../../ingest/taxonomyChanges.js";
-import { say, type CliContext } from "../context.js";
+import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput, type TrainingData } from "../data.js";
@@ -118,7 +118,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
   writeOutput(files[1]!, renderJson(result.report), ctx);
   writeOutput(files[2]!, renderHtml(result.report), ctx);
   if (opts.json) ctx.stdout.write(renderJson(result.report));
-  else if (!ctx.quiet) ctx.stdout.write(renderTerminal(result.report));
+  else if (!ctx.quiet) show(ctx, renderTerminal(result.report));
   say(ctx, `reports written to ${files.join(", ")}`);
   return result;
 }
@@ -153,7 +153,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
         reportFiles(opts.reportDir).map((path) => ({ path, what: "a report in --report-dir" })),
         [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), outOfScopeInput(opts.outOfScope), freshInput(opts.fresh), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
       );
-      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));
     });

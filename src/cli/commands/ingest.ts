@@ -2,13 +2,14 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { SafetagError, formatProblem } from "../../errors.js";
 import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
-import { loadTaxonomy, saveTaxonomy, taxonomyFromCategories } from "../../ingest/taxonomy.js";
+import { loadTaxonomy, saveTaxonomy, taxonomyFromCategories, undescribedWarning } from "../../ingest/taxonomy.js";
+import { taxonomySpellings } from "../../ingest/labels.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
 import { assertWritable, writeOutput } from "../../io/output.js";
 import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
 import { checkOutputs } from "../paths.js";
 import { say, type CliContext } from "../context.js";
-import { DEFAULT_TAXONOMY, readInputText } from "../data.js";
+import { BUNDLED_TAXONOMY, bundledTaxonomy, DEFAULT_TAXONOMY, readInputText, taxonomyUsed } from "../data.js";
 
 export interface IngestOptions {
   output: string;
@@ -17,27 +18,35 @@ export interface IngestOptions {
 
 /**
  * Reads the spreadsheet (paste or export) and writes the canonical labeled CSV. The first run
- * creates the taxonomy file from the categories it finds; later runs split categories with it.
- * The caller has checked its outputs against its inputs (paths.ts).
+ * creates the taxonomy file from the categories it finds, described as the taxonomy safetag ships
+ * with describes them; later runs split categories with it. The caller has checked its outputs
+ * against its inputs (paths.ts).
  */
 export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): IngestResult {
   const text = readInputText(file);
   assertWritable(opts.output); // before the taxonomy file is created
   const hadTaxonomy = existsSync(opts.taxonomy);
   const taxonomy = hadTaxonomy ? loadTaxonomy(opts.taxonomy) : undefined;
+  const bundled = hadTaxonomy ? undefined : bundledTaxonomy(opts.taxonomy);
   // Old names (renamedFrom) are read as themselves; training maps them (ingest/taxonomyChanges.ts).
-  let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text });
+  // Without a taxonomy yet, the bundled one's spelling wins a tie between spellings (labels.ts).
+  let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text, spellings: taxonomySpellings(bundled?.categories ?? []) });
   if (result.rows.length === 0) {
     throw new SafetagError("E_NO_ROWS", `${file}: no labeled rows could be read, so nothing was written`, {
       problems: result.problems,
       hint: "the file should be the spreadsheet paste (row numbers, then Company, Title, Date, URL, Safety_category, Abstract) or a CSV/TSV with `abstract` and `category` columns",
     });
   }
-  if (!hadTaxonomy) {
-    const created = taxonomyFromCategories(result.categories);
+  if (hadTaxonomy) say(ctx, taxonomyUsed(opts.taxonomy));
+  else {
+    const created = taxonomyFromCategories(result.categories, bundled);
     saveTaxonomy(opts.taxonomy, created);
-    say(ctx, `created ${opts.taxonomy} with ${created.categories.length} categories found in the data; edit it to rename, describe or add categories`);
+    const described = created.categories.filter((c) => c.description !== undefined || c.keyPhrases !== undefined).length;
+    const from = bundled ? `, ${described} of them described as in ${BUNDLED_TAXONOMY} (the taxonomy safetag ships with)` : "";
+    say(ctx, taxonomyUsed(opts.taxonomy, ` (created with the ${created.categories.length} categories found in the data${from}; edit it to rename, describe or add categories)`));
     result = readLabeled(file, { taxonomy: created, text });
+    const warning = undescribedWarning(result.categories, created, opts.taxonomy);
+    if (warning) say(ctx, warning);
   }
   writeOutput(opts.output, labeledToCsv(result.rows), ctx);
   for (const line of formatIngestSummary(summarizeIngest(result))) say(ctx, line);

@@ -31,8 +31,8 @@ interface ReviewOptions {
  * model scores them afresh (it may have learned them under the old label), so its suggestion is
  * among today's categories.
  */
-function splitRowItems(model: LoadedModel, dataPath: string, taxonomyPath: string | undefined): ReviewItem[] {
-  const taxonomy = optionalTaxonomy(taxonomyPath);
+function splitRowItems(ctx: CliContext, model: LoadedModel, dataPath: string, taxonomyPath: string | undefined): ReviewItem[] {
+  const taxonomy = optionalTaxonomy(taxonomyPath, ctx);
   if (!taxonomy) return [];
   const reading = readingTaxonomy(taxonomy);
   const labeled = readLabeled(dataPath, { taxonomy: reading, text: readInputText(dataPath) }).rows;
@@ -77,7 +77,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
         const item = reviewItem(label(a));
         return item ? [item] : [];
       });
-      const fromData = opts.data ? splitRowItems(model, opts.data, opts.taxonomy) : [];
+      const fromData = opts.data ? splitRowItems(ctx, model, opts.data, opts.taxonomy) : [];
       const queue = reviewOrder([...fromData, ...fromInputs], opts.limit);
       const csv = reviewQueueCsv(queue);
       writeOutput(opts.output, csv, ctx);

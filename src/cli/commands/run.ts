@@ -70,7 +70,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       say(ctx, "== ingest");
       runIngest(ctx, opts.sheet, { output: opts.labeled, taxonomy: DEFAULT_TAXONOMY });
       say(ctx, "== train");
-      const taxonomy = optionalTaxonomy(undefined);
+      const taxonomy = optionalTaxonomy(undefined, ctx);
       const data = loadTrainingData(ctx, opts.labeled, taxonomy);
       say(ctx, "== eval (cross-validation)");
       const { model } = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);

@@ -27,7 +27,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       );
       assertWritable(opts.out); // fail in a second, not after the work
       const now = createdAtClock();
-      const taxonomy = optionalTaxonomy(opts.taxonomy);
+      const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background, source: { path: opts.data, sha256: data.sha256 }, now });
