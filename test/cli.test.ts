@@ -93,6 +93,9 @@ describe("run from another folder", () => {
     execFileSync(process.execPath, [join(__dirname, "..", "dist", "cli", "main.js"), "train", "--data", data, "--out", model, "--quiet"], { cwd: dir });
     const m = JSON.parse(readFileSync(model, "utf8"));
     expect(m.report.priorWeight).toBeGreaterThan(0);
-    expect(m.categories).toHaveLength(9);
+    // the nine safety categories and the outside answer, learned from the bundled background set
+    expect(m.categories).toHaveLength(10);
+    expect(m.outside).toBe("Not safety research");
+    expect(m.report.background.rows).toBeGreaterThan(300);
   });
 });

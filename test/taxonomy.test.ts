@@ -25,7 +25,9 @@ describe("taxonomy files", () => {
     const where = path.join(tmp, "sub", "taxonomy.json");
     saveTaxonomy(where, taxonomy);
     expect(JSON.parse(readFileSync(where, "utf8"))).toMatchObject({ format: TAXONOMY_FORMAT, version: 1 });
-    expect(loadTaxonomy(where)).toEqual(taxonomy);
+    const { source, ...loaded } = loadTaxonomy(where);
+    expect(loaded).toEqual(taxonomy);
+    expect(source).toBe(where); // a background path in it is relative to this file
   });
 
   it("builds a bare taxonomy from the categories found, once per name", () => {

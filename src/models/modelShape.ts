@@ -159,8 +159,8 @@ export function checkScores(classifier: FittedClassifier, scope: ScopeModel | un
 
 /** Terms of the model's (first member's) vocabulary, to probe it with. */
 export function probeTerms(model: unknown): string[] {
-  let m = model as { members?: unknown[]; state?: { features?: { terms?: unknown } } } | undefined;
-  for (let depth = 0; depth < 4 && Array.isArray(m?.members); depth++) m = m!.members![0] as typeof m;
+  let m = model as { members?: unknown[]; gate?: unknown; state?: { features?: { terms?: unknown } } } | undefined;
+  for (let depth = 0; depth < 4 && (Array.isArray(m?.members) || m?.gate !== undefined); depth++) m = (Array.isArray(m!.members) ? m!.members[0] : m!.gate) as typeof m;
   const terms = m?.state?.features?.terms;
   return Array.isArray(terms) ? terms.filter((t): t is string => typeof t === "string").slice(0, 200) : [];
 }

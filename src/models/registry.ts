@@ -3,6 +3,7 @@ import { SafetagError } from "../errors.js";
 import { RAW_COUNTS, TFIDF, type FeatureSettings } from "../features/featureSpace.js";
 import type { FittedClassifier, TrainingExample } from "./contract.js";
 import { Ensemble } from "./ensemble.js";
+import { Gated, GATE_SAFETY } from "./gated.js";
 import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, LogisticRegression, type LogisticParams, type LogisticState } from "./logistic.js";
 import { ScopeModel, type ScopeState } from "./scope.js";
 import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, type NaiveBayesState } from "./naiveBayes.js";
@@ -121,6 +122,16 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
     case "ensemble": {
       if (depth > 2 || !Array.isArray(m.members) || m.members.length === 0 || m.members.length > 16) throw fail(file, "ensemble members are missing");
       return new Ensemble(categories, m.members.map((x) => restoreClassifier(x, categories, file, depth + 1)));
+    }
+    case "gated": {
+      const g = json as { outside?: unknown; gateTemperature?: unknown; innerTemperature?: unknown; gate?: unknown; classifier?: unknown };
+      const outside = g.outside;
+      if (depth > 2 || typeof outside !== "string" || !categories.includes(outside) || k < 2) throw fail(file, "the two-stage model's outside category is missing or not one of its categories");
+      const positive = (t: unknown): t is number => typeof t === "number" && t > 0 && Number.isFinite(t);
+      if (!positive(g.gateTemperature) || !positive(g.innerTemperature)) throw fail(file, "the two-stage model's temperatures must be positive numbers");
+      const gate = restoreClassifier(g.gate, [GATE_SAFETY, outside], file, depth + 1);
+      const classifier = restoreClassifier(g.classifier, categories.filter((c) => c !== outside), file, depth + 1);
+      return new Gated(categories, outside, gate, classifier, g.gateTemperature, g.innerTemperature);
     }
     default:
       throw fail(file, `unknown model kind ${JSON.stringify(m.kind)}`);

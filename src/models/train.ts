@@ -55,9 +55,18 @@ export interface TrainOptions {
   gateKind?: ModelKind;
   /** How much a taxonomy description counts in the gate, in labeled rows (the category classifier's weight is chosen by inner CV). */
   gatePriorWeight?: number;
+  /** Only what predicting needs (cross-validation's fold models): no drift baseline, no known-abstract index. */
+  predictorOnly?: boolean;
 }
 
-export const DEFAULT_PRIOR_WEIGHTS = [3, 5, 10];
+/**
+ * The taxonomy weight, in labeled rows per description. One value, chosen on fresh abstracts
+ * (data/eval/README.md): the inner cross-validation of the sheet favours lighter weights, because
+ * the sheet's own rows were in view when the descriptions were written, while on new papers the
+ * descriptions generalise better than eighty rows do. Give several to choose among them by inner
+ * cross-validation.
+ */
+export const DEFAULT_PRIOR_WEIGHTS = [30];
 export const DEFAULT_BACKGROUND_WEIGHT = 1;
 export const DEFAULT_GATE_KIND: ModelKind = "tfidf-nb";
 export const DEFAULT_GATE_PRIOR_WEIGHT = 3;
@@ -409,10 +418,11 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     training.semiSupervised = em;
   }
   const scope = fitScope(examples, recipe.categories);
-  const known = KnownAbstracts.fromRows(rows, recipe.categories, tokenizerSettings, knownTerms(recipe, rows, examples, classifier, tokenizerSettings));
+  const onlyPredict = options.predictorOnly === true;
+  const known = KnownAbstracts.fromRows(onlyPredict ? [] : rows, recipe.categories, tokenizerSettings, onlyPredict ? undefined : knownTerms(recipe, rows, examples, classifier, tokenizerSettings));
   const withRows = new Set(rows.map((r) => r.category));
   const unevaluated = recipe.categories.filter((c) => !withRows.has(c));
-  const drift = driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
+  const drift = onlyPredict ? undefined : driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
     training: { path: options.source?.path ?? "", rows: sheetRows.length, sha256: options.source?.sha256 ?? "" },
@@ -489,5 +499,5 @@ export function modelPredictor(model: LoadedModel): Predictor {
 
 /** Cross-validation's view of training: rows in, predictor out. */
 export function modelTrainer(options: TrainOptions = {}): Trainer {
-  return { train: (rows) => modelPredictor(trainModel(rows, options)) };
+  return { train: (rows) => modelPredictor(trainModel(rows, { ...options, predictorOnly: true })) };
 }
