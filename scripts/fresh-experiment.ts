@@ -29,6 +29,7 @@ function run(name: string, options: TrainOptions): void {
   const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
   const acc = mean(cv.model.perRepeat.map((r) => r.report.accuracy));
   const mf = mean(cv.model.perRepeat.map((r) => r.report.macro.f1));
+  const toOutside = cv.predictions.filter((p) => p.predicted === outside).length / cv.predictions.length;
   const model = trainModel(sheet, opts);
   const label = makeLabeler(model);
   const outcomes = fresh.map((r) => {
@@ -39,7 +40,7 @@ function run(name: string, options: TrainOptions): void {
   const f = freshSection("", outcomes.filter((o) => !part || o.id.startsWith(part)), outside);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   console.log(
-    `${name.padEnd(30)} cv acc ${acc.toFixed(3)} mF1 ${mf.toFixed(3)} | fresh acc ${f.report.accuracy.toFixed(3)} mF1 ${f.report.macro.f1.toFixed(3)}` +
+    `${name.padEnd(30)} cv acc ${acc.toFixed(3)} mF1 ${mf.toFixed(3)} (->no ${(100 * toOutside).toFixed(0)}%) | fresh acc ${f.report.accuracy.toFixed(3)} mF1 ${f.report.macro.f1.toFixed(3)}` +
       ` safety acc ${f.safety.accuracy.toFixed(3)} mF1 ${f.safety.macroF1.toFixed(3)} | no->safety auto ${pct(f.outsideTaggedSafety.share)} no->no auto ${pct(f.outsideAnswered.share)}` +
       ` safety->no ${pct(f.safetyCalledOutside.share)} | auto ${pct(f.automatic.share)} prec ${f.automatic.precision.toFixed(3)} (thr ${model.reviewThreshold.toFixed(2)}) ${Date.now() - t0} ms`,
   );
@@ -87,4 +88,13 @@ if (process.env.ERRS) {
     const wrong = (r.category === outside) !== gate > 0.5 || (r.category !== outside && g.inner[best] !== r.category);
     if (wrong) console.log(`${r.category === outside ? "NO " : "YES"} gate ${gate.toFixed(2)} ${r.category.padEnd(32)} q:${g.inner[best]!.padEnd(32)} ${r.title.slice(0, 70)}`);
   }
+}
+if (process.env.TERMS) {
+  const model = trainModel(sheet, { taxonomy, background: { rows: background.rows, safety: background.safety } });
+  const g = model.classifier as Gated;
+  const tok = makeTokenizer(model.tokenizer);
+  for (const w of process.env.TERMS.split(",")) {
+    for (const t of tok(w)) { const tw = g.gate.termWeights?.(t); console.log(w, t, tw ? Array.from(tw).map((x) => x.toFixed(3)) : "unknown"); }
+  }
+  console.log("gate categories", g.gate.categories, "safety rows", background.safety.length);
 }

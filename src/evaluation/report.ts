@@ -4,7 +4,7 @@
  * Maps) and self-contained, so a renderer added later (HTML) needs nothing else; the renderers
  * only format, they never recompute a figure. Nothing here reads files or the clock.
  */
-import type { FreshSection } from "./fresh.js";
+import { freshMarkdown, freshTerminal, type Fresh } from "./freshReport.js";
 import type { Category } from "../domain.js";
 import type { TaxonomySummary } from "../ingest/taxonomyChanges.js";
 import { bootstrapIntervals, type BootstrapIntervals, type Interval } from "./bootstrap.js";
@@ -91,7 +91,7 @@ export interface EvaluationReport {
   /** Categories the model knows that have no labeled rows yet: cross-validation cannot score them. */
   notEvaluated?: Category[];
   /** The final model on fresh abstracts that are in no training file: the headline figures (see fresh.ts). */
-  fresh?: FreshSection & { inTraining: number };
+  fresh?: Fresh;
 }
 
 /** Reliability of the out-of-fold confidences: expected calibration error and the table behind it. */
@@ -297,6 +297,7 @@ export function renderMarkdown(report: EvaluationReport): string {
   );
 
   out.push(...categoryChangesMarkdown(report, md));
+  if (report.fresh) out.push(...freshMarkdown(report.fresh, md), "# Cross-validation on the labeled rows", "");
   out.push("## Summary", "");
   out.push(`| Metric | Model | ${pct} interval | Majority baseline |`, "|---|---:|---:|---:|");
   const sum = report.summary;
@@ -309,7 +310,8 @@ export function renderMarkdown(report: EvaluationReport): string {
     `Mean ± standard deviation over the ${s.repeats} repeats. Intervals: bootstrap percentile, ` +
       `${s.bootstrap.resamples} resamples of the rows, over the pooled out-of-fold predictions ` +
       `(accuracy ${num(report.pooled.accuracy)}, macro-F1 ${num(report.pooled.macro.f1)}). ` +
-      `Macro-F1 averages all ${s.categories.length} categories; a category never predicted counts as 0.`,
+      `Macro-F1 averages the ${averagedCount(report)} categories the rows have; a category never predicted counts as 0` +
+      (averagedCount(report) < s.categories.length ? ` (an answer no row has, such as "not safety research" learned from the background set, is charged as a wrong answer but not averaged in).` : "."),
     "",
   );
 
@@ -381,6 +383,7 @@ export function renderTerminal(report: EvaluationReport): string {
   lines.push(`data: ${clipStart(plain(s.dataPath), WIDTH - 6)}`);
   if (report.notEvaluated?.length) lines.push(fit(`not evaluated (no labeled rows yet): ${report.notEvaluated.map(plain).join(", ")}`));
   lines.push("");
+  if (report.fresh) lines.push(...freshTerminal(report.fresh, plain, WIDTH).map(fit), "", "cross-validation on the labeled rows:");
 
   const head = `${"".padEnd(10)}${"model (mean ± sd)".padEnd(18)}${`${pct} interval`.padEnd(18)}majority baseline`;
   lines.push(head);
@@ -429,6 +432,11 @@ export function renderTerminal(report: EvaluationReport): string {
 
 // ---------------------------------------------------------------------------------------------
 // Formatting helpers shared by the renderings
+
+/** Categories the macro average is over: those with rows (see reportFromConfusion). */
+export function averagedCount(report: EvaluationReport): number {
+  return report.settings.rowsPerCategory.filter((n) => n > 0).length;
+}
 
 function num(x: number): string {
   return x.toFixed(3);

@@ -50,5 +50,7 @@ export function backgroundRows(read: IngestResult, file: { path: string; sha256:
     else if (labeledKeys.has(abstractKey(row.abstract))) setAside.push({ row, reason: "the same abstract is a labeled row" });
     else (row.category === category ? rows : safety).push(row);
   }
-  return { ...file, category, rows, safety, setAside, problems: read.problems };
+  // any other label is a safety paper's: a label the taxonomy lacks is no problem here
+  const problems = read.problems.filter((p) => p.code !== "E_UNKNOWN_CATEGORY");
+  return { ...file, category, rows, safety, setAside, problems };
 }

@@ -15,7 +15,8 @@ export const GATE_SAFETY = "(safety research)";
  *   log P(outside) = log g,   log P(c) = log(1 − g) + log q(c),
  *
  * with g the gate's probability of the outside answer and q the category classifier's
- * distribution over the safety categories. So the outside answer is a category like any other,
+ * distribution over the safety categories; except that the gate decides first: when g < 1/2 the
+ * outside answer is held just below the best category (see combineStages). So the outside answer is a category like any other,
  * and the category classifier is fitted on safety rows alone, as it was before there was a gate
  * (a few hundred non-safety rows do not swamp eighty safety papers).
  *
@@ -127,5 +128,13 @@ export function combineStages(
   for (let j = 0; j < inner.length; j++) sum += Math.exp(inner[j]! / innerTemperature - max);
   const zInner = max + Math.log(sum);
   for (let j = 0; j < inner.length; j++) out[innerAt[j]!] = safety + inner[j]! / innerTemperature - zInner;
+  if (a < b) {
+    // the gate decides first: below even odds the outside answer never beats the best category,
+    // however unsure the category classifier is (a paper of an unclear category is still safety
+    // research, and its low confidence sends it to review)
+    let best = -Infinity;
+    for (let j = 0; j < inner.length; j++) best = Math.max(best, out[innerAt[j]!]!);
+    out[outsideAt] = Math.min(out[outsideAt]!, best - 1e-9);
+  }
   return out;
 }

@@ -14,11 +14,13 @@ import { confusionHeatmap } from "./heatmap.js";
 import { renderPage } from "./page.js";
 import { REPORT_SCRIPT, type ReportPageData } from "./reportScript.js";
 import { fixed } from "./svg.js";
+import { freshFigures, freshIntro, type Fresh } from "../evaluation/freshReport.js";
 
 const COLORS = { precision: "#a8cbef", recall: "#5b9bd5", f1: "#1f5fa8", baseline: "#c4c9d0", model: "#1f5fa8", macro: "#1f2328", accent: "#d9822b" };
 
 export function renderHtml(report: EvaluationReport): string {
   const sections: { id: string; title: string; body: string }[] = [
+    ...(report.fresh ? [{ id: "fresh", title: "Fresh abstracts", body: fresh(report.fresh) }] : []),
     { id: "summary", title: "Summary", body: summary(report) },
     { id: "confusion", title: "Confusion matrix", body: confusion(report) },
     { id: "per-category", title: "Per category", body: perCategory(report) },
@@ -279,6 +281,23 @@ function categoryChanges(report: EvaluationReport): string {
   return `<p>Applied from the taxonomy file; the labeled data is unchanged.</p><ul>${items.map((i) => `<li>${i}</li>`).join("")}</ul>`;
 }
 
+/** The headline figures, per-category table and confusion matrix of the fresh abstracts (a plain table: its cells have no papers to list). */
+function fresh(f: Fresh): string {
+  const labels = f.confusion.labels;
+  return [
+    `<p>${h(freshIntro(f))}</p>`,
+    `<table class="fresh-figures"><tbody>${freshFigures(f).map(([what, value]) => `<tr><th>${h(what)}</th><td class="num">${h(value)}</td></tr>`).join("")}</tbody></table>`,
+    `<h3>Per category</h3>`,
+    `<table class="per-category"><thead><tr><th>category</th><th class="num">fresh abstracts</th><th class="num">predicted</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr></thead><tbody>`,
+    ...f.report.perCategory.map((c) => `<tr><th>${h(c.category)}</th><td class="num">${c.support}</td><td class="num">${c.predicted}</td><td class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td></tr>`),
+    `</tbody></table>`,
+    `<h3>Confusion matrix</h3><p class="muted small">Rows true, columns predicted (numbered as the rows).</p>`,
+    `<div class="table-scroll"><table class="fresh-confusion"><thead><tr><th></th>${labels.map((_, i) => `<th class="num">${i + 1}</th>`).join("")}</tr></thead><tbody>`,
+    ...f.confusion.counts.map((row, t) => `<tr><th>${t + 1}. ${h(labels[t] ?? "")}</th>${row.map((n, p) => `<td class="num${n > 0 && p !== t ? " off" : ""}">${n}</td>`).join("")}</tr>`),
+    `</tbody></table></div>`,
+  ].join("\n");
+}
+
 function outOfScope(o: OutOfScopeSection): string {
   return (
     `<p>How well the <q>unlike every category</q> score separates labeled abstracts from abstracts that belong to none of the categories.</p>` +
@@ -324,6 +343,9 @@ function percentOf(share: number): string {
 
 const CSS = `
 header { margin-bottom: 1rem; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.fresh-confusion td.off { background: #fbe3e1; }
+.fresh-figures th { font-weight: normal; text-align: left; }
 .toc { display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-size: .9rem; margin-top: .6rem; }
 .toc a { color: var(--accent); text-decoration: none; }
 .toc a:hover { text-decoration: underline; }
