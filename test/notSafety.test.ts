@@ -9,7 +9,8 @@ import { freshSection, type FreshOutcome } from "../src/evaluation/fresh.js";
 import { confusionMatrix, reportFromConfusion } from "../src/evaluation/metrics.js";
 import { backgroundRows } from "../src/ingest/background.js";
 import { parseTaxonomy } from "../src/ingest/taxonomy.js";
-import { applyTaxonomy } from "../src/ingest/taxonomyChanges.js";
+import { activeTaxonomy as activeTaxonomyOf, applyTaxonomy } from "../src/ingest/taxonomyChanges.js";
+import { amongCategories } from "../src/review/queue.js";
 import { combineStages, Gated } from "../src/models/gated.js";
 import { parseModel, serializeModel } from "../src/models/modelFile.js";
 import { trainModel } from "../src/models/train.js";
@@ -174,5 +175,37 @@ describe("fresh-abstract figures (worked by hand)", () => {
     expect(f.outsideTaggedSafety).toEqual({ count: 1, of: 3, share: 1 / 3 });
     expect(f.outsideAnswered).toEqual({ count: 1, of: 3, share: 1 / 3 });
     expect(f.safetyCalledOutside).toEqual({ count: 1, of: 3, share: 1 / 3 });
+  });
+});
+
+describe("categories never evaluated go to review", () => {
+  it("the parts of a split, known from their descriptions only, are never labeled automatically", () => {
+    const taxonomy = parseTaxonomy(JSON.stringify({
+      format: "safetag-taxonomy",
+      version: 1,
+      categories: [
+        { name: "Feedback", description: "human feedback, reward models and preferences" },
+        { name: "Interpretability", splitInto: ["Circuits", "Features"] },
+        { name: "Circuits", description: "circuits, attention heads and neurons inside a transformer" },
+        { name: "Features", description: "features in superposition found by sparse dictionary learning" },
+      ],
+    }), "t.json");
+    const applied = applyTaxonomy(safety, taxonomy);
+    expect(applied.setAside.map((s) => s.kind)).toEqual(["split", "split", "split"]);
+    const model = trainModel(applied.rows, { taxonomy: activeTaxonomyOf(taxonomy), innerFolds: 2 });
+    expect(model.unevaluated).toEqual(["Circuits", "Features"]);
+    const p = makeLabeler(model)({ id: "x", abstract: "circuits attention heads and neurons inside a transformer" });
+    expect(p.category).toBe("Circuits");
+    expect(p.needsReview).toBe(true);
+    expect(p.reason).toContain('"Circuits" has no labeled rows yet');
+  });
+
+  it("the review sheet offers the best of the new parts, renormalised over them", () => {
+    // model categories [Circuits, Features, Feedback] with probabilities 0.2, 0.1, 0.7: the whole model picks Feedback
+    const p = { category: "Feedback", confidence: 0.7, runnerUp: "Circuits", runnerUpConfidence: 0.2 };
+    expect(amongCategories(p, [0.2, 0.1, 0.7], ["Circuits", "Features", "Feedback"], ["Circuits", "Features"])).toEqual({
+      category: "Circuits", confidence: expect.closeTo(2 / 3, 12), runnerUp: "Features", runnerUpConfidence: expect.closeTo(1 / 3, 12),
+    });
+    expect(amongCategories(p, [0.2, 0.1, 0.7], ["Circuits", "Features", "Feedback"], ["Gone"])).toBe(p);
   });
 });

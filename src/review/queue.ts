@@ -76,6 +76,24 @@ export function reviewOrder(items: readonly ReviewItem[], limit?: number): Revie
   return limit === undefined ? sorted : sorted.slice(0, limit);
 }
 
+/**
+ * A prediction narrowed to some of the model's categories (the parts of a split category): the
+ * most probable of them, and the next, their probabilities renormalised over those categories.
+ * The prediction is unchanged when the model knows none of them.
+ */
+export function amongCategories<P extends Pick<LabeledPrediction, "category" | "confidence" | "runnerUp" | "runnerUpConfidence">>(p: P, proba: ArrayLike<number>, categories: readonly Category[], among: readonly Category[]): P {
+  const parts = among.flatMap((c) => {
+    const i = categories.indexOf(c);
+    return i < 0 ? [] : [{ c, p: proba[i]! }];
+  });
+  if (parts.length === 0) return p;
+  const total = parts.reduce((a, x) => a + x.p, 0);
+  const ranked = parts.map((x, i) => ({ ...x, i })).sort((a, b) => b.p - a.p || a.i - b.i);
+  const share = (x: number) => (total > 0 ? x / total : 1 / parts.length);
+  const second = ranked[1] ?? ranked[0]!;
+  return { ...p, category: ranked[0]!.c, confidence: share(ranked[0]!.p), runnerUp: second.c, runnerUpConfidence: ranked[1] ? share(second.p) : 0 };
+}
+
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 export function reviewQueueCsv(items: readonly ReviewItem[]): string {

@@ -5,12 +5,13 @@ import type { UnlabeledAbstract } from "../../domain.js";
 import { EXIT, SafetagError } from "../../errors.js";
 import { readLabeled } from "../../ingest/labeled.js";
 import { reviewedPathFor } from "../../ingest/reviewed.js";
-import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
+import { readingTaxonomy, resolveCategory } from "../../ingest/taxonomyChanges.js";
 import { trainingRows } from "../../ingest/trainingRows.js";
 import { assertWritable, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import { makeLabeler } from "../../predict/label.js";
-import { reviewItem, reviewOrder, reviewQueueCsv, type ReviewItem } from "../../review/queue.js";
+import { amongCategories, reviewItem, reviewOrder, reviewQueueCsv, type ReviewItem } from "../../review/queue.js";
+import { modelPredictor } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { labeledInputs, optionalTaxonomy, readAbstractInputs, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
@@ -40,9 +41,13 @@ function splitRowItems(ctx: CliContext, model: LoadedModel, dataPath: string, ta
   const reviewed = existsSync(reviewedPath) && resolve(reviewedPath) !== resolve(dataPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : undefined;
   const split = trainingRows(labeled, reviewed, taxonomy).changes?.setAside.filter((s) => s.kind === "split") ?? [];
   const label = makeLabeler({ ...model, known: KnownAbstracts.none(model.categories) });
+  const predictor = modelPredictor(model);
   return split.flatMap((s) => {
     const input: UnlabeledAbstract = { id: s.row.id, abstract: s.row.abstract, source: dataPath, ...(s.row.sourceLine === undefined ? {} : { line: s.row.sourceLine }) };
-    const item = reviewItem(label(input), s.reason);
+    // the suggestion is the best of the new parts, not the whole model's pick
+    const status = resolveCategory(s.row.category, taxonomy);
+    const parts = status.status === "split" ? status.into : [];
+    const item = reviewItem(amongCategories(label(input), predictor.predictProba(input.abstract), model.categories, parts), s.reason);
     return item ? [item] : [];
   });
 }
