@@ -2,7 +2,8 @@ import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import type { Predictor, Trainer } from "../models/contract.js";
 import type { LoadedModel } from "../models/modelFile.js";
 import type { ModelChoice } from "../models/registry.js";
-import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel } from "../models/train.js";
+import { SafetagError } from "../errors.js";
+import { checkTrainingCategories, DEFAULT_TARGET_PRECISION, modelTrainer, trainModel } from "../models/train.js";
 import { makeTokenizer } from "../text/tokenize.js";
 import { crossValidate, type CrossValidationProgress } from "./crossValidate.js";
 import { calibrationSection, indicativeTerms, labelErrorCandidates, learningCurve, outOfScopeSection, reviewSection, rowTerms } from "./quality.js";
@@ -47,6 +48,7 @@ function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
  * needs the model does not train it twice).
  */
 export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions): { report: EvaluationReport; model: LoadedModel } {
+  checkCrossValidatable(rows, opts.dataPath);
   const trainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles, unlabeled: opts.unlabeled };
   // Fold models leave out taxonomy categories without labeled rows: there is nothing to score them on.
   const foldOptions = { ...trainOptions, taxonomy: opts.taxonomy && withLabeledRows(opts.taxonomy, rows) };
@@ -92,6 +94,21 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   }
   model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
   return { report, model };
+}
+
+/**
+ * Refuses rows that cross-validation cannot measure a model on: one category, or most categories
+ * with a single row (see sparseCategories in models/train.ts), where the figures would be near 0
+ * whatever the model, after minutes of fitting thousands of categories.
+ */
+export function checkCrossValidatable(rows: readonly LabeledAbstract[], file: string): void {
+  const counts = checkTrainingCategories(rows, file);
+  if (!counts.sparse) return;
+  throw new SafetagError(
+    "E_TOO_FEW_ROWS_PER_CATEGORY",
+    `${file}: ${counts.categories} categories for ${counts.rows} rows (${counts.singletons} with a single row): cross-validation cannot measure a model on them, since a held-out row that is its category's only one can never be predicted right`,
+    { hint: "merge small categories or label more rows of them (at least two rows per category on average); `safetag train` still trains a model on these rows, and it sends every prediction to review" },
+  );
 }
 
 /** The taxonomy's categories that have labeled rows (the others cannot be cross-validated). */

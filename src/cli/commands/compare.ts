@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT, SafetagError } from "../../errors.js";
+import { checkCrossValidatable } from "../../evaluation/evaluate.js";
 import { compareSettings, formatSettingsComparison, recordedTrainOptions, describeSettings } from "../../evaluation/compareModels.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
 import { findEntry, loadRegistry, modelKindOf } from "../../models/modelRegistry.js";
@@ -70,6 +71,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       if (opts.data) {
         const taxonomy = optionalTaxonomy(opts.taxonomy);
         const data = loadTrainingData(ctx, opts.data, taxonomy);
+        checkCrossValidatable(data.rows, opts.data);
         const oa = recordedTrainOptions(a.model, data.taxonomy);
         const ob = recordedTrainOptions(b.model, data.taxonomy);
         const tokenizers = JSON.stringify(oa.tokenizer) !== JSON.stringify(ob.tokenizer);

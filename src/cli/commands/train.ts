@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
 import { serializeModel } from "../../models/modelFile.js";
 import type { ModelChoice } from "../../models/registry.js";
-import { trainModel } from "../../models/train.js";
+import { checkTrainingCategories, trainModel, type CategoryCounts } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readUnlabeled } from "../data.js";
 import { keepTrainedModel } from "../keep.js";
@@ -26,6 +26,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const now = createdAtClock();
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
+      warnIfSparse(ctx, checkTrainingCategories(data.rows, opts.data), opts.data);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 }, now });
       const text = serializeModel(model);
@@ -39,4 +40,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       }
       keepTrainedModel(ctx, opts.out, model, text, data);
     });
+}
+
+/** Said loudly: the model trains, but it has learned too little to label anything on its own. */
+function warnIfSparse(ctx: CliContext, counts: CategoryCounts, file: string): void {
+  if (!counts.sparse) return;
+  say(ctx, `warning W_FEW_ROWS_PER_CATEGORY: ${file}: ${counts.categories} categories for ${counts.rows} rows (${counts.singletons} with a single row)`);
+  say(ctx, "  held out, a category's only row can never be predicted right, so the inner cross-validation was not run:");
+  say(ctx, "  the model keeps its default settings and sends every prediction to review");
+  say(ctx, "  hint: merge small categories or label more rows of them (at least two rows per category on average)");
 }
