@@ -5,7 +5,7 @@ import { EXIT, SafetagError } from "../../errors.js";
 import { checkCrossValidatable } from "../../evaluation/evaluate.js";
 import { compareSettings, formatSettingsComparison, recordedTrainOptions, describeSettings } from "../../evaluation/compareModels.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
-import { findEntry, loadRegistry, modelKindOf } from "../../models/modelRegistry.js";
+import { findEntry, inUse, loadRegistry, modelKindOf } from "../../models/modelRegistry.js";
 import { formatPredictionChanges, predictionChanges } from "../../predict/changes.js";
 import { say, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
@@ -26,7 +26,7 @@ interface CompareOptions {
 function openModel(ref: string, dir: string): { name: string; model: LoadedModel } {
   if (existsSync(ref) && statSync(ref).isFile()) return { name: ref, model: parseModel(readInputText(ref), ref) };
   const indexPath = join(dir, "registry.json");
-  const entry = findEntry(loadRegistry(indexPath), ref);
+  const entry = findEntry(inUse(loadRegistry(indexPath), indexPath), ref);
   if (!entry) {
     throw new SafetagError("E_MODEL_NOT_FOUND", `${ref}: no such model file, nor a model kept in ${indexPath}`, {
       exitCode: EXIT.noInput,

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { writeFileAtomic, assertWritable } from "../../io/atomic.js";
+import { assertWritable } from "../../io/atomic.js";
 import { serializeModel } from "../../models/modelFile.js";
 import { DEFAULT_MODEL_KIND } from "../../models/registry.js";
 import { say, type CliContext } from "../context.js";
 import { DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy } from "../data.js";
-import { keepTrainedModel } from "../keep.js";
+import { assertKeepable, writeKeptModel } from "../keep.js";
 import { runEval } from "./eval.js";
 import { runIngest } from "./ingest.js";
 import { predictToFile, reportPredictSummary } from "./predict.js";
@@ -44,6 +44,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .action(async (opts: RunOptions) => {
       const page = join(opts.reportDir, "predictions.html");
       [opts.labeled, opts.model, opts.predictions, page].forEach(assertWritable);
+      assertKeepable(opts.model);
       say(ctx, "== ingest");
       runIngest(ctx, opts.sheet, { output: opts.labeled, taxonomy: DEFAULT_TAXONOMY });
       say(ctx, "== train");
@@ -53,9 +54,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const { model } = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);
       model.training = { path: opts.labeled, rows: data.rows.length, sha256: data.sha256 };
       const text = serializeModel(model);
-      writeFileAtomic(opts.model, text);
+      writeKeptModel(ctx, opts.model, model, text, data);
       say(ctx, `model written to ${opts.model}`);
-      keepTrainedModel(ctx, opts.model, model, text, data);
       say(ctx, "== predict");
       const dumps = opts.dumps ?? bundledDumps(opts.sheet);
       const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", undefined, { path: page, modelPath: opts.model });

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
+import { assertWritable } from "../../io/atomic.js";
 import { serializeModel } from "../../models/modelFile.js";
 import type { ModelChoice } from "../../models/registry.js";
 import { checkTrainingCategories, trainModel, type CategoryCounts } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readUnlabeled } from "../data.js";
-import { keepTrainedModel } from "../keep.js";
+import { assertKeepable, writeKeptModel } from "../keep.js";
 import { modelKindOption } from "../options.js";
 import { createdAtClock } from "../clock.js";
 import { refuseOutputOverInput } from "../paths.js";
@@ -23,6 +23,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .action(async (opts: { data: string; out: string; model: ModelChoice; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
       refuseOutputOverInput(opts.out, [opts.data, ...(opts.taxonomy ? [opts.taxonomy] : []), ...(opts.unlabeled ?? [])]);
       assertWritable(opts.out); // fail in a second, not after the work
+      assertKeepable(opts.out);
       const now = createdAtClock();
       const taxonomy = optionalTaxonomy(opts.taxonomy);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
@@ -30,7 +31,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, source: { path: opts.data, sha256: data.sha256 }, now });
       const text = serializeModel(model);
-      writeFileAtomic(opts.out, text);
+      writeKeptModel(ctx, opts.out, model, text, data);
       const r = model.report;
       say(ctx, `model ${r?.kind ?? opts.model} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
@@ -38,7 +39,6 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         for (const s of r.selection) say(ctx, `    ${s.kind.padEnd(16)} weight ${String(s.priorWeight).padStart(3)}  macro-F1 ${s.macroF1.toFixed(3)}  accuracy ${s.accuracy.toFixed(3)}`);
         say(ctx, `  temperature ${r.calibration.temperature.toPrecision(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
       }
-      keepTrainedModel(ctx, opts.out, model, text, data);
     });
 }
 
