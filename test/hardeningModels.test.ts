@@ -4,7 +4,7 @@
  * concurrency test runs the built CLI (`dist/`, made by `npm run build`, which `npm test` runs
  * first) as separate processes, since the lost update it guards against is between processes.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir } from "node:os";
@@ -154,5 +154,64 @@ describe("item 10: a registry entry that lacks fields", () => {
     expect(t.code).toBe(65);
     expect(t.stderr).toContain("E_REGISTRY_FORMAT");
     expect(readdirSync(join(models, "registry"))).toHaveLength(1);
+  });
+});
+
+describe("items 11 and 26: every number of a model file is checked", () => {
+  const dir = tempDir("numbers");
+  const model = join(dir, "model.json");
+  let good: Record<string, any>;
+  const terms = () => good.model.members[0].state.features.terms.length as number;
+  /** A copy of the good model with `change` made; `raw` edits the JSON text (for 1e400, which JSON.stringify cannot write). */
+  const variant = (change: (m: Record<string, any>) => void, raw: (text: string) => string = (t) => t) => {
+    const m = structuredClone(good);
+    change(m);
+    return raw(JSON.stringify(m));
+  };
+  const cases: [string, () => string, RegExp][] = [
+    ['reviewThreshold "0.72" (a string)', () => variant((m) => (m.reviewThreshold = "0.72")), /reviewThreshold must be a number from 0 to 1 \(found "0\.72"\)/],
+    ["reviewThreshold -0.5", () => variant((m) => (m.reviewThreshold = -0.5)), /reviewThreshold must be a number from 0 to 1 \(found -0\.5\)/],
+    ["reviewThreshold 1e400", () => variant((m) => (m.reviewThreshold = 0), (t) => t.replace('"reviewThreshold":0', '"reviewThreshold":1e400')), /reviewThreshold must be a number from 0 to 1 \(found Infinity\)/],
+    ["scopeThreshold 1.5", () => variant((m) => (m.scopeThreshold = 1.5)), /scopeThreshold must be a number from 0 to 1 \(found 1\.5\)/],
+    ["scopeThreshold null", () => variant((m) => (m.scopeThreshold = null)), /scopeThreshold must be a number from 0 to 1 \(found null\)/],
+    ["temperature 0", () => variant((m) => (m.temperature = 0)), /temperature must be a number from 0\.000001 to 1e6 \(found 0\)/],
+    ["temperature missing", () => variant((m) => delete m.temperature), /temperature is missing/],
+    ["an IDF of 1e300 at the last term (past the first 200)", () => variant((m) => (m.model.members[0].state.features.idf[terms() - 1] = 1e300)), /model\.members\[0\]\.state\.features\.idf\[(?:[2-9]\d\d|\d{4,})\] must be a number from 0 to 1e15 \(found 1e\+300\)/],
+    ["a logistic weight of null at the last term", () => variant((m) => (m.model.members[1].state.weights[2][m.model.members[1].state.features.terms.length - 1] = null)), /model\.members\[1\]\.state\.weights\[2\]\[\d+\] must be a number from -1e15 to 1e15 \(found null\)/],
+    ["a bias of 1e16", () => variant((m) => (m.model.members[1].state.bias[0] = 1e16)), /model\.members\[1\]\.state\.bias\[0\] must be a number from -1e15 to 1e15 \(found 10000000000000000\)/],
+    ["a scope centroid of Infinity at the last term", () => variant((m) => (m.scope.centroids[1][m.scope.features.terms.length - 1] = 0), (t) => t.replace(/("centroids":\[\[[^\]]*\],\[[^\]]*),0\]/, "$1,1e999]")), /scope\.centroids\[1\]\[\d+\] must be a number from -1e15 to 1e15 \(found Infinity\)/],
+    ["logistic C of -1", () => variant((m) => (m.model.members[1].params.C = -1)), /model\.members\[1\]\.params\.C must be a number above 0, up to 1e15 \(found -1\)/],
+    ["training rows 2.5", () => variant((m) => (m.training.rows = 2.5)), /training\.rows must be a whole number from 0 to 1e15 \(found 2\.5\)/],
+    ["a report threshold of -1", () => variant((m) => (m.report.review.threshold = -1)), /report\.review\.threshold must be a number from 0 to 1 \(found -1\)/],
+    ["an evaluation macro-F1 of 2", () => variant((m) => (m.evaluation = { accuracy: 0.5, macroF1: 2 })), /evaluation\.macroF1 must be a number from 0 to 1 \(found 2\)/],
+    ["a drift mean that is a string", () => variant((m) => (m.drift.oovMean = "0.1")), /drift\.oovMean must be a number from 0 to 1 \(found "0\.1"\)/],
+    ["version 2.5", () => variant((m) => (m.version = 2.5)), /model format version must be a whole number from 1 to 2 \(found 2\.5\)/],
+    ["version 1e400", () => variant((m) => (m.version = 0), (t) => t.replace('"version":0', '"version":1e400')), /model format version must be a whole number from 1 to 2 \(found Infinity\)/],
+    ["version 0", () => variant((m) => (m.version = 0)), /model format version must be a whole number from 1 to 2 \(found 0\)/],
+    ["version -7", () => variant((m) => (m.version = -7)), /model format version must be a whole number from 1 to 2 \(found -7\)/],
+    ["version missing", () => variant((m) => delete m.version), /model format version is missing/],
+  ];
+
+  beforeAll(async () => {
+    // the tiny sheet and 30 rows more, of 10 words of their own each: far more than 200 terms
+    const categories = ["Feedback", "Interpretability", "Robustness"];
+    const extra = Array.from({ length: 30 }, (_, i) => `Acme,More ${i},1-Jan-24,https://m/${i},${categories[i % 3]},${Array.from({ length: 10 }, (_, j) => `term${i}x${j}`).join(" ")}`);
+    const data = join(dir, "sheet.csv");
+    writeFileSync(data, `${tinyCsv.trimEnd()}\n${extra.join("\n")}\n`);
+    expect((await cli(["train", "--data", data, "--out", model, "--model", "ensemble", ...TAXONOMY])).code).toBe(0);
+    good = JSON.parse(readFileSync(model, "utf8"));
+    expect(terms()).toBeGreaterThan(400);
+    expect((await cli(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "good.csv")])).code).toBe(0); // the unchanged model loads
+  });
+
+  it.each(cases)("%s: E_MODEL_FORMAT naming the field and what is wrong, exit 65", async (name, body, message) => {
+    const file = join(dir, `${name.replace(/\W+/g, "-")}.json`);
+    writeFileSync(file, body());
+    const r = await cli(["predict", "--model", file, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "p.csv")]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(/E_MODEL_FORMAT/);
+    expect(r.stderr).toMatch(message);
+    if (!name.endsWith("missing")) expect(r.stderr).not.toMatch(/missing/);
+    noCrash(r);
   });
 });

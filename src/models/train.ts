@@ -299,7 +299,7 @@ export function trainModel(rows: readonly LabeledAbstract[], options: TrainOptio
       calibrated.map((p, i) => topTwo(p).best === best.oof.gold[i]),
       targetPrecision,
     );
-    scopeThreshold = quantileOf(best.oof.scope, DEFAULT_SCOPE_QUANTILE);
+    scopeThreshold = Math.min(1, quantileOf(best.oof.scope, DEFAULT_SCOPE_QUANTILE)); // a cosine may round to just above 1; model files hold shares in [0, 1]
     training = {
       innerFolds: folds,
       selection: tried.map(({ kind, priorWeight: w, macroF1: f, accuracy: a }) => ({ kind, priorWeight: w, macroF1: f, accuracy: a })),
