@@ -9,7 +9,7 @@ import { findEntry, inUse, loadRegistry, modelKindOf } from "../../models/modelR
 import { formatPredictionChanges, predictionChanges } from "../../predict/changes.js";
 import { say, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
-import { intArg } from "../options.js";
+import { intArg, seedArg } from "../options.js";
 import { DEFAULT_MODELS_DIR } from "./models.js";
 
 interface CompareOptions {
@@ -58,7 +58,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--folds <n>", "folds", intArg("--folds", 2), 3)
     .option("--repeats <n>", "repeats", intArg("--repeats", 1), 1)
-    .option("--seed <n>", "random seed (same seed, same folds)", intArg("--seed", 0), 1)
+    .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
     .action(async (ra: string, rb: string, opts: CompareOptions) => {
       const a = openModel(ra, opts.dir);
       const b = openModel(rb, opts.dir);

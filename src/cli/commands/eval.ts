@@ -2,7 +2,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Taxonomy } from "../../domain.js";
-import { evaluate } from "../../evaluation/evaluate.js";
+import { checkCrossValidatable, evaluate } from "../../evaluation/evaluate.js";
 import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
 import { assertWritable, writeFileAtomic } from "../../io/atomic.js";
 import type { LoadedModel } from "../../models/modelFile.js";
@@ -13,7 +13,7 @@ import { say, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, type TrainingData } from "../data.js";
-import { intArg, modelKindOption } from "../options.js";
+import { intArg, seedArg, modelKindOption } from "../options.js";
 import { refuseOutputOverInput } from "../paths.js";
 
 export interface EvalOptions {
@@ -50,6 +50,7 @@ function readOutOfScope(path: string | undefined): string[] {
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
 export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
   const files = ["report.md", "report.json", "report.html"].map((f) => join(opts.reportDir, f));
+  checkCrossValidatable(data.rows, data.path); // before the report folder is made
   const progress = startProgress(ctx, "cross-validation");
   for (const f of files) refuseOutputOverInput(f, [data.path]);
   files.forEach(assertWritable);
@@ -94,7 +95,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("-r, --report-dir <dir>", "folder for the reports", "eval")
     .option("--folds <n>", "folds per repeat", intArg("--folds", 2), 5)
     .option("--repeats <n>", "repeats of k-fold with new shuffles", intArg("--repeats", 1), 5)
-    .option("--seed <n>", "random seed (same seed, same folds)", intArg("--seed", 0), 1)
+    .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
     .addOption(modelKindOption())
     .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(modelList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
