@@ -1,6 +1,9 @@
 import { Option, type Command } from "commander";
 import { availableParallelism } from "node:os";
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import { Readable } from "node:stream";
+import { EXIT, SafetagError } from "../../errors.js";
 import { openAbstractFile, readAbstractBatches, readHead, sniffFormat, ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
 import { assertWritable, openAtomicStream, writeFileAtomic } from "../../io/atomic.js";
 import { cannotRead, sniffText } from "../../io/decode.js";
@@ -100,6 +103,7 @@ export async function predictToFile(
 ): Promise<PredictSummary> {
   for (const o of [output, page?.path ?? "-"]) refuseOutputOverInput(o, [...inputs, ...(page?.modelPath ? [page.modelPath] : [])]);
   if (page) assertWritable(page.path); // fail before the work, not after
+  refuseRepeatedInputs(inputs);
   const sources = inputs.map((p) => sourceFor(ctx, p, inputFormat));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
@@ -125,6 +129,33 @@ export async function predictToFile(
     writeFileAtomic(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }));
   }
   return summary;
+}
+
+/**
+ * One input given twice (by the same path or another way to it) would be labeled twice, under
+ * the same ids; every other pair of inputs has different names, so the ids made from them
+ * (`<input>:<line>`, see ingest/abstracts.ts) differ.
+ */
+function refuseRepeatedInputs(inputs: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const path of inputs) {
+    let key = path;
+    if (path !== "-") {
+      try {
+        key = realpathSync(path);
+      } catch {
+        key = resolve(path); // missing: said when it is opened
+      }
+    }
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new SafetagError("E_INPUT_TWICE", `${path}: given twice as an input${earlier === path ? "" : ` (also as ${earlier})`}`, {
+        exitCode: EXIT.usage,
+        hint: "give each input once: its abstracts would be labeled twice, under the same ids",
+      });
+    }
+    seen.set(key, path);
+  }
 }
 
 async function predictInto(
