@@ -215,3 +215,110 @@ describe("items 11 and 26: every number of a model file is checked", () => {
     noCrash(r);
   });
 });
+
+describe("item 16: training data a model cannot learn categories from", () => {
+  it("one category: train refuses it (E_ONE_CATEGORY, exit 65), and writes no model", async () => {
+    const dir = tempDir("one-category");
+    const data = join(dir, "one.csv");
+    writeFileSync(data, `${tinyCsv.split("\n").filter((l, i) => i === 0 || l.includes(",Feedback,")).join("\n")}\n`);
+    const out = join(dir, "model.json");
+    const r = await cli(["train", "--data", data, "--out", out, ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain(`E_ONE_CATEGORY: ${data}: all 6 rows used for training are in one category ("Feedback")`);
+    expect(r.stderr).toMatch(/hint: label rows of other categories/);
+    expect(existsSync(out)).toBe(false);
+    const e = await cli(["eval", "--data", data, "--report-dir", join(dir, "eval"), ...TAXONOMY]);
+    expect(e.code).toBe(65);
+    expect(e.stderr).toContain("E_ONE_CATEGORY");
+  });
+
+  it("400 categories of one row each: train warns loudly and skips its inner cross-validation; eval refuses at once", { timeout: 120_000 }, async () => {
+    const dir = tempDir("sparse");
+    const data = join(dir, "sparse.csv");
+    const words = (i: number) => Array.from({ length: 12 }, (_, j) => `w${(i * 7 + j * 13) % 900}`).join(" ");
+    writeFileSync(data, ["id,category,abstract", ...Array.from({ length: 400 }, (_, i) => `r${i},Category ${i},${words(i)}`)].join("\n") + "\n");
+    const out = join(dir, "model.json");
+    const r = await cli(["train", "--data", data, "--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning W_FEW_ROWS_PER_CATEGORY: ${data}: 400 categories for 400 rows (400 with a single row)`);
+    expect(r.stderr).toContain("the inner cross-validation was not run");
+    const m = JSON.parse(readFileSync(out, "utf8"));
+    expect(m.report.innerFolds).toBe(0);
+    expect(m.reviewThreshold).toBe(1); // nothing was measured, so every prediction goes to a person
+    const started = Date.now();
+    const e = await cli(["eval", "--data", data, "--report-dir", join(dir, "eval")]);
+    expect(e.code).toBe(65);
+    expect(e.stderr).toContain(`E_TOO_FEW_ROWS_PER_CATEGORY: ${data}: 400 categories for 400 rows (400 with a single row)`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(existsSync(join(dir, "eval"))).toBe(false);
+  });
+});
+
+describe("item 17: --seed out of range", () => {
+  const dir = tempDir("seed");
+  it.each([["4294967296"], ["4294967297"], ["-1"], ["1.5"], ["1e3"], ["99999999999999999999"]])("--seed %s: refused (exit 2) by eval and compare, saying the range", async (seed) => {
+    for (const args of [["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval"), ...TAXONOMY], ["compare", "a.json", "b.json", "--dir", dir]]) {
+      const r = await cli([...args, "--seed", seed]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--seed must be a whole number from 0 to 4294967295, got ${JSON.stringify(seed)}`);
+    }
+    expect(existsSync(join(dir, "eval"))).toBe(false);
+  });
+
+  it("the largest seed is taken; the benchmark refuses one past it; the generators refuse one the CLI did not check", async () => {
+    const r = await cli(["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval-max"), "--folds", "2", "--repeats", "1", "--no-learning-curve", "--json", ...TAXONOMY, "--seed", "4294967295"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).settings.seed).toBe(4294967295);
+    const bench = spawnSync(process.execPath, [join(__dirname, "..", "dist", "bench", "main.js"), "--seed", "4294967296", "--dir", join(dir, "bench")], { encoding: "utf8" });
+    expect(bench.status).not.toBe(0);
+    expect(bench.stderr).toContain("--seed must be a whole number from 0 to 4294967295");
+    const { mulberry32 } = await import("../src/evaluation/random.js");
+    expect(() => mulberry32(2 ** 32 + 1)).toThrow(expect.objectContaining({ code: "EVAL_BAD_SEED" }));
+    expect(() => mulberry32(-1)).toThrow(expect.objectContaining({ code: "EVAL_BAD_SEED" }));
+  });
+});
+
+describe("item 18: ids unique across inputs", () => {
+  it("d.txt in two folders: different ids and files; the same input twice is refused", async () => {
+    const dir = tempDir("ids");
+    const model = join(dir, "model.json");
+    expect((await cli(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...TAXONOMY])).code).toBe(0);
+    const a = join(dir, "a", "d.txt");
+    const b = join(dir, "b", "d.txt");
+    for (const f of [a, b]) {
+      mkdirSync(join(f, ".."), { recursive: true });
+      writeFileSync(f, "Abstract: Sparse autoencoders find interpretable circuits.\nAbstract: Reward models learned from human feedback.\n");
+    }
+    const r = await cli(["predict", "--model", model, "--input", a, b]);
+    expect(r.code).toBe(0);
+    const rows = parseCsv(r.stdout);
+    expect(rows.map((p) => p.id)).toEqual([`${a}:1`, `${a}:2`, `${b}:1`, `${b}:2`]);
+    expect(new Set(rows.map((p) => p.id)).size).toBe(4);
+    expect(rows.map((p) => p.file)).toEqual([a, a, b, b]);
+    const again = `${dir}/a/../a/d.txt`; // another way to the same file
+    const twice = await cli(["predict", "--model", model, "--input", a, again]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`E_INPUT_TWICE: ${again}: given twice as an input (also as ${a})`);
+  });
+});
+
+describe("item 19: CSV records whose cells are all empty, in predict input", () => {
+  it("are skipped and listed with a reason; abstracts + skipped = records after the header", async () => {
+    const dir = tempDir("empty-records");
+    const model = join(dir, "model.json");
+    expect((await cli(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...TAXONOMY])).code).toBe(0);
+    // 14 records: the header, 9 with an abstract, 1 with an empty abstract, 3 all empty
+    const lines = ["id,abstract,title", ...Array.from({ length: 9 }, (_, i) => `a${i},Reward models from human feedback ${i},t`), "a9,,only a title", ",,", "", " , ,"];
+    const csv = join(dir, "in.csv");
+    writeFileSync(csv, lines.join("\n") + "\n");
+    const r = await cli(["predict", "--model", model, "--input", csv]);
+    expect(r.code).toBe(0);
+    const m = /(\d+) abstracts read, (\d+) predictions written .*, (\d+) non-abstract lines skipped/.exec(r.stderr)!;
+    expect([Number(m[1]), Number(m[3])]).toEqual([10, 3]);
+    expect(Number(m[1]) + Number(m[3])).toBe(lines.length - 1);
+    expect(parseCsv(r.stdout)).toHaveLength(10);
+    expect(r.stderr).toContain(`skipped ${csv}:12: an empty row (every cell is blank)`);
+    expect(r.stderr).toContain(`skipped ${csv}:13: an empty row (a blank line)`);
+    expect(r.stderr).toContain(`skipped ${csv}:14: an empty row (every cell is blank)`);
+  });
+});
