@@ -28,11 +28,12 @@ describe("safetag CLI end to end on a small fixture", () => {
     expect(p.stderr).toMatch(/4 abstracts read, 4 predictions written/);
     expect(p.stderr).toMatch(/skipped .*tiny-dump.txt:1/);
     const rows = parse(readFileSync(out, "utf8"));
+    const dump = fixture("tiny-dump.txt"); // ids are the input as named, and its line
     expect(rows.map((r) => [r.id, r.category])).toEqual([
-      ["tiny-dump.txt:2", "Interpretability"],
-      ["tiny-dump.txt:3", "Feedback"],
-      ["tiny-dump.txt:4", ""],
-      ["tiny-dump.txt:5", "Robustness"],
+      [`${dump}:2`, "Interpretability"],
+      [`${dump}:3`, "Feedback"],
+      [`${dump}:4`, ""],
+      [`${dump}:5`, "Robustness"],
     ]);
     expect(rows[2]).toMatchObject({ needs_review: "1", reason: "empty abstract", label_source: "none" });
     for (const r of [rows[0]!, rows[1]!, rows[3]!]) expect(Number(r.confidence)).toBeGreaterThan(0.5);

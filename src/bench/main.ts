@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { intArg } from "../cli/options.js";
+import { intArg, seedArg } from "../cli/options.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { formatSize, parseSize } from "./corpus.js";
 import { runBench } from "./run.js";
@@ -31,7 +31,7 @@ const program = new Command()
   .option("--sizes <list>", "corpus sizes, e.g. 1k,10k,100k,1M", sizeList, sizeList("1k,10k,100k"))
   .option("--workers <list>", "worker counts to predict with", workerList, [1, 2])
   .option("--train-max <size>", "train on at most this many rows (safetag reads a labeled file whole, at most 256 MiB)", (v) => sizeList(v)[0]!, 100_000)
-  .option("--seed <n>", "corpus seed", intArg("--seed", 0), 1)
+  .option("--seed <n>", "corpus seed", seedArg(), 1)
   .option("--out <file>", "where to write the results (relative to the project)", "eval/bench.json")
   .option("--dir <dir>", "folder for the corpora (default: a temporary one, removed afterwards)")
   .option("--no-sklearn", "do not time scikit-learn")

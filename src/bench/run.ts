@@ -72,7 +72,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const model = join(dir, `model-${trainRows}-seed${options.seed}.json`);
     log(`${size} abstracts: writing the corpus (${real.length} real abstracts resampled, seed ${options.seed})`);
     if (!existsSync(trainCsv)) await writeLines(trainCsv, trainingCsv(syntheticCorpus(real, trainRows, options.seed)));
-    await writeLines(dump, abstractDump(syntheticCorpus(real, size, options.seed + 1)));
+    await writeLines(dump, abstractDump(syntheticCorpus(real, size, (options.seed + 1) >>> 0)));
 
     log(`  train on ${trainRows} rows`);
     const taxonomyArgs = taxonomy ? ["--taxonomy", taxonomyPath] : [];

@@ -1,6 +1,6 @@
 import type { LoadedModel } from "../models/modelFile.js";
-import { keepModel, registryLocation } from "../models/modelRegistry.js";
-import { outputTarget } from "../io/output.js";
+import { keepModel, loadRegistry, registryLocation } from "../models/modelRegistry.js";
+import { outputTarget, writeOutput } from "../io/output.js";
 import { say, type CliContext } from "./context.js";
 import type { TrainingData } from "./data.js";
 import type { CommandPath } from "./paths.js";
@@ -15,12 +15,24 @@ export function keptOutputs(path: string, what: string): CommandPath[] {
   return keeps(path) ? [{ path: registryLocation(path).index, what: `the model registry index beside ${what}` }] : [];
 }
 
-/** Lists a model just written to `path` in the registry beside it (see models/modelRegistry.ts). */
-export function keepTrainedModel(ctx: CliContext, path: string, model: LoadedModel, text: string, data?: TrainingData): void {
+/** Fails before the work when the registry beside `path` cannot be read (a damaged registry.json); a model that is not kept has none. */
+export function assertKeepable(path: string): void {
+  if (keeps(path)) loadRegistry(registryLocation(path).index);
+}
+
+/**
+ * Writes a trained model to `path` (through the output layer, io/output.ts), listed in the registry
+ * beside it (see models/modelRegistry.ts) before it is written, so a run killed in between leaves it
+ * listed and the previous model in use. A model written to a device, a pipe or standard output is
+ * written but not kept.
+ */
+export function writeKeptModel(ctx: CliContext, path: string, model: LoadedModel, text: string, data?: TrainingData): void {
   if (!keeps(path)) {
+    writeOutput(path, text, ctx);
     say(ctx, `not kept in a model registry: ${path} is not a regular file`);
     return;
   }
   const entry = keepModel(path, model, text, data?.reviewed);
+  writeOutput(path, text, ctx);
   say(ctx, `kept as ${entry.id} in ${registryLocation(path).index} (\`safetag models\` lists the kept models)`);
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from "commander";
+import { MAX_SEED } from "../evaluation/random.js";
 import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/registry.js";
 
 /** `--model`; its default can be set with SAFETAG_MODEL, so tools that call `train` as is (crossval.mjs) can try another kind. */
@@ -10,6 +11,14 @@ export function modelKindOption(): Option {
 export function intArg(name: string, min: number): (value: string) => number {
   return (value: string) => {
     if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}
+
+/** `--seed`: a whole number from 0 to 2^32 - 1, what the generators take (evaluation/random.ts); 2^32 is not wrapped round to 0. */
+export function seedArg(name = "--seed"): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);
     return Number(value);
   };
 }

@@ -2,7 +2,8 @@ import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import type { Predictor, Trainer } from "../models/contract.js";
 import type { LoadedModel } from "../models/modelFile.js";
 import type { ModelChoice } from "../models/registry.js";
-import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../models/train.js";
+import { SafetagError } from "../errors.js";
+import { checkTrainingCategories, DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../models/train.js";
 import { makeLabeler } from "../predict/label.js";
 import { abstractKey } from "../text/normalize.js";
 import { freshSection, type FreshOutcome } from "./fresh.js";
@@ -54,6 +55,7 @@ function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
  * needs the model does not train it twice).
  */
 export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions): { report: EvaluationReport; model: LoadedModel } {
+  checkCrossValidatable(rows, opts.dataPath);
   const trainOptions: TrainOptions = { kind: opts.model, taxonomy: opts.taxonomy, titles: opts.titles, unlabeled: opts.unlabeled, background: opts.background };
   const background = opts.background?.rows ?? [];
   // Fold models leave out taxonomy categories without labeled rows: there is nothing to score them on.
@@ -123,6 +125,22 @@ function scoreFresh(model: LoadedModel, fresh: NonNullable<EvaluateOptions["fres
     outcomes.push({ id: row.id, gold: row.category, predicted: p.category, confidence: p.confidence, needsReview: p.needsReview });
   }
   return { ...freshSection(fresh.path, outcomes, model.outside), inTraining };
+}
+
+/**
+ * Refuses rows that cross-validation cannot measure a model on: one category, or most categories
+ * with a single row (see sparseCategories in models/train.ts), where the figures would be near 0
+ * whatever the model, after minutes of fitting thousands of categories. The rows are the sheet's
+ * (the folds test them), not the background set's, which is all one category.
+ */
+export function checkCrossValidatable(rows: readonly LabeledAbstract[], file: string): void {
+  const counts = checkTrainingCategories(rows, file);
+  if (!counts.sparse) return;
+  throw new SafetagError(
+    "E_TOO_FEW_ROWS_PER_CATEGORY",
+    `${file}: ${counts.categories} categories for ${counts.rows} rows (${counts.singletons} with a single row): cross-validation cannot measure a model on them, since a held-out row that is its category's only one can never be predicted right`,
+    { hint: "merge small categories or label more rows of them (at least two rows per category on average); `safetag train` still trains a model on these rows, and it sends every prediction to review" },
+  );
 }
 
 /** The taxonomy's categories that have labeled rows, background rows included (the others cannot be cross-validated). */

@@ -58,13 +58,16 @@ export function shuffle<T>(items: readonly T[], random: Random): T[] {
   return out;
 }
 
-/** Seeds may be any finite number; only the low 32 bits of its integer part matter. */
+/** The largest seed: seeds are 32-bit, and a larger one would wrap round to a smaller one's stream. */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Seeds are whole numbers from 0 to MAX_SEED; anything else is refused, not wrapped or truncated. */
 function toUint32(seed: number): number {
-  if (!Number.isFinite(seed)) {
-    throw new SafetagError("EVAL_BAD_SEED", `The seed must be a finite number, got ${seed}.`, {
+  if (!Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new SafetagError("EVAL_BAD_SEED", `The seed must be a whole number from 0 to ${MAX_SEED}, got ${seed}.`, {
       exitCode: EXIT.usage,
       hint: "Pass an integer such as --seed 1.",
     });
   }
-  return Math.trunc(seed) >>> 0;
+  return seed;
 }

@@ -3,9 +3,12 @@
  * Each reads a stream and yields records as they come, so a dump of any size is never held
  * in memory whole. Lines that are not abstracts are yielded as `skipped` so they are counted
  * and reported, never silently dropped.
+ *
+ * An abstract without an id of its own gets `<file>:<line>`, the file as it was named (its path
+ * as given, not its base name), so that `a/d.txt` and `b/d.txt` give different ids; the same name
+ * is the `file` of each abstract (`source`).
  */
 import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
-import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import type { UnlabeledAbstract } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
@@ -128,14 +131,13 @@ export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | str
 
 /**
  * The records of a line-per-record format, a decoded chunk's lines at a time: `record` reads one
- * non-blank line (`name` is the input's file name, `n` the line's number).
+ * non-blank line (`name` is the input as named, `n` the line's number).
  */
 async function* readLines(input: AsyncIterable<LineBatch>, file: string, record: (line: string, n: number, name: string) => AbstractRecord): AsyncGenerator<AbstractRecord[]> {
-  const name = basename(file);
   for await (const { first, lines: chunk } of input) {
     const batch: AbstractRecord[] = [];
     chunk.forEach((line, i) => {
-      if (line.trim() !== "") batch.push(record(line, first + i, name));
+      if (line.trim() !== "") batch.push(record(line, first + i, file));
     });
     if (batch.length > 0) yield batch;
   }
@@ -208,10 +210,13 @@ async function withHeader(input: AsyncIterable<string>, preferred: string): Prom
 }
 
 async function* delimitedRecords(input: AsyncIterable<string>, file: string, delimiter: string): AsyncGenerator<AbstractRecord> {
-  const name = basename(file);
   let header: string[] | undefined;
   for await (const rec of csvRecords(input, delimiter, file)) {
-    if (rec.cells.every((c) => c.trim() === "")) continue;
+    if (rec.cells.every((c) => c.trim() === "")) {
+      // counted and listed like every other record that is not an abstract, so the counts add up to the records
+      yield { kind: "skipped", line: rec.row, text: rec.cells.join(delimiter), reason: `an empty row (${rec.cells.length === 1 ? "a blank line" : "every cell is blank"})${header ? "" : " before the header"}` };
+      continue;
+    }
     if (!header) {
       refuseDuplicateColumns(rec.cells, abstractColumn, file, rec.row);
       header = rec.cells.map((h) => h.trim().toLowerCase());
@@ -236,6 +241,6 @@ async function* delimitedRecords(input: AsyncIterable<string>, file: string, del
       return i < 0 ? "" : readCell(rec.cells[i] ?? "");
     };
     const id = cell("id").trim();
-    yield { kind: "abstract", item: { id: id || `${name}:${rec.row}`, abstract: cell("abstract"), source: name, line: rec.row } };
+    yield { kind: "abstract", item: { id: id || `${file}:${rec.row}`, abstract: cell("abstract"), source: file, line: rec.row } };
   }
 }

@@ -6,7 +6,7 @@ import type { ScopeModel, ScopeState } from "./scope.js";
 import type { FittedClassifier } from "./contract.js";
 import type { DriftBaseline } from "./drift.js";
 import { KnownAbstracts } from "./knownAbstracts.js";
-import { checkCategories, checkDepth, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./modelShape.js";
+import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkNumber, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms, SHARE, TEMPERATURE } from "./modelShape.js";
 
 export const MODEL_FORMAT = "safetag-model";
 /** 2: the known-abstract index in columns, with fingerprints of each entry's terms (version 1 files are still read). */
@@ -106,10 +106,10 @@ export function parseModel(text: string, file: string): LoadedModel {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad(file, "not a safetag model (expected a JSON object)");
   const m = raw as Partial<ModelFile>;
   if (m.format !== MODEL_FORMAT) throw bad(file, `unknown model format ${JSON.stringify(m.format)}; expected "${MODEL_FORMAT}"`, "is this a safetag model file?");
-  if (typeof m.version !== "number" || !Number.isInteger(m.version)) throw bad(file, "model version is missing");
-  if (m.version > MODEL_VERSION) {
+  if (Number.isInteger(m.version) && (m.version as number) > MODEL_VERSION) {
     throw bad(file, `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
   }
+  checkNumber(m.version, "model format version", { min: 1, max: MODEL_VERSION, integer: true }, file);
   checkDepth(raw, file); // before anything walks it (the checks here, JSON.stringify for worker threads)
   const categories = checkCategories(m.categories, file);
   const tokenizer = checkTokenizer(m.tokenizer, file);
@@ -118,9 +118,12 @@ export function parseModel(text: string, file: string): LoadedModel {
   checkReport(m.report, file);
   checkEvaluation(m.evaluation, file);
   if (m.createdAt !== undefined && typeof m.createdAt !== "string") throw bad(file, "createdAt must be a string");
-  const temperature = typeof m.temperature === "number" && m.temperature > 0 && Number.isFinite(m.temperature) ? m.temperature : 1;
-  const reviewThreshold = typeof m.reviewThreshold === "number" && m.reviewThreshold >= 0 && m.reviewThreshold <= 1 ? m.reviewThreshold : 0;
-  const scopeThreshold = typeof m.scopeThreshold === "number" && m.scopeThreshold >= 0 && m.scopeThreshold <= 1 ? m.scopeThreshold : 0;
+  // every number is checked, none defaulted: a threshold read as 0 sends nothing to review
+  const temperature = checkNumber(m.temperature, "temperature", TEMPERATURE, file);
+  const reviewThreshold = checkNumber(m.reviewThreshold, "reviewThreshold", SHARE, file);
+  // the oldest files have neither a scope model nor its threshold
+  const scopeThreshold = m.scope === undefined && m.scopeThreshold === undefined ? 0 : checkNumber(m.scopeThreshold, "scopeThreshold", SHARE, file);
+  const drift = checkDrift(m.drift, file);
   const outside = checkCategoryList(m.outside === undefined ? undefined : [m.outside], categories, "outside", file)?.[0];
   const unevaluated = checkCategoryList(m.unevaluated, categories, "unevaluated", file);
   const scope = m.scope === undefined ? undefined : restoreScope(m.scope, categories, file);
@@ -140,7 +143,7 @@ export function parseModel(text: string, file: string): LoadedModel {
     scope,
     report: m.report,
     evaluation: m.evaluation,
-    ...(isDriftBaseline(m.drift) ? { drift: m.drift } : {}),
+    ...(drift ? { drift } : {}),
     classifier,
   };
   parsedFrom.set(model, text);
@@ -154,10 +157,4 @@ function checkCategoryList(x: unknown, categories: readonly Category[], field: s
     throw bad(file, `${field} must name categories of the model`, "the file may be damaged; train again with `safetag train`");
   }
   return x as Category[];
-}
-
-/** An older file has none; a damaged one is ignored rather than trusted (drift is only a warning). */
-function isDriftBaseline(x: unknown): x is DriftBaseline {
-  const d = x as Partial<DriftBaseline> | null | undefined;
-  return typeof d === "object" && d !== null && [d.oovMean, d.oovSd, d.abstracts, d.folds].every((v) => typeof v === "number" && Number.isFinite(v) && v >= 0);
 }

@@ -12,6 +12,7 @@ import type { TokenizerSettings } from "../text/tokenize.js";
 import type { FittedClassifier } from "./contract.js";
 import type { KnownState } from "./knownAbstracts.js";
 import type { ScopeModel } from "./scope.js";
+import type { DriftBaseline } from "./drift.js";
 
 /** Far deeper than any model safetag writes (about 8), far shallower than the stack. */
 export const MAX_MODEL_DEPTH = 32;
@@ -24,6 +25,89 @@ export function modelError(file: string, what: string): SafetagError {
     exitCode: EXIT.dataError,
     hint: "the model file is damaged or was not written by safetag; train again with `safetag train`",
   });
+}
+
+/**
+ * The one rule every number of a model file is checked by: a JSON number (not a string, not
+ * null) from `min` to `max`, whole when `integer`, above `min` when `above`. The bounds are
+ * finite, so Infinity (what JSON.parse makes of 1e400) and NaN never pass.
+ */
+export interface NumberRule {
+  min: number;
+  max: number;
+  integer?: boolean;
+  above?: boolean;
+}
+
+/**
+ * Far above any count, total, weight or IDF safetag writes, far below where a sum or square of
+ * a vocabulary's worth of them overflows (a score of Infinity, or every weight scaled to 0 by an
+ * infinite norm, so that every confidence is the same).
+ */
+export const MAX_MAGNITUDE = 1e15;
+/** Summed weights of terms or of examples: never negative (they go under a logarithm). */
+export const TOTAL: NumberRule = { min: 0, max: MAX_MAGNITUDE };
+/** Fitted coefficients and biases. */
+export const COEFFICIENT: NumberRule = { min: -MAX_MAGNITUDE, max: MAX_MAGNITUDE };
+export const COUNT: NumberRule = { min: 0, max: MAX_MAGNITUDE, integer: true };
+/** Probabilities, shares, thresholds, F1 and accuracy. */
+export const SHARE: NumberRule = { min: 0, max: 1 };
+/** A unit-length row (scope centroids). */
+export const UNIT: NumberRule = { min: -1, max: 1 };
+
+const bound = (n: number) => (Math.abs(n) >= 1e6 ? n.toExponential().replace("e+", "e") : String(n));
+const found = (x: unknown) => (typeof x === "number" ? String(x) : (JSON.stringify(x)?.slice(0, 40) ?? String(x)));
+
+function describeRule(r: NumberRule): string {
+  const what = r.integer ? "a whole number" : "a number";
+  return r.above ? `${what} above ${bound(r.min)}, up to ${bound(r.max)}` : `${what} from ${bound(r.min)} to ${bound(r.max)}`;
+}
+
+/** `field` is not a number by `rule`: says which field, what it must be and what it is. */
+export function numberError(file: string, field: string, x: unknown, rule: NumberRule): SafetagError {
+  return modelError(file, x === undefined ? `${field} is missing` : `${field} must be ${describeRule(rule)} (found ${found(x)})`);
+}
+
+function fits(v: unknown, r: NumberRule): v is number {
+  return typeof v === "number" && v >= r.min && v <= r.max && (!r.integer || Number.isInteger(v)) && (!r.above || v > r.min);
+}
+
+export function checkNumber(x: unknown, field: string, rule: NumberRule, file: string): number {
+  if (!fits(x, rule)) throw numberError(file, field, x, rule);
+  return x;
+}
+
+/** An optional number: undefined when absent, checked when present. */
+export function checkOptionalNumber(x: unknown, field: string, rule: NumberRule, file: string): number | undefined {
+  return x === undefined ? undefined : checkNumber(x, field, rule, file);
+}
+
+/**
+ * A list of `length` numbers, each by `rule`. A plain loop, not a closure per number: a model's
+ * lists hold a vocabulary's worth, and every one is checked each time a model is loaded.
+ * `what` names the list for a person when its size is wrong ("model weights do not match its
+ * categories and terms").
+ */
+export function checkNumbers(x: unknown, field: string, length: number, rule: NumberRule, file: string, what = ""): number[] {
+  if (!Array.isArray(x) || x.length !== length) throw sizeError(file, what, x === undefined ? `${field} is missing` : `${field} must be a list of ${length} numbers (found ${Array.isArray(x) ? `${x.length}` : found(x)})`);
+  const { min, max } = rule;
+  for (let i = 0; i < length; i++) {
+    const v = x[i] as unknown;
+    if (typeof v !== "number" || !(v >= min && v <= max)) throw numberError(file, `${field}[${i}]`, v, rule);
+  }
+  if (rule.integer || rule.above) for (let i = 0; i < length; i++) if (!fits(x[i], rule)) throw numberError(file, `${field}[${i}]`, x[i], rule);
+  return x as number[];
+}
+
+/** `rows` lists of `cols` numbers each, by `rule` (see checkNumbers). */
+export function checkMatrix(x: unknown, field: string, rows: number, cols: number, rule: NumberRule, file: string, what = ""): number[][] {
+  if (!Array.isArray(x) || x.length !== rows) throw sizeError(file, what, x === undefined ? `${field} is missing` : `${field} must be ${rows} lists of ${cols} numbers (found ${Array.isArray(x) ? `${x.length} lists` : found(x)})`);
+  for (let r = 0; r < rows; r++) checkNumbers(x[r], `${field}[${r}]`, cols, rule, file, what);
+  return x as number[][];
+}
+
+function sizeError(file: string, what: string, detail: string): SafetagError {
+  return modelError(file, what ? `${what}: ${detail}` : detail);
 }
 
 /** Rejects JSON nested deeper than `max` (checked without recursion, so the check itself cannot overflow). */
@@ -40,7 +124,6 @@ export function checkDepth(value: unknown, file: string, max = MAX_MODEL_DEPTH):
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === "object" && x !== null && !Array.isArray(x);
-const isNumber = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 
 export function checkCategories(x: unknown, file: string): Category[] {
   if (!Array.isArray(x) || x.length === 0) throw modelError(file, "model has no categories");
@@ -88,7 +171,12 @@ export function checkKnown(x: unknown, categories: readonly Category[], file: st
       throw modelError(file, `known abstract ${hashes[i]} must have a string id and one of the model's categories`);
     }
   }
-  if (fingerprints !== undefined && (!Array.isArray(fingerprints) || !fingerprints.every(isInt32))) throw modelError(file, "known abstract fingerprints must be 32-bit whole numbers");
+  if (fingerprints !== undefined) {
+    if (!Array.isArray(fingerprints)) throw modelError(file, "known abstract fingerprints must be 32-bit whole numbers (found no list)");
+    for (let i = 0; i < fingerprints.length; i++) {
+      if (!isInt32(fingerprints[i])) throw modelError(file, `known abstract fingerprints must be 32-bit whole numbers (known.fingerprints[${i}] is ${found(fingerprints[i])})`);
+    }
+  }
   return { hashes: hashes as string[], ids: ids as string[], categories: of as number[], ...(fingerprints ? { fingerprints: fingerprints as number[] } : {}) };
 }
 
@@ -108,41 +196,74 @@ function checkKnownV1(x: Record<string, unknown>, categories: readonly Category[
 
 export function checkTraining(x: unknown, file: string): { path: string; rows: number; sha256: string } {
   if (x === undefined) return { path: "", rows: 0, sha256: "" };
-  if (!isObject(x) || typeof x.path !== "string" || !isNumber(x.rows) || x.rows < 0 || typeof x.sha256 !== "string") {
+  if (!isObject(x) || typeof x.path !== "string" || typeof x.sha256 !== "string") {
     throw modelError(file, "training section must have a path, a row count and a sha256");
   }
-  return { path: x.path, rows: x.rows, sha256: x.sha256 };
+  return { path: x.path, rows: checkNumber(x.rows, "training.rows", COUNT, file), sha256: x.sha256 };
 }
 
-/** The training report is shown by `compare` and `models`; every field they read is checked. */
+/**
+ * Softmax temperatures, a model's and each stage's of a two-stage model (gated.ts): fitTemperature
+ * searches 1e-9 to 1e9 (complement NB's stage scores are tiny); past these bounds scores divided by
+ * one overflow.
+ */
+export const TEMPERATURE: NumberRule = { min: 1e-10, max: 1e10 };
+/** Seeds, as `--seed` takes them (see evaluation/random.ts). */
+const SEED: NumberRule = { min: 0, max: 2 ** 32 - 1, integer: true };
+
+/** The training report is shown by `compare` and `models`; every field they read is checked, every number by its rule. */
 export function checkReport(x: unknown, file: string): void {
   if (x === undefined) return;
   const fail = (what: string) => modelError(file, `training report: ${what}`);
   if (!isObject(x)) throw fail("must be an object");
   for (const f of ["requested", "kind"]) if (typeof x[f] !== "string") throw fail(`${f} must be a string`);
-  for (const f of ["innerFolds", "priorWeight"]) if (!isNumber(x[f])) throw fail(`${f} must be a number`);
+  checkNumber(x.innerFolds, "report.innerFolds", COUNT, file);
+  checkNumber(x.priorWeight, "report.priorWeight", TOTAL, file);
   if (typeof x.titles !== "boolean") throw fail("titles must be true or false");
-  if (!Array.isArray(x.selection) || !x.selection.every((s) => isObject(s) && typeof s.kind === "string" && [s.priorWeight, s.macroF1, s.accuracy].every(isNumber))) {
+  if (!Array.isArray(x.selection) || !x.selection.every((s) => isObject(s) && typeof s.kind === "string")) {
     throw fail("selection must be a list of {kind, priorWeight, macroF1, accuracy}");
   }
-  const numbers = (section: string, fields: string[], orNull: string[] = []) => {
-    const s = x[section];
-    if (!isObject(s) || !fields.every((f) => isNumber(s[f]) || (s[f] === null && orNull.includes(f)))) throw fail(`${section} must have numbers ${fields.join(", ")}`);
+  x.selection.forEach((s: Record<string, unknown>, i) => {
+    checkNumber(s.priorWeight, `report.selection[${i}].priorWeight`, TOTAL, file);
+    checkNumber(s.macroF1, `report.selection[${i}].macroF1`, SHARE, file);
+    checkNumber(s.accuracy, `report.selection[${i}].accuracy`, SHARE, file);
+  });
+  const section = (name: string, fields: [string, NumberRule][], orNull: string[] = []) => {
+    const s = x[name];
+    if (!isObject(s)) throw fail(`${name} must have numbers ${fields.map(([f]) => f).join(", ")}`);
+    for (const [f, rule] of fields) if (!(s[f] === null && orNull.includes(f))) checkNumber(s[f], `report.${name}.${f}`, rule, file);
   };
   // NaN (no inner cross-validation on a tiny set) is written as null
-  numbers("calibration", ["temperature", "nllBefore", "nllAfter"], ["nllBefore", "nllAfter"]);
-  numbers("review", ["targetPrecision", "threshold", "coverage", "precision"]);
-  numbers("scope", ["quantile", "threshold"]);
-  if (x.semiSupervised !== undefined) numbers("semiSupervised", ["unlabeled", "weight", "iterations"]);
+  section("calibration", [["temperature", TEMPERATURE], ["nllBefore", TOTAL], ["nllAfter", TOTAL]], ["nllBefore", "nllAfter"]);
+  section("review", [["targetPrecision", SHARE], ["threshold", SHARE], ["coverage", SHARE], ["precision", SHARE]]);
+  section("scope", [["quantile", SHARE], ["threshold", SHARE]]);
+  if (x.semiSupervised !== undefined) section("semiSupervised", [["unlabeled", COUNT], ["weight", TOTAL], ["iterations", COUNT]]);
+  if (x.innerSample !== undefined) section("innerSample", [["rows", COUNT], ["of", COUNT], ["seed", SEED]]);
+  if (x.stages !== undefined) section("stages", [["gate", TEMPERATURE], ["inner", TEMPERATURE]]);
+  if (x.background !== undefined) {
+    section("background", [["rows", COUNT], ["weight", TOTAL]]);
+    const b = x.background as Record<string, unknown>;
+    for (const f of ["path", "sha256"]) if (typeof b[f] !== "string") throw fail(`background.${f} must be a string`);
+  }
 }
 
-/** Cross-validated figures stored with a model: free-form, but the figures read back must be numbers. */
+/** Cross-validated figures stored with a model: free-form, but the figures read back must be numbers, each by its rule. */
 export function checkEvaluation(x: unknown, file: string): void {
   if (x === undefined) return;
   if (!isObject(x)) throw modelError(file, "evaluation must be an object");
-  for (const f of ["accuracy", "macroF1", "folds", "repeats", "seed", "ece"]) {
-    if (x[f] !== undefined && !isNumber(x[f])) throw modelError(file, `evaluation ${f} must be a number`);
-  }
+  const rules: [string, NumberRule][] = [["accuracy", SHARE], ["macroF1", SHARE], ["ece", SHARE], ["folds", COUNT], ["repeats", COUNT], ["seed", SEED]];
+  for (const [f, rule] of rules) checkOptionalNumber(x[f], `evaluation.${f}`, rule, file);
+}
+
+/** The drift baseline (models/drift.ts): absent in older files; present, each number by its rule. */
+export function checkDrift(x: unknown, file: string): DriftBaseline | undefined {
+  if (x === undefined) return undefined;
+  if (!isObject(x)) throw modelError(file, "drift must be an object");
+  checkNumber(x.oovMean, "drift.oovMean", SHARE, file);
+  checkNumber(x.oovSd, "drift.oovSd", SHARE, file);
+  checkNumber(x.abstracts, "drift.abstracts", COUNT, file);
+  checkNumber(x.folds, "drift.folds", COUNT, file);
+  return x as unknown as DriftBaseline;
 }
 
 /**

@@ -6,6 +6,7 @@ import { Ensemble } from "./ensemble.js";
 import { Gated, GATE_SAFETY } from "./gated.js";
 import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, LogisticRegression, type LogisticParams, type LogisticState } from "./logistic.js";
 import { ScopeModel, type ScopeState } from "./scope.js";
+import { checkMatrix, checkNumber, checkNumbers, COEFFICIENT, MAX_MAGNITUDE, TEMPERATURE, TOTAL, type NumberRule } from "./modelShape.js";
 import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, type NaiveBayesState } from "./naiveBayes.js";
 
 /**
@@ -60,25 +61,18 @@ function fail(file: string, what: string): SafetagError {
   return new SafetagError("E_MODEL_FORMAT", `${file}: ${what}`, { hint: "the model file is damaged or was not written by safetag; train again" });
 }
 
-function isMatrix(x: unknown, rows: number, cols: number): x is number[][] {
-  return Array.isArray(x) && x.length === rows && x.every((r) => isVector(r, cols));
-}
-
-function isVector(x: unknown, n: number): x is number[] {
-  return Array.isArray(x) && x.length === n && x.every((v) => typeof v === "number" && Number.isFinite(v));
-}
-
-/** Totals and counts: a negative one would go under a logarithm. */
-function isNonNegative(rows: number[][] | number[]): boolean {
-  return rows.every((r) => (Array.isArray(r) ? r.every((v) => v >= 0) : r >= 0));
-}
-
-function checkFeatures(f: unknown, file: string): { settings: FeatureSettings; terms: string[] } {
+/**
+ * The feature space of a classifier or scope model: distinct string terms, and an IDF weight
+ * per term (each checked, see checkNumbers in modelShape.ts) when there is one.
+ */
+function checkFeatures(f: unknown, file: string, field: string): { settings: FeatureSettings; terms: string[] } {
   const s = f as { terms?: unknown; idf?: unknown } | undefined;
-  if (!s || !Array.isArray(s.terms) || !s.terms.every((t) => typeof t === "string")) throw fail(file, "model terms are missing");
-  if (new Set(s.terms).size !== s.terms.length) throw fail(file, "model terms are listed twice"); // columns would shift
-  if (s.idf !== undefined && !isVector(s.idf, s.terms.length)) throw fail(file, "model IDF weights do not match its terms");
-  return { settings: RAW_COUNTS, terms: s.terms };
+  if (!s || !Array.isArray(s.terms)) throw fail(file, "model terms are missing");
+  const terms = s.terms as unknown[];
+  for (let i = 0; i < terms.length; i++) if (typeof terms[i] !== "string") throw fail(file, `model terms are missing (${field}.terms[${i}] is not a string)`);
+  if (new Set(terms).size !== terms.length) throw fail(file, "model terms are listed twice"); // columns would shift
+  if (s.idf !== undefined) checkNumbers(s.idf, `${field}.idf`, terms.length, TOTAL, file, "model IDF weights do not match its terms");
+  return { settings: RAW_COUNTS, terms: terms as string[] };
 }
 
 function checkFeatureSettings(x: unknown, file: string): FeatureSettings {
@@ -87,8 +81,16 @@ function checkFeatureSettings(x: unknown, file: string): FeatureSettings {
   return { sublinearTf: s.sublinearTf, idf: s.idf, l2: s.l2 };
 }
 
-/** Rebuilds a classifier from its JSON, checking every size against the categories so a crafted file cannot crash us later. */
-export function restoreClassifier(json: unknown, categories: readonly Category[], file: string, depth = 0): FittedClassifier {
+/** Lidstone smoothing: below it, totals divided by alpha overflow. */
+const ALPHA: NumberRule = { min: 1e-6, max: 1e6 };
+const POSITIVE: NumberRule = { min: 0, max: MAX_MAGNITUDE, above: true };
+
+/**
+ * Rebuilds a classifier from its JSON, checking every size against the categories and every
+ * number by its rule (modelShape.ts), so a crafted file cannot crash us or score wrongly later.
+ * `field` is where the classifier is in the file, for the messages (`model.members[1]`).
+ */
+export function restoreClassifier(json: unknown, categories: readonly Category[], file: string, depth = 0, field = "model"): FittedClassifier {
   const m = json as { kind?: unknown; params?: Record<string, unknown>; state?: Record<string, unknown>; members?: unknown } | null;
   if (typeof m !== "object" || m === null) throw fail(file, "model section is missing");
   const k = categories.length;
@@ -96,14 +98,11 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
     case "naive-bayes": {
       const p = m.params ?? {};
       const s = m.state ?? {};
-      const { terms } = checkFeatures(s.features, file);
-      if (!isMatrix(s.classTotals, k, terms.length)) throw fail(file, "model term totals do not match its categories and terms");
-      if (!isVector(s.docCounts, k)) throw fail(file, "model document counts do not match its categories");
-      if (!isNonNegative(s.classTotals) || !isNonNegative(s.docCounts)) throw fail(file, "model term totals and document counts must not be negative");
-      const alpha = Number(p.alpha);
-      if (!(alpha > 0) || !Number.isFinite(alpha)) throw fail(file, "model smoothing alpha must be a positive number");
+      const { terms } = checkFeatures(s.features, file, `${field}.state.features`);
+      checkMatrix(s.classTotals, `${field}.state.classTotals`, k, terms.length, TOTAL, file, "model term totals do not match its categories and terms");
+      checkNumbers(s.docCounts, `${field}.state.docCounts`, k, TOTAL, file, "model document counts do not match its categories");
       const params: NaiveBayesParams = {
-        alpha,
+        alpha: checkNumber(p.alpha, `${field}.params.alpha`, ALPHA, file),
         prior: p.prior === "uniform" ? "uniform" : "empirical",
         complement: p.complement === true,
         features: checkFeatureSettings(p.features, file),
@@ -113,25 +112,26 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
     case "logistic": {
       const p = m.params ?? {};
       const s = m.state ?? {};
-      const { terms } = checkFeatures(s.features, file);
-      if (!isMatrix(s.weights, k, terms.length) || !isVector(s.bias, k)) throw fail(file, "model weights do not match its categories and terms");
-      const C = Number(p.C);
-      const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: C > 0 && Number.isFinite(C) ? C : DEFAULT_LOGISTIC_PARAMS.C, features: checkFeatureSettings(p.features, file) };
+      const { terms } = checkFeatures(s.features, file, `${field}.state.features`);
+      const sizes = "model weights do not match its categories and terms";
+      checkMatrix(s.weights, `${field}.state.weights`, k, terms.length, COEFFICIENT, file, sizes);
+      checkNumbers(s.bias, `${field}.state.bias`, k, COEFFICIENT, file, sizes);
+      const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: checkNumber(p.C, `${field}.params.C`, POSITIVE, file), features: checkFeatureSettings(p.features, file) };
       return new LogisticRegression(categories, params, s as unknown as LogisticState);
     }
     case "ensemble": {
       if (depth > 2 || !Array.isArray(m.members) || m.members.length === 0 || m.members.length > 16) throw fail(file, "ensemble members are missing");
-      return new Ensemble(categories, m.members.map((x) => restoreClassifier(x, categories, file, depth + 1)));
+      return new Ensemble(categories, m.members.map((x, i) => restoreClassifier(x, categories, file, depth + 1, `${field}.members[${i}]`)));
     }
     case "gated": {
       const g = json as { outside?: unknown; gateTemperature?: unknown; innerTemperature?: unknown; gate?: unknown; classifier?: unknown };
       const outside = g.outside;
       if (depth > 2 || typeof outside !== "string" || !categories.includes(outside) || k < 2) throw fail(file, "the two-stage model's outside category is missing or not one of its categories");
-      const positive = (t: unknown): t is number => typeof t === "number" && t > 0 && Number.isFinite(t);
-      if (!positive(g.gateTemperature) || !positive(g.innerTemperature)) throw fail(file, "the two-stage model's temperatures must be positive numbers");
-      const gate = restoreClassifier(g.gate, [GATE_SAFETY, outside], file, depth + 1);
-      const classifier = restoreClassifier(g.classifier, categories.filter((c) => c !== outside), file, depth + 1);
-      return new Gated(categories, outside, gate, classifier, g.gateTemperature, g.innerTemperature);
+      const gateTemperature = checkNumber(g.gateTemperature, `${field}.gateTemperature`, TEMPERATURE, file);
+      const innerTemperature = checkNumber(g.innerTemperature, `${field}.innerTemperature`, TEMPERATURE, file);
+      const gate = restoreClassifier(g.gate, [GATE_SAFETY, outside], file, depth + 1, `${field}.gate`);
+      const classifier = restoreClassifier(g.classifier, categories.filter((c) => c !== outside), file, depth + 1, `${field}.classifier`);
+      return new Gated(categories, outside, gate, classifier, gateTemperature, innerTemperature);
     }
     default:
       throw fail(file, `unknown model kind ${JSON.stringify(m.kind)}`);
@@ -141,8 +141,8 @@ export function restoreClassifier(json: unknown, categories: readonly Category[]
 export function restoreScope(json: unknown, categories: readonly Category[], file: string): ScopeModel {
   const s = json as Partial<ScopeState> | null;
   if (typeof s !== "object" || s === null) throw fail(file, "scope section is malformed");
-  const { terms } = checkFeatures(s.features, file);
-  if (!isMatrix(s.centroids, categories.length, terms.length)) throw fail(file, "scope centroids do not match its categories and terms");
+  const { terms } = checkFeatures(s.features, file, "scope.features");
+  checkMatrix(s.centroids, "scope.centroids", categories.length, terms.length, COEFFICIENT, file, "scope centroids do not match its categories and terms");
   if (s.features?.idf === undefined) throw fail(file, "scope IDF weights are missing");
   return new ScopeModel(categories, s as ScopeState);
 }

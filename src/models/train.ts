@@ -17,6 +17,8 @@ import { DEFAULT_INNER_ROWS, innerSample } from "./innerSample.js";
 import { driftBaseline } from "./drift.js";
 import { isActive } from "../ingest/taxonomyChanges.js";
 import { outsideEntry } from "../ingest/taxonomy.js";
+import { SafetagError } from "../errors.js";
+import { MAX_CATEGORIES } from "./modelShape.js";
 
 export interface TrainOptions {
   /** A model kind, or "auto" to choose among AUTO_CANDIDATES by inner cross-validation. */
@@ -354,6 +356,50 @@ function macroF1(oof: OutOfFold, k: number): { macroF1: number; accuracy: number
 }
 
 /**
+ * More categories than half the rows: most categories have a single row, so held out, most rows
+ * belong to a category the rest of the rows never show. A cross-validation then measures nothing
+ * (macro-F1 near 0 whatever the settings) and costs minutes on thousands of categories, so
+ * training's inner one is not run (the model keeps the default settings and sends every
+ * prediction to review) and `evaluate` refuses.
+ */
+export function sparseCategories(rows: readonly { category: Category }[]): boolean {
+  return isSparse(new Set(rows.map((r) => r.category)).size, rows.length);
+}
+
+const isSparse = (categories: number, rows: number) => categories * 2 > rows;
+
+export interface CategoryCounts {
+  rows: number;
+  categories: number;
+  /** Categories with a single row. */
+  singletons: number;
+  /** See sparseCategories. */
+  sparse: boolean;
+}
+
+/**
+ * Refuses training rows no model can learn from: all in one category (the model would give that
+ * category as its own runner-up), or more categories than a model file may hold. What it returns
+ * says whether the rows are sparse (see sparseCategories), for a warning.
+ */
+export function checkTrainingCategories(rows: readonly { category: Category }[], file: string): CategoryCounts {
+  const counts = new Map<Category, number>();
+  for (const r of rows) counts.set(r.category, (counts.get(r.category) ?? 0) + 1);
+  if (counts.size < 2) {
+    const only = [...counts.keys()][0];
+    throw new SafetagError("E_ONE_CATEGORY", `${file}: all ${rows.length} rows used for training are in one category (${JSON.stringify(only)}); a model needs rows of at least two categories to tell them apart`, {
+      hint: "label rows of other categories too",
+    });
+  }
+  if (counts.size > MAX_CATEGORIES) {
+    throw new SafetagError("E_TOO_MANY_CATEGORIES", `${file}: ${counts.size} categories; a model holds at most ${MAX_CATEGORIES}`, { hint: "check the category column: it may hold titles or ids" });
+  }
+  let singletons = 0;
+  for (const n of counts.values()) if (n === 1) singletons++;
+  return { rows: rows.length, categories: counts.size, singletons, sparse: isSparse(counts.size, rows.length) };
+}
+
+/**
  * Fits a model on labeled rows. Everything is learned from these rows (and the taxonomy) only:
  * the taxonomy weight is chosen, the temperature fitted and the review threshold set on
  * out-of-fold predictions of an inner cross-validation over the same rows, then the final model
@@ -389,8 +435,11 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
   const candidates = kinds.flatMap((kind) => weights.map((priorWeight) => ({ kind, priorWeight })));
   const targetPrecision = options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const seed = options.seed ?? 1;
-  const folds = Math.min(options.innerFolds ?? 5, rows.length);
-  const inner = innerSample(rows, options.innerRows ?? DEFAULT_INNER_ROWS, folds, seed);
+  const driftFolds = Math.min(options.innerFolds ?? 5, rows.length);
+  // held out, a row that is its category's only one can never be predicted right: nothing to choose or calibrate on
+  // (the sheet's rows are counted: the background rows, all one category, would hide a sheet of one-row categories)
+  const folds = sparseCategories(sheetRows) ? 0 : driftFolds;
+  const inner = innerSample(rows, options.innerRows ?? DEFAULT_INNER_ROWS, driftFolds, seed);
 
   let training: TrainingReport;
   let priorWeight = weights[Math.floor((weights.length - 1) / 2)]!;
@@ -418,7 +467,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
       calibrated.map((p, i) => topTwo(p).best === best.oof.gold[i]),
       targetPrecision,
     );
-    scopeThreshold = quantileOf(best.oof.scope, DEFAULT_SCOPE_QUANTILE);
+    scopeThreshold = Math.min(1, quantileOf(best.oof.scope, DEFAULT_SCOPE_QUANTILE)); // a cosine may round to just above 1; model files hold shares in [0, 1]
     training = {
       innerFolds: folds,
       selection: tried.map(({ kind, priorWeight: w, macroF1: f, accuracy: a }) => ({ kind, priorWeight: w, macroF1: f, accuracy: a })),
@@ -455,7 +504,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
   const known = KnownAbstracts.fromRows(onlyPredict ? [] : rows, recipe.categories, tokenizerSettings, onlyPredict ? undefined : knownTerms(recipe, rows, examples, classifier, tokenizerSettings));
   const withRows = new Set(rows.map((r) => r.category));
   const unevaluated = recipe.categories.filter((c) => !withRows.has(c));
-  const drift = onlyPredict ? undefined : driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds, seed });
+  const drift = onlyPredict ? undefined : driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: examplesFor(recipe, [], priorWeight).flatMap((e) => e.tokens), folds: driftFolds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
     training: { path: options.source?.path ?? "", rows: sheetRows.length, sha256: options.source?.sha256 ?? "" },

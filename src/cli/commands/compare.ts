@@ -2,13 +2,14 @@ import type { Command } from "commander";
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT, SafetagError } from "../../errors.js";
+import { checkCrossValidatable } from "../../evaluation/evaluate.js";
 import { compareSettings, formatSettingsComparison, recordedTrainOptions, describeSettings } from "../../evaluation/compareModels.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
-import { findEntry, loadRegistry, modelKindOf } from "../../models/modelRegistry.js";
+import { findEntry, inUse, loadRegistry, modelKindOf } from "../../models/modelRegistry.js";
 import { formatPredictionChanges, predictionChanges } from "../../predict/changes.js";
 import { say, show, type CliContext } from "../context.js";
 import { loadTrainingData, optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
-import { intArg } from "../options.js";
+import { intArg, seedArg } from "../options.js";
 import { DEFAULT_MODELS_DIR } from "./models.js";
 
 interface CompareOptions {
@@ -25,7 +26,7 @@ interface CompareOptions {
 function openModel(ref: string, dir: string): { name: string; model: LoadedModel } {
   if (existsSync(ref) && statSync(ref).isFile()) return { name: ref, model: parseModel(readInputText(ref), ref) };
   const indexPath = join(dir, "registry.json");
-  const entry = findEntry(loadRegistry(indexPath), ref);
+  const entry = findEntry(inUse(loadRegistry(indexPath), indexPath), ref);
   if (!entry) {
     throw new SafetagError("E_MODEL_NOT_FOUND", `${ref}: no such model file, nor a model kept in ${indexPath}`, {
       exitCode: EXIT.noInput,
@@ -57,7 +58,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--folds <n>", "folds", intArg("--folds", 2), 3)
     .option("--repeats <n>", "repeats", intArg("--repeats", 1), 1)
-    .option("--seed <n>", "random seed (same seed, same folds)", intArg("--seed", 0), 1)
+    .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
     .action(async (ra: string, rb: string, opts: CompareOptions) => {
       const a = openModel(ra, opts.dir);
       const b = openModel(rb, opts.dir);
@@ -70,6 +71,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       if (opts.data) {
         const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
         const data = loadTrainingData(ctx, opts.data, taxonomy);
+        checkCrossValidatable(data.rows, opts.data);
         const oa = recordedTrainOptions(a.model, data.taxonomy, data.background);
         const ob = recordedTrainOptions(b.model, data.taxonomy, data.background);
         const tokenizers = JSON.stringify(oa.tokenizer) !== JSON.stringify(ob.tokenizer);

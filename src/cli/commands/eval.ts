@@ -5,7 +5,7 @@ import type { LabeledAbstract, Taxonomy } from "../../domain.js";
 import { formatProblem } from "../../errors.js";
 import { readLabeled, usableForTraining } from "../../ingest/labeled.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
-import { evaluate } from "../../evaluation/evaluate.js";
+import { checkCrossValidatable, evaluate } from "../../evaluation/evaluate.js";
 import { renderJson, renderMarkdown, renderTerminal, type EvaluationReport } from "../../evaluation/report.js";
 import { assertWritable, writeOutput } from "../../io/output.js";
 import type { LoadedModel } from "../../models/modelFile.js";
@@ -16,7 +16,7 @@ import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput, type TrainingData } from "../data.js";
-import { intArg, modelKindOption } from "../options.js";
+import { intArg, seedArg, modelKindOption } from "../options.js";
 import { checkOutputs, type CommandPath } from "../paths.js";
 
 export interface EvalOptions {
@@ -92,6 +92,7 @@ function readOutOfScope(path: string | undefined): string[] {
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
 export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
   const files = reportFiles(opts.reportDir);
+  checkCrossValidatable(data.rows, data.path); // before the report folder is made
   const progress = startProgress(ctx, "cross-validation");
   files.forEach(assertWritable);
   const result = evaluate(data.rows, {
@@ -137,7 +138,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("-r, --report-dir <dir>", "folder for the reports", "eval")
     .option("--folds <n>", "folds per repeat", intArg("--folds", 2), 5)
     .option("--repeats <n>", "repeats of k-fold with new shuffles", intArg("--repeats", 1), 5)
-    .option("--seed <n>", "random seed (same seed, same folds)", intArg("--seed", 0), 1)
+    .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
     .addOption(modelKindOption())
     .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(modelList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { join } from "node:path";
-import { formatRegistry, loadRegistry } from "../../models/modelRegistry.js";
+import { formatRegistry, inUse, loadRegistry, registryNotes } from "../../models/modelRegistry.js";
 import { show, type CliContext } from "../context.js";
 
 export const DEFAULT_MODELS_DIR = "models";
@@ -11,6 +11,8 @@ export function registerModels(program: Command, ctx: CliContext): void {
     .description("list the models kept by `train` and `run` (the current one marked *)")
     .option("--dir <folder>", "folder holding registry.json (the folder models are written to)", DEFAULT_MODELS_DIR)
     .action((opts: { dir: string }) => {
-      show(ctx, `${formatRegistry(loadRegistry(join(opts.dir, "registry.json"))).join("\n")}\n`);
+      const path = join(opts.dir, "registry.json");
+      const index = inUse(loadRegistry(path), path);
+      show(ctx, `${[...formatRegistry(index), ...registryNotes(index, path)].join("\n")}\n`);
     });
 }

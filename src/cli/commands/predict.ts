@@ -1,5 +1,8 @@
 import { Option, type Command } from "commander";
 import { availableParallelism } from "node:os";
+import { realpathSync } from "node:fs";
+import { resolve } from "node:path";
+import { EXIT, SafetagError } from "../../errors.js";
 import { ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
 import { assertWritable, openOutput, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../models/modelFile.js";
@@ -82,6 +85,7 @@ export async function predictToFile(
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
   if (page) assertWritable(page.path); // fail before the work, not after
+  refuseRepeatedInputs(inputs);
   const sources = inputs.map((p) => abstractBatches(ctx, p, inputFormat));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
@@ -107,6 +111,33 @@ export async function predictToFile(
     writeOutput(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }), ctx);
   }
   return summary;
+}
+
+/**
+ * One input given twice (by the same path or another way to it) would be labeled twice, under
+ * the same ids; every other pair of inputs has different names, so the ids made from them
+ * (`<input>:<line>`, see ingest/abstracts.ts) differ.
+ */
+function refuseRepeatedInputs(inputs: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const path of inputs) {
+    let key = path;
+    if (path !== "-") {
+      try {
+        key = realpathSync(path);
+      } catch {
+        key = resolve(path); // missing: said when it is opened
+      }
+    }
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new SafetagError("E_INPUT_TWICE", `${path}: given twice as an input${earlier === path ? "" : ` (also as ${earlier})`}`, {
+        exitCode: EXIT.usage,
+        hint: "give each input once: its abstracts would be labeled twice, under the same ids",
+      });
+    }
+    seen.set(key, path);
+  }
 }
 
 async function predictInto(

@@ -1,12 +1,12 @@
 import type { Command } from "commander";
 import { existsSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import { assertWritable, writeOutput } from "../../io/output.js";
+import { assertWritable } from "../../io/output.js";
 import { serializeModel } from "../../models/modelFile.js";
 import { DEFAULT_MODEL_KIND } from "../../models/registry.js";
 import { say, type CliContext } from "../context.js";
 import { backgroundInput, DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy, reviewedInput } from "../data.js";
-import { keepTrainedModel, keptOutputs } from "../keep.js";
+import { assertKeepable, keptOutputs, writeKeptModel } from "../keep.js";
 import { checkOutputs } from "../paths.js";
 import { freshInput, outOfScopeInput, reportFiles, runEval } from "./eval.js";
 import { runIngest } from "./ingest.js";
@@ -67,6 +67,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ],
       );
       [opts.labeled, opts.model, opts.predictions, page].forEach(assertWritable);
+      assertKeepable(opts.model);
       say(ctx, "== ingest");
       runIngest(ctx, opts.sheet, { output: opts.labeled, taxonomy: DEFAULT_TAXONOMY });
       say(ctx, "== train");
@@ -76,9 +77,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const { model } = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);
       model.training = { path: opts.labeled, rows: data.rows.length, sha256: data.sha256 };
       const text = serializeModel(model);
-      writeOutput(opts.model, text, ctx);
+      writeKeptModel(ctx, opts.model, model, text, data);
       say(ctx, `model written to ${opts.model}`);
-      keepTrainedModel(ctx, opts.model, model, text, data);
       say(ctx, "== predict");
       const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", undefined, { path: page, modelPath: opts.model });
       reportPredictSummary(ctx, summary, opts.predictions);

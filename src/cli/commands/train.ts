@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { assertWritable, writeOutput } from "../../io/output.js";
+import { assertWritable } from "../../io/output.js";
 import { serializeModel } from "../../models/modelFile.js";
 import type { ModelChoice } from "../../models/registry.js";
-import { trainModel } from "../../models/train.js";
+import { checkTrainingCategories, trainModel, type CategoryCounts } from "../../models/train.js";
 import { say, type CliContext } from "../context.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readUnlabeled, taxonomyInput } from "../data.js";
-import { keepTrainedModel, keptOutputs } from "../keep.js";
+import { assertKeepable, keptOutputs, writeKeptModel } from "../keep.js";
 import { modelKindOption } from "../options.js";
 import { createdAtClock } from "../clock.js";
 import { checkOutputs } from "../paths.js";
@@ -26,13 +26,15 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
       );
       assertWritable(opts.out); // fail in a second, not after the work
+      assertKeepable(opts.out);
       const now = createdAtClock();
       const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
+      warnIfSparse(ctx, checkTrainingCategories(data.rows, opts.data), opts.data);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background, source: { path: opts.data, sha256: data.sha256 }, now });
       const text = serializeModel(model);
-      writeOutput(opts.out, text, ctx);
+      writeKeptModel(ctx, opts.out, model, text, data);
       const r = model.report;
       say(ctx, `model ${r?.kind ?? opts.model} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
@@ -40,6 +42,14 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         for (const s of r.selection) say(ctx, `    ${s.kind.padEnd(16)} weight ${String(s.priorWeight).padStart(3)}  macro-F1 ${s.macroF1.toFixed(3)}  accuracy ${s.accuracy.toFixed(3)}`);
         say(ctx, `  temperature ${r.calibration.temperature.toPrecision(3)}; review below confidence ${r.review.threshold.toFixed(3)} (target precision ${r.review.targetPrecision}, ${(r.review.coverage * 100).toFixed(0)}% auto-labeled out of fold)`);
       }
-      keepTrainedModel(ctx, opts.out, model, text, data);
     });
+}
+
+/** Said loudly: the model trains, but it has learned too little to label anything on its own. */
+function warnIfSparse(ctx: CliContext, counts: CategoryCounts, file: string): void {
+  if (!counts.sparse) return;
+  say(ctx, `warning W_FEW_ROWS_PER_CATEGORY: ${file}: ${counts.categories} categories for ${counts.rows} rows (${counts.singletons} with a single row)`);
+  say(ctx, "  held out, a category's only row can never be predicted right, so the inner cross-validation was not run:");
+  say(ctx, "  the model keeps its default settings and sends every prediction to review");
+  say(ctx, "  hint: merge small categories or label more rows of them (at least two rows per category on average)");
 }
