@@ -26,6 +26,9 @@ export interface PredictSummary {
   /** Marked needs_review (low confidence, out of scope or empty), and of those, out of scope. */
   needsReview: number;
   outOfScope: number;
+  /** Labeled automatically (not sent to review): with the outside answer (`outside`, the model's "not safety research"), or with another category. */
+  automatic: { outside: number; other: number };
+  outside?: string;
   /** Threads that did the labeling: 1 when it ran in this thread. */
   workers: number;
   /** How unlike the training data the input looks (set by the caller that measured it, see drift.ts). */
@@ -59,7 +62,7 @@ export async function predictSources(
   observer: PredictObserver = {},
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: new Map(), needsReview: 0, outOfScope: 0, workers: 1 };
+  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: new Map(), needsReview: 0, outOfScope: 0, automatic: { outside: 0, other: 0 }, workers: 1, ...(model.outside === undefined ? {} : { outside: model.outside }) };
   const { onDigest, onPrediction } = observer;
   await write(out, predictionHeader(format));
   const options = { ...parallel, format, keepPredictions: onPrediction !== undefined };
@@ -69,6 +72,7 @@ export async function predictSources(
       if (p.source === "known") summary.known++;
       if (p.source === "none") summary.empty++;
       if (p.needsReview) summary.needsReview++;
+      else if (p.category !== "") summary.automatic[p.category === model.outside ? "outside" : "other"]++;
       if (p.outOfScope) summary.outOfScope++;
       summary.perCategory.set(p.category, (summary.perCategory.get(p.category) ?? 0) + 1);
       onDigest?.(p);

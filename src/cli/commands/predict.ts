@@ -167,6 +167,8 @@ export function reportPredictSummary(ctx: CliContext, s: PredictSummary, output:
   for (const k of s.skipped) say(ctx, `  skipped ${k.file}:${k.line}: ${k.reason}: ${JSON.stringify(k.text.slice(0, 60))}`);
   const cats = [...s.perCategory].sort((a, b) => b[1] - a[1]);
   for (const [c, n] of cats) say(ctx, `  ${String(n).padStart(5)}  ${c || "(none)"}`);
-  say(ctx, `${s.needsReview} marked needs_review for a person (${s.outOfScope} unlike every category); ${s.written - s.needsReview} labeled automatically`);
+  const review = `${s.needsReview} marked needs_review for a person (${s.outOfScope} unlike every category)`;
+  if (s.outside === undefined) say(ctx, `${review}; ${s.written - s.needsReview} labeled automatically`);
+  else say(ctx, `${s.automatic.outside} found to be "${s.outside}" and ${s.automatic.other} tagged with a safety category, automatically; ${review}`);
   if (s.drift) say(ctx, `${s.drift.drifted ? "warning: " : ""}${formatDrift(s.drift)}`);
 }

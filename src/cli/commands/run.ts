@@ -23,12 +23,12 @@ interface RunOptions {
 
 const BUNDLED_SHEET = "data/raw/001_65e12ee1781831be.txt";
 
-/** Every `.txt` in the sheet's folder except the sheet itself: the bundled unlabeled dumps (none when there is no such folder: ingest then says the sheet is missing). */
+/** Every `.txt` and `.csv` in the sheet's folder except the sheet itself: the bundled unlabeled dumps (none when there is no such folder: ingest then says the sheet is missing). */
 function bundledDumps(sheet: string): string[] {
   const dir = join(sheet, "..");
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith(".txt") && f !== basename(sheet))
+    .filter((f) => /\.(txt|csv)$/.test(f) && f !== basename(sheet))
     .sort()
     .map((f) => join(dir, f));
 }
@@ -38,7 +38,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .command("run")
     .description("the whole pipeline on the bundled data: ingest, train, eval, predict (what `npm start` runs)")
     .option("--sheet <file>", "labeled spreadsheet paste or export", BUNDLED_SHEET)
-    .option("--dumps <files...>", "unlabeled dumps to label (default: the other .txt files beside the sheet)")
+    .option("--dumps <files...>", "unlabeled dumps to label (default: the other .txt and .csv files beside the sheet)")
     .option("--labeled <file>", "canonical labeled CSV to write", "data/labeled.csv")
     .option("--model <file>", "model to write", "models/model.json")
     .option("--report-dir <dir>", "folder for the eval reports", "eval")
