@@ -30,6 +30,8 @@ export class Gated implements FittedClassifier {
   /** Where each inner category is in `categories`. */
   private readonly innerAt: Int32Array;
   private readonly gateOutside: number;
+  /** One space when both stages were fitted in the same one (as train.ts fits them); undefined otherwise. Checked once: callers read it per abstract. */
+  readonly features: FeatureSpace | undefined;
 
   constructor(
     readonly categories: readonly Category[],
@@ -47,14 +49,11 @@ export class Gated implements FittedClassifier {
     if (this.outsideAt < 0 || this.gateOutside < 0 || classifier.categories.join("\n") !== this.inner.join("\n")) {
       throw new Error("gated: the gate and the category classifier do not match the categories");
     }
+    const a = gate.features;
+    const b = classifier.features;
+    this.features = a && b && a.sameAs(b) && gate.jointLogLikelihoodOf && classifier.jointLogLikelihoodOf ? a : undefined;
   }
 
-  /** One space when both stages were fitted in the same one (as train.ts fits them); undefined otherwise. */
-  get features(): FeatureSpace | undefined {
-    const a = this.gate.features;
-    const b = this.classifier.features;
-    return a && b && a.sameAs(b) && this.gate.jointLogLikelihoodOf && this.classifier.jointLogLikelihoodOf ? a : undefined;
-  }
 
   jointLogLikelihood(tokens: readonly string[]): Float64Array {
     return this.combine(this.gate.jointLogLikelihood(tokens), this.classifier.jointLogLikelihood(tokens));
