@@ -45,7 +45,8 @@ export function cannotWrite(path: string, e: unknown): SafetagError {
   });
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process of this machine is alive (one of another user's is alive too): for stale temp files and locks. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,6 +2,7 @@ import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSy
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { EXIT, SafetagError } from "../errors.js";
+import { isRunning } from "./atomic.js";
 
 /**
  * An exclusive lock for a read-modify-write of a shared file (the registry of kept models), so
@@ -37,14 +38,6 @@ interface Seen {
   mtimeMs: number;
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM"; // alive, someone else's
-  }
-}
 
 function lockError(path: string, why: string): SafetagError {
   return new SafetagError("E_LOCKED", `${path}: ${why}`, {

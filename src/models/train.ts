@@ -63,6 +63,11 @@ export interface TrainOptions {
   balance?: number;
   /** How much a labeled safety row counts in the gate, relative to a background row: the user's own papers are the surest examples of safety research. */
   gateRowWeight?: number;
+  /**
+   * How much a safety paper of the background set counts in the gate, relative to one of its
+   * non-safety rows: the set has about half as many, and 2 evens the gate's two sides out.
+   */
+  gateSafetyWeight?: number;
 }
 
 /**
@@ -78,6 +83,7 @@ export const DEFAULT_GATE_KIND: ModelKind = "tfidf-nb";
 export const DEFAULT_GATE_PRIOR_WEIGHT = 5;
 export const DEFAULT_BALANCE = 0.5;
 export const DEFAULT_GATE_ROW_WEIGHT = 1;
+export const DEFAULT_GATE_SAFETY_WEIGHT = 2;
 /**
  * Precision asked of the predictions not sent to review, out of fold. Higher than what a user
  * gets: on fresh abstracts the precision came out about 0.07 lower than the inner
@@ -140,6 +146,7 @@ interface Recipe {
   gatePriorWeight: number;
   balance: number;
   gateRowWeight: number;
+  gateSafetyWeight: number;
 }
 
 /** The two stages' temperatures, fitted out of fold (1 = not yet calibrated). */
@@ -234,10 +241,10 @@ function examplesFor(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeig
   const interned = recipe.interned;
   if (!interned) {
     const plain = (r: LabeledAbstract, category: Category, weight: number | undefined) => ({ tokens: recipe.tokenize(trainingText(recipe, r)), category, weight });
-    return [...rows.map((r) => plain(r, r.category, rowWeight(recipe, r))), ...prior, ...gateOnly.map((r) => plain(r, GATE_SAFETY, recipe.backgroundWeight))];
+    return [...rows.map((r) => plain(r, r.category, rowWeight(recipe, r))), ...prior, ...gateOnly.map((r) => plain(r, GATE_SAFETY, recipe.backgroundWeight * recipe.gateSafetyWeight))];
   }
   const fromRows = rows.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, r.category, rowWeight(recipe, r)));
-  const gateRows = gateOnly.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, GATE_SAFETY, recipe.backgroundWeight));
+  const gateRows = gateOnly.map((r) => new InternedExample(rowIds(recipe, r), interned.terms, GATE_SAFETY, recipe.backgroundWeight * recipe.gateSafetyWeight));
   return [...fromRows, ...prior.map((e) => ({ ...e, termIds: Int32Array.from(e.tokens, interned.intern), terms: interned.terms })), ...gateRows];
 }
 
@@ -426,6 +433,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     gatePriorWeight: options.gatePriorWeight ?? DEFAULT_GATE_PRIOR_WEIGHT,
     balance: options.balance ?? DEFAULT_BALANCE,
     gateRowWeight: options.gateRowWeight ?? DEFAULT_GATE_ROW_WEIGHT,
+    gateSafetyWeight: options.gateSafetyWeight ?? DEFAULT_GATE_SAFETY_WEIGHT,
   };
   const outside = outsideEntry(options.taxonomy)?.name;
   // two stages when rows teach the outside answer and there are safety categories to tell apart
