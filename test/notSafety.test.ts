@@ -8,7 +8,7 @@ import type { LabeledAbstract, Taxonomy } from "../src/domain.js";
 import { freshSection, type FreshOutcome } from "../src/evaluation/fresh.js";
 import { confusionMatrix, reportFromConfusion } from "../src/evaluation/metrics.js";
 import { backgroundRows } from "../src/ingest/background.js";
-import { parseTaxonomy } from "../src/ingest/taxonomy.js";
+import { parseTaxonomy, taxonomyFromCategories } from "../src/ingest/taxonomy.js";
 import { activeTaxonomy as activeTaxonomyOf, applyTaxonomy } from "../src/ingest/taxonomyChanges.js";
 import { amongCategories } from "../src/review/queue.js";
 import { combineStages, Gated } from "../src/models/gated.js";
@@ -207,5 +207,15 @@ describe("categories never evaluated go to review", () => {
       category: "Circuits", confidence: expect.closeTo(2 / 3, 12), runnerUp: "Features", runnerUpConfidence: expect.closeTo(1 / 3, 12),
     });
     expect(amongCategories(p, [0.2, 0.1, 0.7], ["Circuits", "Features", "Feedback"], ["Gone"])).toBe(p);
+  });
+});
+
+describe("a new taxonomy", () => {
+  it("takes the bundled outside entry along, with its spellings and background set, whether or not the data uses it", () => {
+    const bundled: Taxonomy = { categories: [{ name: "Feedback", description: "feedback" }, { name: OUT, description: "not safety", scope: "outside", aliases: ["No"], background: "background/background.csv" }] };
+    const outsideEntry = { name: OUT, description: "not safety", scope: "outside", aliases: ["No"], background: "background/background.csv" };
+    expect(taxonomyFromCategories(["Feedback", "Brand new"], bundled).categories).toEqual([{ name: "Feedback", description: "feedback" }, { name: "Brand new" }, outsideEntry]);
+    // a sheet that labels rows "No" gets the entry under its own name, once
+    expect(taxonomyFromCategories(["No", "Feedback"], bundled).categories).toEqual([outsideEntry, { name: "Feedback", description: "feedback" }]);
   });
 });

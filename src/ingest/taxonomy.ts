@@ -88,7 +88,7 @@ export function taxonomyToJson(taxonomy: Taxonomy): string {
  */
 export function taxonomyFromCategories(names: readonly string[], described?: Taxonomy): Taxonomy {
   const known = new Map<string, TaxonomyEntry>();
-  for (const e of described?.categories ?? []) for (const n of [e.name, ...(e.renamedFrom ?? [])]) if (!known.has(categoryKey(n))) known.set(categoryKey(n), e);
+  for (const e of described?.categories ?? []) for (const n of [e.name, ...otherNames(e)]) if (!known.has(categoryKey(n))) known.set(categoryKey(n), e);
   const seen = new Set<string>();
   const categories: TaxonomyEntry[] = [];
   for (const name of names) {
@@ -96,13 +96,29 @@ export function taxonomyFromCategories(names: readonly string[], described?: Tax
     if (key === "" || seen.has(key)) continue;
     seen.add(key);
     const from = known.get(key);
-    categories.push({
+    categories.push(from?.scope === "outside" ? outsideCopy(from) : {
       name: normalizeLabel(name),
       ...(from?.description ? { description: from.description } : {}),
       ...(from?.keyPhrases?.length ? { keyPhrases: [...from.keyPhrases] } : {}),
     });
   }
+  // the "not safety research" answer comes along whether or not the data uses it: a sheet of
+  // safety papers has no such rows, and the background set is what teaches it
+  const outside = outsideEntry(described);
+  if (outside && !categories.some((c) => c.scope === "outside")) categories.push(outsideCopy(outside));
   return { categories };
+}
+
+/** The outside entry as a new taxonomy takes it: name, description, key phrases, spellings and background set. */
+function outsideCopy(e: TaxonomyEntry): TaxonomyEntry {
+  return {
+    name: e.name,
+    ...(e.description ? { description: e.description } : {}),
+    ...(e.keyPhrases?.length ? { keyPhrases: [...e.keyPhrases] } : {}),
+    scope: "outside",
+    ...(e.aliases?.length ? { aliases: [...e.aliases] } : {}),
+    ...(e.background !== undefined ? { background: e.background } : {}),
+  };
 }
 
 /** Without a description or key phrases a category is learned from its rows alone. */

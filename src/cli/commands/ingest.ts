@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { SafetagError, formatProblem } from "../../errors.js";
 import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
-import { loadTaxonomy, saveTaxonomy, taxonomyFromCategories, undescribedWarning } from "../../ingest/taxonomy.js";
+import { categoryKey, loadTaxonomy, saveTaxonomy, taxonomyFromCategories, undescribedWarning } from "../../ingest/taxonomy.js";
 import { taxonomySpellings } from "../../ingest/labels.js";
 import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
 import { assertWritable, writeOutput } from "../../io/output.js";
@@ -41,9 +41,12 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
   else {
     const created = taxonomyFromCategories(result.categories, bundled);
     saveTaxonomy(opts.taxonomy, created);
-    const described = created.categories.filter((c) => c.description !== undefined || c.keyPhrases !== undefined).length;
+    // the outside answer is added when the data does not use it (see taxonomyFromCategories)
+    const outside = created.categories.find((c) => c.scope === "outside" && !result.categories.some((n) => categoryKey(n) === categoryKey(c.name)));
+    const described = created.categories.filter((c) => c !== outside && (c.description !== undefined || c.keyPhrases !== undefined)).length;
     const from = bundled ? `, ${described} of them described as in ${BUNDLED_TAXONOMY} (the taxonomy safetag ships with)` : "";
-    say(ctx, taxonomyUsed(opts.taxonomy, ` (created with the ${created.categories.length} categories found in the data${from}; edit it to rename, describe or add categories)`));
+    const answer = outside ? `, and the "${outside.name}" answer with its background set` : "";
+    say(ctx, taxonomyUsed(opts.taxonomy, ` (created with the ${result.categories.length} categories found in the data${from}${answer}; edit it to rename, describe or add categories)`));
     result = readLabeled(file, { taxonomy: created, text });
     const warning = undescribedWarning(result.categories, created, opts.taxonomy);
     if (warning) say(ctx, warning);
