@@ -229,7 +229,8 @@ describe("13: categories named like Object's own properties are categories like 
     const m = at("proto-model.json");
     const train = await cli(["train", "--data", at("proto-labeled.csv"), "--out", m, ...tax]);
     expect(train.code, train.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(m, "utf8")).categories).toEqual([...names].sort());
+    // and the outside answer, which a new taxonomy takes from the bundled one with its background set
+    expect(JSON.parse(readFileSync(m, "utf8")).categories).toEqual([...names, "Not safety research"].sort());
     const evaluation = await cli(["eval", "--data", at("proto-labeled.csv"), "--report-dir", at("proto-eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const report = JSON.parse(readFileSync(at("proto-eval", "report.json"), "utf8"));
@@ -269,14 +270,14 @@ describe("15: labels that look alike are one category, in the spelling most rows
     const r = await cli(["ingest", file, "-o", at("lookalike-labeled.csv"), "--taxonomy", taxonomy]);
     expect(r.code, r.stderr).toBe(0);
     expect(parseCsv(readFileSync(at("lookalike-labeled.csv"), "utf8")).map((row) => row.category)).toEqual(expected);
-    expect(JSON.parse(readFileSync(taxonomy, "utf8")).categories.map((c: { name: string }) => c.name).sort()).toEqual([...new Set(expected)].sort());
+    expect(JSON.parse(readFileSync(taxonomy, "utf8")).categories.map((c: { name: string }) => c.name).sort()).toEqual([...new Set(expected), "Not safety research"].sort());
     expect(r.stderr).toContain('has a Cyrillic "о" (U+043E) at character 2');
     expect(r.stderr).toMatch(/has an invisible U\+200B at character 3/);
     expect(problemLine(r, "W_CATEGORY_MIXED_SCRIPT")).toMatch(/mixes Latin and Cyrillic letters: it has a Cyrillic "с" \(U\+0441\) at character 3/);
     const m = at("lookalike-model.json");
     const train = await cli(["train", "--data", at("lookalike-labeled.csv"), "--out", m, "--taxonomy", taxonomy]);
     expect(train.code, train.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(m, "utf8")).categories.sort()).toEqual([...new Set(expected)].sort());
+    expect(JSON.parse(readFileSync(m, "utf8")).categories.sort()).toEqual([...new Set(expected), "Not safety research"].sort());
   });
 
   it("train with a taxonomy that lacks them folds the labels it does not know, naming each fold", async () => {
@@ -309,8 +310,11 @@ describe("21: a new taxonomy starts from the bundled descriptions, a category wi
       { name: "Cooking" },
       { name: "Robustness", description: entry("Robustness").description, keyPhrases: entry("Robustness").keyPhrases },
       { name: "Unlearning", description: entry("Unlearning").description, keyPhrases: entry("Unlearning").keyPhrases },
+      // the outside answer comes along, whole, so the new folder's models still learn it from the background set
+      entry("Not safety research"),
     ]);
     expect(ingest.stderr).toContain(`taxonomy: ${taxonomy} (created with the 3 categories found in the data, 2 of them described as in `);
+    expect(ingest.stderr).toContain(`and the "Not safety research" answer with its background set;`);
     expect(ingest.stderr).toMatch(/^WARNING: 1 of 3 categories have no description or key phrases in .*taxonomy\.json \("Cooking"\)/m);
     const tax = ["--taxonomy", taxonomy];
     const m = at("new-folder", "model.json");

@@ -40,12 +40,14 @@ describe("quality floors", () => {
       const p = label({ id: r.id, abstract: r.abstract });
       return { id: r.id, gold: r.category, predicted: p.category, confidence: p.confidence, needsReview: p.needsReview };
     }), model.outside);
-    expect(f.report.accuracy).toBeGreaterThanOrEqual(0.74);
+    expect(f.report.accuracy).toBeGreaterThanOrEqual(0.76);
     expect(f.report.macro.f1).toBeGreaterThanOrEqual(0.66);
-    expect(f.safety.accuracy).toBeGreaterThanOrEqual(0.68);
-    expect(f.automatic.precision).toBeGreaterThanOrEqual(0.86);
+    expect(f.safety.accuracy).toBeGreaterThanOrEqual(0.72);
+    expect(f.automatic.precision).toBeGreaterThanOrEqual(0.88);
     expect(f.automatic.share).toBeGreaterThanOrEqual(0.6);
     expect(f.outsideTaggedSafety.share).toBeLessThanOrEqual(0.05);
+    expect(f.safetyCalledOutside.share).toBeLessThanOrEqual(0.12);
+    expect(f.outsideAnswered.share).toBeGreaterThanOrEqual(0.6);
   }, 60_000);
 
   it("the reference folds (first repeat): accuracy and macro-F1 as crossval.mjs scores them", () => {
@@ -68,7 +70,7 @@ describe("quality floors", () => {
     const categories = [...new Set(gold)].sort();
     const report = classificationReport(gold, predicted, [...new Set([...categories, ...predicted])].sort());
     const macro = report.perCategory.filter((c) => categories.includes(c.category)).reduce((a, c) => a + c.f1, 0) / categories.length;
-    expect(report.accuracy).toBeGreaterThanOrEqual(0.78);
-    expect(macro).toBeGreaterThanOrEqual(0.74);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.80);
+    expect(macro).toBeGreaterThanOrEqual(0.76);
   }, 120_000);
 });
