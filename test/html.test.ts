@@ -7,7 +7,7 @@ import { escapeHtml, jsonForScript, jsonScriptBlock } from "../src/report/escape
 import { renderHtml } from "../src/report/html.js";
 import { collectPredictions, renderPredictionsPage } from "../src/report/predictionsPage.js";
 import type { ReportPageData } from "../src/report/reportScript.js";
-import { CAT_AMP, CAT_IMG, CAT_SCRIPT, hostileReport, MODEL_NAME, TITLE_QUOTES, TITLE_SCRIPT } from "./fixtures/html/hostileReport.js";
+import { CAT_AMP, CAT_IMG, CAT_OUT, CAT_SCRIPT, hostileReport, MODEL_NAME, TITLE_QUOTES, TITLE_SCRIPT } from "./fixtures/html/hostileReport.js";
 
 /** Undo escapeHtml, to show nothing was lost. */
 function unescapeHtml(s: string): string {
@@ -110,6 +110,9 @@ describe("renderHtml with markup in every data string", () => {
   it("shows category names, titles and settings as escaped text", () => {
     expect(rest).toContain(escapeHtml(CAT_SCRIPT));
     expect(rest).toContain(escapeHtml(CAT_IMG));
+    expect(rest).toContain(`<section id="fresh">`); // the fresh-abstract section, escaped like the rest
+    expect(rest).toContain(escapeHtml(CAT_OUT));
+    expect(rest).toContain(escapeHtml(`data/eval/<b>fresh</b>.csv`));
     expect(rest).toContain(escapeHtml(CAT_AMP));
     expect(rest).toContain(escapeHtml(MODEL_NAME));
     // Titles reach the page in the label-error table (markup) and in the data block (JSON).
