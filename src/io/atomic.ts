@@ -1,5 +1,6 @@
 import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
 import { dirname, basename, join } from "node:path";
+import type { Writable } from "node:stream";
 import { SafetagError, EXIT } from "../errors.js";
 
 /**
@@ -158,6 +159,23 @@ export interface AtomicStream {
   abort(): void;
 }
 
+/**
+ * Notes a stream's first 'error' instead of letting it go unhandled: a failed write (a full
+ * disk) is answered by the write's callback and by the sink's commit(), as E_WRITE naming `name`.
+ */
+export function failureNote(stream: Writable, name: string): { readonly error: unknown; failure(): SafetagError | undefined; stop(): void } {
+  let error: unknown;
+  const onError = (e: unknown) => (error ??= e);
+  stream.on("error", onError);
+  return {
+    get error() {
+      return error;
+    },
+    failure: () => (error === undefined ? undefined : cannotWrite(name, error)),
+    stop: () => void stream.off("error", onError),
+  };
+}
+
 export function openAtomicStream(path: string): AtomicStream {
   const tmp = tempPath(path);
   let fd: number;
@@ -170,14 +188,11 @@ export function openAtomicStream(path: string): AtomicStream {
     throw cannotWrite(path, e);
   }
   const stream = createWriteStream(tmp, { fd, encoding: "utf8" });
-  // A failed write (a full disk) is answered by the write's callback and by commit(), never as an unhandled 'error' event.
-  let failed: unknown;
-  stream.on("error", (e) => (failed ??= e));
-  const failure = () => (failed === undefined ? undefined : cannotWrite(path, failed));
+  const note = failureNote(stream, path);
   return {
     stream,
     get failure() {
-      return failure();
+      return note.failure();
     },
     commit: () =>
       new Promise((resolve, reject) => {
@@ -186,9 +201,9 @@ export function openAtomicStream(path: string): AtomicStream {
           removeQuietly(tmp);
           reject(e instanceof SafetagError ? e : cannotWrite(path, e));
         };
-        if (failed !== undefined) return fail(failed);
+        if (note.error !== undefined) return fail(note.error);
         stream.end((e?: Error | null) => {
-          if (e || failed !== undefined) return fail(e ?? failed);
+          if (e || note.error !== undefined) return fail(e ?? note.error);
           try {
             fsyncPath(tmp);
             replaceWith(tmp, path);

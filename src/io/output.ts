@@ -17,7 +17,7 @@ import { accessSync, closeSync, constants, createWriteStream, lstatSync, openSyn
 import { basename, dirname, join, resolve } from "node:path";
 import type { Writable } from "node:stream";
 import { SafetagError } from "../errors.js";
-import { assertCanCreate, cannotWrite, notRegular, openAtomicStream, writeFileAtomic } from "./atomic.js";
+import { assertCanCreate, cannotWrite, failureNote, notRegular, openAtomicStream, writeFileAtomic } from "./atomic.js";
 
 /** The command's own standard streams (the CLI passes its context; the core has none). */
 export interface StandardStreams {
@@ -143,41 +143,36 @@ export function openOutput(path: string, std?: StandardStreams): OutputSink {
 
 /** Our standard output is not ours to end; its failure is noted (and, in a process, answered by the CLI). */
 function standardSink(path: string, stream: Writable): OutputSink {
-  let failed: unknown;
-  const onError = (e: unknown) => (failed ??= e);
-  stream.on("error", onError);
-  const failure = () => (failed === undefined ? undefined : cannotWrite(outputName(path), failed));
+  const note = failureNote(stream, outputName(path));
   return {
     stream,
     get failure() {
-      return failure();
+      return note.failure();
     },
     commit: async () => {
-      stream.off("error", onError);
-      const f = failure();
+      note.stop();
+      const f = note.failure();
       if (f) throw f;
     },
-    abort: () => void stream.off("error", onError),
+    abort: () => note.stop(),
   };
 }
 
 function directSink(path: string, fd: number): OutputSink {
   const stream = createWriteStream(path, { fd, encoding: "utf8" });
-  let failed: unknown;
-  stream.on("error", (e) => (failed ??= e));
-  const failure = () => (failed === undefined ? undefined : cannotWrite(path, failed));
+  const note = failureNote(stream, path);
   return {
     stream,
     get failure() {
-      return failure();
+      return note.failure();
     },
     commit: () =>
       new Promise((resolve, reject) => {
-        if (failed !== undefined) {
+        if (note.error !== undefined) {
           stream.destroy();
-          return reject(failure());
+          return reject(note.failure());
         }
-        stream.end((e?: Error | null) => (e || failed !== undefined ? reject(cannotWrite(path, e ?? failed)) : resolve()));
+        stream.end((e?: Error | null) => (e || note.error !== undefined ? reject(cannotWrite(path, e ?? note.error)) : resolve()));
       }),
     abort: () => void stream.destroy(),
   };

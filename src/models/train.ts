@@ -61,8 +61,6 @@ export interface TrainOptions {
   predictorOnly?: boolean;
   /** How far the category classifier evens out category sizes (see balanced): 0 not at all, 1 fully. */
   balance?: number;
-  /** How much a labeled safety row counts in the gate, relative to a background row: the user's own papers are the surest examples of safety research. */
-  gateRowWeight?: number;
   /**
    * How much a safety paper of the background set counts in the gate, relative to one of its
    * non-safety rows: the set has about half as many, and 2 evens the gate's two sides out.
@@ -82,7 +80,6 @@ export const DEFAULT_BACKGROUND_WEIGHT = 1;
 export const DEFAULT_GATE_KIND: ModelKind = "tfidf-nb";
 export const DEFAULT_GATE_PRIOR_WEIGHT = 5;
 export const DEFAULT_BALANCE = 0.5;
-export const DEFAULT_GATE_ROW_WEIGHT = 1;
 export const DEFAULT_GATE_SAFETY_WEIGHT = 2;
 /**
  * Precision asked of the predictions not sent to review, out of fold. Higher than what a user
@@ -145,7 +142,6 @@ interface Recipe {
   gateKind: ModelKind;
   gatePriorWeight: number;
   balance: number;
-  gateRowWeight: number;
   gateSafetyWeight: number;
 }
 
@@ -162,15 +158,13 @@ interface StageTemperatures {
  */
 function fitModel(recipe: Recipe, examples: readonly TrainingExample[], temperatures: StageTemperatures = { gate: 1, inner: 1 }): FittedClassifier {
   const outside = recipe.outside;
-  if (outside === undefined) return fitClassifier(recipe.kind, balanced(examples, recipe.balance), recipe.categories);
+  if (outside === undefined) return fitClassifier(recipe.kind, inSpaceOf(balanced(examples, recipe.balance), examples), recipe.categories);
   const inner = recipe.categories.filter((c) => c !== outside);
-  // in the gate, a row of the user's own safety categories counts gateRowWeight times (background rows and descriptions as set)
-  const gateWeight = (e: TrainingExample) => (e.evidence ? recipe.gatePriorWeight : e.category === outside || e.category === GATE_SAFETY ? e.weight : (e.weight ?? 1) * recipe.gateRowWeight);
-  const gateExamples = examples.map((e) => relabeled(e, e.category === outside ? outside : GATE_SAFETY, gateWeight(e)));
+  const gateExamples = examples.map((e) => relabeled(e, e.category === outside ? outside : GATE_SAFETY, e.evidence ? recipe.gatePriorWeight : e.weight));
   // the category classifier learns nothing from outside rows or the gate's own safety papers (weight 0), but they share its feature space
   const innerExamples = balanced(examples.map((e) => (e.category === outside || e.category === GATE_SAFETY ? relabeled(e, inner[0]!, 0) : e)), recipe.balance);
-  shareFitted(gateExamples, examples);
-  shareFitted(innerExamples, examples);
+  inSpaceOf(gateExamples, examples);
+  inSpaceOf(innerExamples, examples);
   const gate = fitClassifier(recipe.gateKind, gateExamples, [GATE_SAFETY, outside]);
   const classifier = fitClassifier(recipe.kind, innerExamples, inner);
   return new Gated(recipe.categories, outside, gate, classifier, temperatures.gate, temperatures.inner);
@@ -186,9 +180,13 @@ function balanced(examples: readonly TrainingExample[], power: number): readonly
   const counts = new Map<Category, number>();
   for (const e of examples) if (!e.evidence && (e.weight ?? 1) > 0) counts.set(e.category, (counts.get(e.category) ?? 0) + 1);
   const mean = [...counts.values()].reduce((a, b) => a + b, 0) / Math.max(1, counts.size);
-  const out = examples.map((e) => (e.evidence || (e.weight ?? 1) === 0 ? e : relabeled(e, e.category, (e.weight ?? 1) * Math.pow(mean / counts.get(e.category)!, power))));
-  shareFitted(out, examples);
-  return out;
+  return examples.map((e) => (e.evidence || (e.weight ?? 1) === 0 ? e : relabeled(e, e.category, (e.weight ?? 1) * Math.pow(mean / counts.get(e.category)!, power))));
+}
+
+/** `examples`, the same texts as `reference` under other labels or weights, fitted in its feature space (see shareFitted). */
+function inSpaceOf(examples: readonly TrainingExample[], reference: readonly TrainingExample[]): readonly TrainingExample[] {
+  if (examples !== reference) shareFitted(examples, reference);
+  return examples;
 }
 
 /** The same text under another label and weight; its tokens are made only when something asks for them. */
@@ -289,7 +287,7 @@ function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight
   const index = new Map(recipe.categories.map((c, i) => [c, i]));
   const scores: Float64Array[] = new Array(rows.length);
   const scope: number[] = new Array(rows.length);
-  const parts = stageScores(rows.length);
+  const parts = { gate: new Array<Float64Array>(rows.length), inner: new Array<Float64Array>(rows.length) };
   const [splits] = repeatedStratifiedKFold(rows.map((r) => ({ category: r.category })), { folds, repeats: 1, seed });
   for (const [f, fold] of splits!.entries()) {
     const examples = examplesFor(recipe, fold.trainIdx.map((i) => rows[i]!), priorWeight);
@@ -303,31 +301,20 @@ function outOfFold(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight
       const row = rows[i]!;
       // scored on its abstract alone, as predictions are
       const x = vectorize?.(recipe.titles ? recipe.interned!.ids(row.abstract) : rowIds(recipe, row));
-      if (x) {
-        scores[i] = model.jointLogLikelihoodOf!(x);
-        scope[i] = scopeModel.scoreVector(x);
-        if (gated) parts.push(i, gated.partsOf(x));
+      const tokens = x ? undefined : recipe.tokenize(row.abstract);
+      scope[i] = x ? scopeModel.scoreVector(x) : scopeModel.score(tokens!);
+      if (!gated) {
+        scores[i] = x ? model.jointLogLikelihoodOf!(x) : model.jointLogLikelihood(tokens!);
         continue;
       }
-      const tokens = recipe.tokenize(row.abstract);
-      scores[i] = model.jointLogLikelihood(tokens);
-      scope[i] = scopeModel.score(tokens);
-      if (gated) parts.push(i, gated.parts(tokens));
+      // a two-stage model is scored once, by stage: calibration refits the stages' temperatures on these
+      const p = x ? gated.partsOf(x) : gated.parts(tokens!);
+      parts.gate[i] = p.gate;
+      parts.inner[i] = p.inner;
+      scores[i] = gated.combine(p.gate, p.inner);
     }
   }
-  return { scores, gold: rows.map((r) => index.get(r.category)!), scope, ...(recipe.outside === undefined ? {} : { parts: parts.all }) };
-}
-
-/** Stage scores by row, filled fold by fold. */
-function stageScores(n: number): { all: { gate: Float64Array[]; inner: Float64Array[] }; push(i: number, p: { gate: Float64Array; inner: Float64Array }): void } {
-  const all = { gate: new Array<Float64Array>(n), inner: new Array<Float64Array>(n) };
-  return {
-    all,
-    push(i, p) {
-      all.gate[i] = p.gate;
-      all.inner[i] = p.inner;
-    },
-  };
+  return { scores, gold: rows.map((r) => index.get(r.category)!), scope, ...(recipe.outside === undefined ? {} : { parts }) };
 }
 
 /**
@@ -432,7 +419,6 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     gateKind: options.gateKind ?? DEFAULT_GATE_KIND,
     gatePriorWeight: options.gatePriorWeight ?? DEFAULT_GATE_PRIOR_WEIGHT,
     balance: options.balance ?? DEFAULT_BALANCE,
-    gateRowWeight: options.gateRowWeight ?? DEFAULT_GATE_ROW_WEIGHT,
     gateSafetyWeight: options.gateSafetyWeight ?? DEFAULT_GATE_SAFETY_WEIGHT,
   };
   const outside = outsideEntry(options.taxonomy)?.name;
