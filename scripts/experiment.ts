@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import Papa from "papaparse";
 import type { LabeledAbstract, Taxonomy } from "../src/domain.js";
 import { crossValidate } from "../src/evaluation/crossValidate.js";
-import { fitClassifier, type ModelKind } from "../src/models/registry.js";
+import { fitClassifier, type ModelKind } from "../src/models/kinds.js";
 import { makeTokenizer, DEFAULT_TOKENIZER } from "../src/text/tokenize.js";
-import { taxonomyExamples } from "../src/models/taxonomyEvidence.js";
+import { taxonomyExamples } from "../src/training/taxonomyEvidence.js";
 import { probabilities } from "../src/models/scoring.js";
 
 const rows = Papa.parse<Record<string, string>>(readFileSync("../shared/reference/labeled.csv", "utf8"), { header: true, skipEmptyLines: true }).data

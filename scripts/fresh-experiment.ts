@@ -3,14 +3,13 @@
 // trains every fold and is never tested), and the fresh validation set (data/eval/fresh.csv),
 // scored by a model trained on the whole sheet. Never trains on the fresh set.
 // Run: npx vite-node scripts/fresh-experiment.ts [name filter...]
-import type { LabeledAbstract } from "../src/domain.js";
 import { crossValidate } from "../src/evaluation/crossValidate.js";
 import { freshSection } from "../src/evaluation/fresh.js";
 import { backgroundRows } from "../src/ingest/background.js";
 import { readLabeled, usableForTraining } from "../src/ingest/labeled.js";
-import { loadTaxonomy } from "../src/ingest/taxonomy.js";
-import { activeTaxonomy, readingTaxonomy } from "../src/ingest/taxonomyChanges.js";
-import { modelTrainer, trainModel, type TrainOptions } from "../src/models/train.js";
+import { loadTaxonomy } from "../src/taxonomy/taxonomy.js";
+import { activeTaxonomy, readingTaxonomy } from "../src/taxonomy/changes.js";
+import { modelTrainer, trainModel, type TrainOptions } from "../src/training/train.js";
 import { makeLabeler } from "../src/predict/label.js";
 import { Gated } from "../src/models/gated.js";
 import { makeTokenizer } from "../src/text/tokenize.js";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { openAtomicStream, removeStaleTemps, writeFileAtomic } from "../src/io/atomic.js";
 import { SafetagError } from "../src/errors.js";
 
-const CLI = join(__dirname, "..", "dist", "cli", "main.js");
+const CLI = join(__dirname, "..", "dist", "src", "cli", "main.js");
 const temps = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".tmp"));
 
 /** A pid that is certainly not running: a process that has already exited. */
@@ -93,7 +93,7 @@ describe("a training run killed part-way", () => {
   }
 
   it("leaves the previous model intact, and the next write clears what it left", { timeout: 60_000 }, async () => {
-    expect(existsSync(CLI), "run `npm run build` first: this test runs dist/cli/main.js").toBe(true);
+    expect(existsSync(CLI), "run `npm run build` first: this test runs dist/src/cli/main.js").toBe(true);
     const dir = mkdtempSync(join(tmpdir(), "safetag-kill-"));
     const data = largeDataset(dir);
     const out = join(dir, "model.json");

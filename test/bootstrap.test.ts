@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapIntervals, quantile } from "../src/evaluation/bootstrap.js";
 import { classificationReport } from "../src/evaluation/metrics.js";
-import { mulberry32 } from "../src/evaluation/random.js";
+import { mulberry32 } from "../src/sampling/random.js";
 
 const labels = ["a", "b", "c"];
 

@@ -18,7 +18,7 @@ import { hostileReport } from "./fixtures/html/hostileReport.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(__dirname, "..");
-const CLI = join(ROOT, "dist", "cli", "main.js");
+const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 const FIXTURES = join(__dirname, "fixtures", "html");
 const ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
 

@@ -91,7 +91,7 @@ describe("run from another folder", () => {
     const data = join(dir, "labeled.csv");
     writeFileSync(data, readFileSync(join(__dirname, "..", "data", "labeled.csv")));
     const model = join(dir, "model.json");
-    execFileSync(process.execPath, [join(__dirname, "..", "dist", "cli", "main.js"), "train", "--data", data, "--out", model, "--quiet"], { cwd: dir });
+    execFileSync(process.execPath, [join(__dirname, "..", "dist", "src", "cli", "main.js"), "train", "--data", data, "--out", model, "--quiet"], { cwd: dir });
     const m = JSON.parse(readFileSync(model, "utf8"));
     expect(m.report.priorWeight).toBeGreaterThan(0);
     // the nine safety categories and the outside answer, learned from the bundled background set

@@ -12,7 +12,7 @@ import { abstractKey, foldSpace, isAscii, isPlain, nfkc } from "../src/text/norm
 import { countIds, Vocabulary } from "../src/features/vocabulary.js";
 import { explain, explainCounts } from "../src/predict/explain.js";
 import { FeatureSpace, fitExamples, RAW_COUNTS, shareFitted, TFIDF } from "../src/features/featureSpace.js";
-import { abstractHash, textHash } from "../src/models/knownAbstracts.js";
+import { abstractHash, textHash } from "../src/modelfile/knownAbstracts.js";
 import type { FittedClassifier } from "../src/models/contract.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { repeatedStratifiedKFold, type Fold, type FoldItem } from "../src/evaluation/folds.js";
-import { mulberry32, randomInt } from "../src/evaluation/random.js";
+import { repeatedStratifiedKFold, type Fold, type FoldItem } from "../src/sampling/folds.js";
+import { mulberry32, randomInt } from "../src/sampling/random.js";
 
 /** Shaped like the real data: a few big categories and several with only 1-3 rows. */
 function dataset(seed: number, withGroups: boolean): FoldItem[] {

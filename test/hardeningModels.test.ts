@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { withLock } from "../src/io/lock.js";
 import { cli, fixture, parseCsv, type CliRun } from "./cliHarness.js";
 
-const CLI = join(__dirname, "..", "dist", "cli", "main.js");
+const CLI = join(__dirname, "..", "dist", "src", "cli", "main.js");
 const TAXONOMY = ["--taxonomy", fixture("tiny-taxonomy.json")];
 const tinyCsv = readFileSync(fixture("tiny-labeled.csv"), "utf8");
 const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `safetag-${name}-`));
@@ -44,7 +44,7 @@ const markedCurrent = (r: CliRun) => /^\*\s+(\d{8}T\d{6}Z-[0-9a-f]{8}) /m.exec(r
 
 describe("item 5: runs at once into one models/ folder", () => {
   it("4 train processes at once, three times over: every model listed, no copy unlisted, no lock left", { timeout: 120_000 }, async () => {
-    expect(existsSync(CLI), "run `npm run build` first: this test runs dist/cli/main.js").toBe(true);
+    expect(existsSync(CLI), "run `npm run build` first: this test runs dist/src/cli/main.js").toBe(true);
     const dir = tempDir("concurrent");
     const models = join(dir, "models");
     const out = join(models, "model.json");
@@ -272,7 +272,7 @@ describe("item 17: --seed out of range", () => {
     const bench = spawnSync(process.execPath, [join(__dirname, "..", "dist", "bench", "main.js"), "--seed", "4294967296", "--dir", join(dir, "bench")], { encoding: "utf8" });
     expect(bench.status).not.toBe(0);
     expect(bench.stderr).toContain("--seed must be a whole number from 0 to 4294967295");
-    const { mulberry32 } = await import("../src/evaluation/random.js");
+    const { mulberry32 } = await import("../src/sampling/random.js");
     expect(() => mulberry32(2 ** 32 + 1)).toThrow(expect.objectContaining({ code: "EVAL_BAD_SEED" }));
     expect(() => mulberry32(-1)).toThrow(expect.objectContaining({ code: "EVAL_BAD_SEED" }));
   });

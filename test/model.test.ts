@@ -3,15 +3,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Papa from "papaparse";
 import type { LabeledAbstract } from "../src/domain.js";
-import { modelText, parseModel, serializeModel, MODEL_VERSION } from "../src/models/modelFile.js";
-import { MODEL_KINDS } from "../src/models/registry.js";
-import { trainModel, modelPredictor } from "../src/models/train.js";
+import { modelText, parseModel, serializeModel, MODEL_VERSION } from "../src/modelfile/modelFile.js";
+import { MODEL_KINDS } from "../src/models/kinds.js";
+import { trainModel, modelPredictor } from "../src/training/train.js";
 import { makeLabeler } from "../src/predict/label.js";
 import { fitNaiveBayes, DEFAULT_NB_PARAMS } from "../src/models/naiveBayes.js";
 import { fitLogistic, DEFAULT_LOGISTIC_PARAMS } from "../src/models/logistic.js";
 import { minimize } from "../src/models/lbfgs.js";
 import { RAW_COUNTS } from "../src/features/featureSpace.js";
-import { KnownAbstracts } from "../src/models/knownAbstracts.js";
+import { KnownAbstracts } from "../src/modelfile/knownAbstracts.js";
 
 const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data.map((r, i) => ({
   id: `r${i + 2}`, company: r.Company!, title: r.Title!, date: r.Date!, url: r.URL!, category: r.Safety_category!, abstract: r.Abstract!, duplicate: false, abstractMissing: false,

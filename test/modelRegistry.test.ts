@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SafetagError } from "../src/errors.js";
-import { compactTime, emptyRegistry, findEntry, formatRegistry, parseRegistry, withEntry, type RegistryEntry } from "../src/models/modelRegistry.js";
+import { compactTime, emptyRegistry, findEntry, formatRegistry, parseRegistry, withEntry, type RegistryEntry } from "../src/modelfile/kept.js";
 import { cli } from "./cliHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "safetag-registry-"));

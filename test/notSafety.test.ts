@@ -8,12 +8,12 @@ import type { LabeledAbstract, Taxonomy } from "../src/domain.js";
 import { freshSection, type FreshOutcome } from "../src/evaluation/fresh.js";
 import { confusionMatrix, reportFromConfusion } from "../src/evaluation/metrics.js";
 import { backgroundRows } from "../src/ingest/background.js";
-import { parseTaxonomy, taxonomyFromCategories } from "../src/ingest/taxonomy.js";
-import { activeTaxonomy as activeTaxonomyOf, applyTaxonomy } from "../src/ingest/taxonomyChanges.js";
+import { parseTaxonomy, taxonomyFromCategories } from "../src/taxonomy/taxonomy.js";
+import { activeTaxonomy as activeTaxonomyOf, applyTaxonomy } from "../src/taxonomy/changes.js";
 import { amongCategories } from "../src/review/queue.js";
 import { combineStages, Gated } from "../src/models/gated.js";
-import { parseModel, serializeModel } from "../src/models/modelFile.js";
-import { trainModel } from "../src/models/train.js";
+import { parseModel, serializeModel } from "../src/modelfile/modelFile.js";
+import { trainModel } from "../src/training/train.js";
 import { makeLabeler } from "../src/predict/label.js";
 import { SafetagError } from "../src/errors.js";
 

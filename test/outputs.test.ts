@@ -18,7 +18,7 @@ import { cli, fixture, parseCsv, type CliRun } from "./cliHarness.js";
 import { writeFileAtomic } from "../src/io/atomic.js";
 import { outputTarget } from "../src/io/output.js";
 
-const CLI = join(__dirname, "..", "dist", "cli", "main.js");
+const CLI = join(__dirname, "..", "dist", "src", "cli", "main.js");
 const TAXONOMY = ["--taxonomy", fixture("tiny-taxonomy.json")];
 const tinyDump = readFileSync(fixture("tiny-dump.txt"), "utf8");
 const tinyCsv = readFileSync(fixture("tiny-labeled.csv"), "utf8");
@@ -67,7 +67,7 @@ function spawnCli(args: string[], opts: { cwd?: string; shell?: string; stdout?:
 const verdicts = (csv: string) => parseCsv(csv).map((r) => [r.line, r.category, r.confidence, r.needs_review]);
 
 beforeAll(async () => {
-  expect(existsSync(CLI), "run `npm run build` first: some tests run dist/cli/main.js").toBe(true);
+  expect(existsSync(CLI), "run `npm run build` first: some tests run dist/src/cli/main.js").toBe(true);
   const t = await cli(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...TAXONOMY]);
   expect(t.code).toBe(0);
 });

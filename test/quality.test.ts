@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calibrationSection, labelErrorCandidates, outOfScopeSection } from "../src/evaluation/quality.js";
 import type { OutOfFoldPrediction } from "../src/evaluation/crossValidate.js";
-import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "../src/models/calibration.js";
+import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "../src/training/calibration.js";
 
 describe("expected calibration error", () => {
   it("matches a worked example", () => {

@@ -1,14 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { LabeledAbstract } from "../src/domain.js";
 import { crossValidate } from "../src/evaluation/crossValidate.js";
-import {
-  buildEvaluationReport,
-  escapeMarkdown,
-  renderJson,
-  renderMarkdown,
-  renderTerminal,
-  type EvaluationReport,
-} from "../src/evaluation/report.js";
+import { buildEvaluationReport, type EvaluationReport } from "../src/evaluation/report.js";
+import { renderJson } from "../src/report/json.js";
+import { escapeMarkdown, renderMarkdown } from "../src/report/markdown.js";
+import { renderTerminal } from "../src/report/terminal.js";
 import type { Predictor, Trainer } from "../src/models/contract.js";
 
 const HONEST = "Honest AI";

@@ -7,7 +7,7 @@ import type { LabeledAbstract } from "../src/domain.js";
 import { reviewId } from "../src/ingest/reviewed.js";
 import { acceptReviews, parseReviewSheet } from "../src/review/accept.js";
 import { REVIEW_COLUMNS, reviewOrder, type ReviewItem } from "../src/review/queue.js";
-import { driftVerdict, type OovTally } from "../src/models/drift.js";
+import { driftVerdict, type OovTally } from "../src/modelfile/drift.js";
 import { cli, fixture, parseCsv } from "./cliHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "safetag-review-"));

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/errors.js";
 import {
   closestCategory, loadTaxonomy, parseTaxonomy, saveTaxonomy, taxonomyFromCategories, TAXONOMY_FORMAT,
-} from "../src/ingest/taxonomy.js";
+} from "../src/taxonomy/taxonomy.js";
 import { thrown } from "./thrown.js";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "safetag-taxonomy-"));

@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -6,14 +5,15 @@ import type { LabeledAbstract, Taxonomy, UnlabeledAbstract } from "../domain.js"
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { readLabeled, summarizeIngest, type IngestResult } from "../ingest/labeled.js";
 import { reviewedPathFor } from "../ingest/reviewed.js";
-import { loadTaxonomy } from "../ingest/taxonomy.js";
-import { formatTaxonomyApplication, readingTaxonomy, type TaxonomyApplication } from "../ingest/taxonomyChanges.js";
+import { loadTaxonomy } from "../taxonomy/taxonomy.js";
+import { formatTaxonomyApplication, readingTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
 import { trainingRows } from "../ingest/trainingRows.js";
 import { formatAccount, trainingAccount } from "../ingest/rowAccount.js";
-import { sha256 } from "../models/hash.js";
+import { sha256 } from "../io/hash.js";
 import { backgroundFile, backgroundRows, type Background } from "../ingest/background.js";
 import { openAbstractFile, readAbstractInput, type AbstractFormat, type AbstractRecord } from "../ingest/abstracts.js";
 import { readTextFile } from "../io/decode.js";
+import { INSTALL_ROOT } from "../io/installation.js";
 import { say, type CliContext } from "./context.js";
 import type { CommandPath } from "./paths.js";
 
@@ -79,8 +79,8 @@ export function taxonomyUsed(source: string | undefined, note = ""): string {
   return source === undefined ? "taxonomy: none (no data/taxonomy.json here, and none bundled with safetag)" : `taxonomy: ${source}${note}`;
 }
 
-/** data/taxonomy.json of the safetag installation itself (src/cli or dist/cli, two levels down). */
-export const BUNDLED_TAXONOMY = fileURLToPath(new URL("../../data/taxonomy.json", import.meta.url));
+/** data/taxonomy.json of the safetag installation itself. */
+export const BUNDLED_TAXONOMY = join(INSTALL_ROOT, "data", "taxonomy.json");
 
 /** The taxonomy safetag ships with, to describe a new taxonomy's categories; undefined when it is missing or is `except` itself. */
 export function bundledTaxonomy(except: string): Taxonomy | undefined {

@@ -1,5 +1,5 @@
-import type { LoadedModel } from "../models/modelFile.js";
-import { keepModel, loadRegistry, registryLocation } from "../models/modelRegistry.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
+import { keepModel, loadRegistry, registryLocation } from "../modelfile/kept.js";
 import { outputTarget, writeOutput } from "../io/output.js";
 import { say, type CliContext } from "./context.js";
 import type { TrainingData } from "./data.js";

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from "commander";
-import { MAX_SEED } from "../evaluation/random.js";
-import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/registry.js";
+import { MAX_SEED } from "../sampling/random.js";
+import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/kinds.js";
 
 /** `--model`; its default can be set with SAFETAG_MODEL, so tools that call `train` as is (crossval.mjs) can try another kind. */
 export function modelKindOption(): Option {

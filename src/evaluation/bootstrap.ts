@@ -23,7 +23,7 @@
 import type { Category } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import { labelIndex, reportFromConfusion, confusionMatrix } from "./metrics.js";
-import { mulberry32, randomInt } from "./random.js";
+import { mulberry32, randomInt } from "../sampling/random.js";
 
 export interface Interval {
   /** The metric on the data as given. */

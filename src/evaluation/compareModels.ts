@@ -6,10 +6,10 @@
  * inner cross-validation), and in which predictions on a dump changed category.
  */
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
-import type { LoadedModel } from "../models/modelFile.js";
-import { modelKindOf } from "../models/modelRegistry.js";
-import { MODEL_CHOICES, type ModelChoice } from "../models/registry.js";
-import { modelTrainer, type TrainOptions } from "../models/train.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
+import { modelKindOf } from "../modelfile/kept.js";
+import { MODEL_CHOICES, type ModelChoice } from "../models/kinds.js";
+import { modelTrainer, type TrainOptions } from "../training/train.js";
 import { crossValidate } from "./crossValidate.js";
 
 /** What a model was trained with, as options to train it again. Semi-supervised data is not kept, so not repeated. */

@@ -11,7 +11,7 @@
 import type { Category, LabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import type { Trainer } from "../models/contract.js";
-import { repeatedStratifiedKFold } from "./folds.js";
+import { repeatedStratifiedKFold } from "../sampling/folds.js";
 import {
   confusionMatrix,
   reportFromConfusion,

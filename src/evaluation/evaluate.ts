@@ -1,9 +1,9 @@
 import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import type { Predictor, Trainer } from "../models/contract.js";
-import type { LoadedModel } from "../models/modelFile.js";
-import type { ModelChoice } from "../models/registry.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
+import type { ModelChoice } from "../models/kinds.js";
 import { SafetagError } from "../errors.js";
-import { checkTrainingCategories, DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../models/train.js";
+import { checkTrainingCategories, DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../training/train.js";
 import { makeLabeler } from "../predict/label.js";
 import { abstractKey } from "../text/normalize.js";
 import { freshSection, type FreshOutcome } from "./fresh.js";

@@ -53,6 +53,9 @@ function share(count: number, of: number): Share {
   return { count, of, share: of === 0 ? 0 : count / of };
 }
 
+/** The section as the report carries it: with how many fresh abstracts were also training rows. */
+export type Fresh = FreshSection & { inTraining: number };
+
 export function freshSection(path: string, outcomes: readonly FreshOutcome[], outside: Category | undefined): FreshSection {
   const gold = outcomes.map((o) => o.gold);
   const predicted = outcomes.map((o) => o.predicted || "(none)");

@@ -8,7 +8,7 @@ import type { Category, LabeledAbstract } from "../domain.js";
 import type { FittedClassifier, Trainer } from "../models/contract.js";
 import type { Tokenizer } from "../text/tokenize.js";
 import { crossValidate, type OutOfFoldPrediction } from "./crossValidate.js";
-import { deriveSeed, mulberry32, shuffle } from "./random.js";
+import { deriveSeed, mulberry32, shuffle } from "../sampling/random.js";
 import type { CalibrationSection, LabelErrorCandidate, LearningCurvePoint, OutOfScopeSection, ReviewSection, Spread } from "./report.js";
 
 /**

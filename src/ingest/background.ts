@@ -12,7 +12,7 @@
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { abstractKey } from "../text/normalize.js";
 import type { IngestResult } from "./result.js";
-import { outsideEntry } from "./taxonomy.js";
+import { outsideEntry } from "../taxonomy/taxonomy.js";
 
 export interface Background {
   path: string;

@@ -18,7 +18,7 @@
 import type { Category, InputProblem, LabeledAbstract } from "../domain.js";
 import { describeChar, invisibleIn, lookalikeDifferences, mixedScripts, withoutInvisible } from "../text/lookalike.js";
 import { distinctCategories, normalizeSpace, type IngestResult } from "./result.js";
-import { categoryKey } from "./taxonomy.js";
+import { categoryKey } from "../taxonomy/taxonomy.js";
 
 /** `result` with its categories folded as described above; problems added for each fold. */
 export function foldLabels(result: IngestResult, file: string, preferred: readonly string[] = []): IngestResult {

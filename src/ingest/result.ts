@@ -5,7 +5,7 @@
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { lookalikeDifferences } from "../text/lookalike.js";
 import { foldSpace } from "../text/normalize.js";
-import { categoryKey, closestCategory } from "./taxonomy.js";
+import { categoryKey, closestCategory } from "../taxonomy/taxonomy.js";
 
 export interface IngestResult {
   rows: LabeledAbstract[];

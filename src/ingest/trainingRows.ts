@@ -6,7 +6,7 @@
 import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import { usableForTraining } from "./labeled.js";
 import { mergeReviewed, type ReviewMerge } from "./reviewed.js";
-import { activeTaxonomy, applyTaxonomy, type TaxonomyApplication } from "./taxonomyChanges.js";
+import { activeTaxonomy, applyTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
 
 export interface TrainingRows {
   rows: LabeledAbstract[];

@@ -1,5 +1,5 @@
 import type { Category } from "../domain.js";
-import { FeatureSpace, fitExamples, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import { fitExamples, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
 import { LinearClassifier } from "./linearClassifier.js";
 import { minimize } from "./lbfgs.js";

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type { Category } from "../domain.js";
-import { FeatureSpace, fitExamples, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import { fitExamples, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
 import type { TrainingExample } from "./contract.js";
 import { LinearClassifier } from "./linearClassifier.js";
 

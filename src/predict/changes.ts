@@ -1,5 +1,5 @@
 import type { Category, UnlabeledAbstract } from "../domain.js";
-import type { LoadedModel } from "../models/modelFile.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
 import { makeLabeler, type LabeledPrediction } from "./label.js";
 
 export interface PredictionChange {

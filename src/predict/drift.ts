@@ -1,5 +1,5 @@
-import { driftVerdict, type DriftReport, type OovTally } from "../models/drift.js";
-import type { LoadedModel } from "../models/modelFile.js";
+import { driftVerdict, type DriftReport, type OovTally } from "../modelfile/drift.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
 import type { PredictionDigest } from "./batch.js";
 
 export interface DriftMeter {

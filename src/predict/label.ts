@@ -1,7 +1,7 @@
 import type { Prediction, UnlabeledAbstract } from "../domain.js";
 import type { FeatureSpace, TextFeatures } from "../features/featureSpace.js";
 import type { SparseVector } from "../features/vocabulary.js";
-import type { LoadedModel } from "../models/modelFile.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
 import { makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { explain, explainCounts, type TermEvidence } from "./explain.js";

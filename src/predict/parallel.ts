@@ -7,7 +7,7 @@
  * memory stays flat whatever the dump's size and the output is the same whatever the number of threads.
  */
 import type { UnlabeledAbstract } from "../domain.js";
-import { modelText, type LoadedModel } from "../models/modelFile.js";
+import { modelText, type LoadedModel } from "../modelfile/modelFile.js";
 import { labelBatch, type LabeledBatch } from "./batch.js";
 import { makeLabeler } from "./label.js";
 import type { OutputFormat } from "./output.js";

@@ -46,7 +46,7 @@ interface Slot {
  * copy in dist/ is used; `npm test` builds before it tests.
  */
 export function workerScript(): URL {
-  return import.meta.url.endsWith(".ts") ? new URL("../../dist/predict/worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
+  return import.meta.url.endsWith(".ts") ? new URL("../../dist/src/predict/worker.js", import.meta.url) : new URL("./worker.js", import.meta.url);
 }
 
 /**

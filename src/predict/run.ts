@@ -1,7 +1,7 @@
 import type { Writable } from "node:stream";
 import type { AbstractRecord } from "../ingest/abstracts.js";
-import type { LoadedModel } from "../models/modelFile.js";
-import type { DriftReport } from "../models/drift.js";
+import type { LoadedModel } from "../modelfile/modelFile.js";
+import type { DriftReport } from "../modelfile/drift.js";
 import type { UnlabeledAbstract } from "../domain.js";
 import type { LabeledPrediction } from "./label.js";
 import type { PredictionDigest } from "./batch.js";

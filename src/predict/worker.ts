@@ -4,7 +4,7 @@
  * sends back each batch's formatted rows and digests (see batch.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { parseModel } from "../models/modelFile.js";
+import { parseModel } from "../modelfile/modelFile.js";
 import { labelBatch } from "./batch.js";
 import { makeLabeler } from "./label.js";
 import type { BatchReply, BatchRequest, WorkerSetup } from "./pool.js";

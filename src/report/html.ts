@@ -14,7 +14,8 @@ import { confusionHeatmap } from "./heatmap.js";
 import { renderPage } from "./page.js";
 import { REPORT_SCRIPT, type ReportPageData } from "./reportScript.js";
 import { fixed } from "./svg.js";
-import { freshFigures, freshIntro, type Fresh } from "../evaluation/freshReport.js";
+import type { Fresh } from "../evaluation/fresh.js";
+import { freshFigures, freshIntro } from "./fresh.js";
 
 const COLORS = { precision: "#a8cbef", recall: "#5b9bd5", f1: "#1f5fa8", baseline: "#c4c9d0", model: "#1f5fa8", macro: "#1f2328", accent: "#d9822b" };
 

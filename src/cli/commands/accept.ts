@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { SafetagError } from "../../errors.js";
 import { labeledToCsv, readLabeled } from "../../ingest/labeled.js";
 import { reviewedPathFor } from "../../ingest/reviewed.js";
-import { readingTaxonomy } from "../../ingest/taxonomyChanges.js";
+import { readingTaxonomy } from "../../taxonomy/changes.js";
 import { writeOutput } from "../../io/output.js";
 import { acceptReviews, parseReviewSheet, type AcceptResult } from "../../review/accept.js";
 import { say, type CliContext } from "../context.js";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { join } from "node:path";
-import { formatRegistry, inUse, loadRegistry, registryNotes } from "../../models/modelRegistry.js";
+import { formatRegistry, inUse, loadRegistry, registryNotes } from "../../modelfile/kept.js";
 import { show, type CliContext } from "../context.js";
 
 export const DEFAULT_MODELS_DIR = "models";

@@ -5,18 +5,18 @@ import type { UnlabeledAbstract } from "../../domain.js";
 import { EXIT, SafetagError } from "../../errors.js";
 import { readLabeled } from "../../ingest/labeled.js";
 import { reviewedPathFor } from "../../ingest/reviewed.js";
-import { readingTaxonomy, resolveCategory } from "../../ingest/taxonomyChanges.js";
+import { readingTaxonomy, resolveCategory } from "../../taxonomy/changes.js";
 import { trainingRows } from "../../ingest/trainingRows.js";
 import { assertWritable, outputName, writeOutput } from "../../io/output.js";
-import { parseModel, type LoadedModel } from "../../models/modelFile.js";
+import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import { makeLabeler } from "../../predict/label.js";
 import { amongCategories, reviewItem, reviewOrder, reviewQueueCsv, type ReviewItem } from "../../review/queue.js";
-import { modelPredictor } from "../../models/train.js";
+import { modelPredictor } from "../../training/train.js";
 import { say, type CliContext } from "../context.js";
 import { labeledInputs, optionalTaxonomy, readAbstractInputs, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
-import { KnownAbstracts } from "../../models/knownAbstracts.js";
+import { KnownAbstracts } from "../../modelfile/knownAbstracts.js";
 
 interface ReviewOptions {
   model: string;

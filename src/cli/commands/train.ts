@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { assertWritable } from "../../io/output.js";
-import { serializeModel } from "../../models/modelFile.js";
-import type { ModelChoice } from "../../models/registry.js";
-import { checkTrainingCategories, trainModel, type CategoryCounts } from "../../models/train.js";
+import { serializeModel } from "../../modelfile/modelFile.js";
+import type { ModelChoice } from "../../models/kinds.js";
+import { checkTrainingCategories, trainModel, type CategoryCounts } from "../../training/train.js";
 import { say, type CliContext } from "../context.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readUnlabeled, taxonomyInput } from "../data.js";
 import { assertKeepable, keptOutputs, writeKeptModel } from "../keep.js";

@@ -16,7 +16,7 @@
 import type { Category } from "../domain.js";
 import { abstractKey, isPlain } from "../text/normalize.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
-import { sha256 } from "./hash.js";
+import { sha256 } from "../io/hash.js";
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;

@@ -1,4 +1,4 @@
-import { logSumExp } from "./scoring.js";
+import { logSumExp } from "../models/scoring.js";
 
 /**
  * Temperature scaling (Guo et al. 2017): one number T that divides the scores before the

@@ -6,7 +6,7 @@ import { Ensemble } from "./ensemble.js";
 import { Gated, GATE_SAFETY } from "./gated.js";
 import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, LogisticRegression, type LogisticParams, type LogisticState } from "./logistic.js";
 import { ScopeModel, type ScopeState } from "./scope.js";
-import { checkMatrix, checkNumber, checkNumbers, COEFFICIENT, MAX_MAGNITUDE, TEMPERATURE, TOTAL, type NumberRule } from "./modelShape.js";
+import { checkMatrix, checkNumber, checkNumbers, COEFFICIENT, MAX_MAGNITUDE, TEMPERATURE, TOTAL, type NumberRule } from "./numbers.js";
 import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, type NaiveBayesState } from "./naiveBayes.js";
 
 /**

@@ -11,7 +11,7 @@ import { EXIT, SafetagError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { withLock } from "../io/lock.js";
 import { readTextFile } from "../io/decode.js";
-import { sha256 } from "./hash.js";
+import { sha256 } from "../io/hash.js";
 import type { LoadedModel } from "./modelFile.js";
 
 export const MODEL_REGISTRY_FORMAT = "safetag-model-registry";

@@ -1,10 +1,8 @@
 /**
- * The fresh-abstract section (fresh.ts) as lines for the Markdown and terminal reports, and the
+ * The fresh-abstract section (evaluation/fresh.ts) as lines for the Markdown and terminal reports, and the
  * figures table every rendering (HTML too) shows: computed once, formatted here.
  */
-import type { FreshSection } from "./fresh.js";
-
-export type Fresh = FreshSection & { inTraining: number };
+import type { Fresh } from "../evaluation/fresh.js";
 
 function share(count: number, of: number): string {
   return `${of === 0 ? "-" : `${((100 * count) / of).toFixed(1)}%`} (${count} of ${of})`;

@@ -13,7 +13,7 @@
  * abstracts (three standard errors), and by a margin worth a person's attention.
  */
 import type { Category } from "../domain.js";
-import { repeatedStratifiedKFold } from "../evaluation/folds.js";
+import { repeatedStratifiedKFold } from "../sampling/folds.js";
 import type { Tokenizer } from "../text/tokenize.js";
 
 export interface DriftBaseline {

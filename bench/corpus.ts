@@ -4,8 +4,8 @@
  * that many sentences drawn from that category's real abstracts. The vocabulary, sentence
  * lengths and category mix are therefore the real ones, and the same seed gives the same corpus.
  */
-import type { Category, LabeledAbstract } from "../domain.js";
-import { mulberry32, randomInt } from "../evaluation/random.js";
+import type { Category, LabeledAbstract } from "../src/domain.js";
+import { mulberry32, randomInt } from "../src/sampling/random.js";
 
 export interface SyntheticAbstract {
   id: string;

@@ -1,6 +1,6 @@
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
-import { csvLine } from "../io/csv.js";
+import { csvLine } from "../src/io/csv.js";
 import type { SyntheticAbstract } from "./corpus.js";
 
 /** Writes lines as they come, waiting when the disk is behind, so a million-row corpus is never held whole. */

@@ -1,6 +1,6 @@
 import type { Taxonomy } from "../domain.js";
 import type { Tokenizer } from "../text/tokenize.js";
-import type { TrainingExample } from "./contract.js";
+import type { TrainingExample } from "../models/contract.js";
 
 /**
  * A category's description and key phrases become one pseudo-example of that category, weighted

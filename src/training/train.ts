@@ -1,24 +1,24 @@
 import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
-import { repeatedStratifiedKFold } from "../evaluation/folds.js";
+import { repeatedStratifiedKFold } from "../sampling/folds.js";
 import { fittedExamples, shareFitted } from "../features/featureSpace.js";
 import { abstractKey, isPlain } from "../text/normalize.js";
 import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, rememberingTokenizer, type Tokenizer, type TokenizerSettings } from "../text/tokenize.js";
 import { Vocabulary, type SparseVector } from "../features/vocabulary.js";
 import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "./calibration.js";
-import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "./contract.js";
-import { abstractHash, KnownAbstracts } from "./knownAbstracts.js";
-import type { LoadedModel, TrainingReport } from "./modelFile.js";
-import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "./registry.js";
-import { combineStages, Gated, GATE_SAFETY } from "./gated.js";
-import { probabilities, topTwo } from "./scoring.js";
+import type { FittedClassifier, Predictor, Trainer, TrainingExample } from "../models/contract.js";
+import { abstractHash, KnownAbstracts } from "../modelfile/knownAbstracts.js";
+import type { LoadedModel, TrainingReport } from "../modelfile/modelFile.js";
+import { AUTO_CANDIDATES, DEFAULT_MODEL_KIND, fitClassifier, type ModelChoice, type ModelKind } from "../models/kinds.js";
+import { combineStages, Gated, GATE_SAFETY } from "../models/gated.js";
+import { probabilities, topTwo } from "../models/scoring.js";
 import { taxonomyExamples } from "./taxonomyEvidence.js";
-import { fitScope, quantileOf, ScopeModel } from "./scope.js";
+import { fitScope, quantileOf, ScopeModel } from "../models/scope.js";
 import { DEFAULT_INNER_ROWS, innerSample } from "./innerSample.js";
-import { driftBaseline } from "./drift.js";
-import { isActive } from "../ingest/taxonomyChanges.js";
-import { outsideEntry } from "../ingest/taxonomy.js";
+import { driftBaseline } from "../modelfile/drift.js";
+import { isActive } from "../taxonomy/changes.js";
+import { outsideEntry } from "../taxonomy/taxonomy.js";
 import { SafetagError } from "../errors.js";
-import { MAX_CATEGORIES } from "./modelShape.js";
+import { MAX_CATEGORIES } from "../modelfile/checks.js";
 
 export interface TrainOptions {
   /** A model kind, or "auto" to choose among AUTO_CANDIDATES by inner cross-validation. */

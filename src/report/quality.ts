@@ -1,4 +1,4 @@
-import type { EvaluationReport } from "./report.js";
+import type { EvaluationReport } from "../evaluation/report.js";
 
 const n3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;

@@ -2,7 +2,7 @@
  * Runs one safetag command for the benchmark and sends its run time and peak memory to the parent
  * over IPC. A process of its own per measurement, because a process's peak memory only ever rises.
  */
-import { main } from "../cli/main.js";
+import { main } from "../src/cli/main.js";
 
 export interface ChildReport {
   code: number;

@@ -1,12 +1,13 @@
 import type { Category } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
-import { restoreClassifier, restoreScope } from "./registry.js";
-import type { ScopeModel, ScopeState } from "./scope.js";
-import type { FittedClassifier } from "./contract.js";
+import { restoreClassifier, restoreScope } from "../models/kinds.js";
+import type { ScopeModel, ScopeState } from "../models/scope.js";
+import type { FittedClassifier } from "../models/contract.js";
 import type { DriftBaseline } from "./drift.js";
 import { KnownAbstracts } from "./knownAbstracts.js";
-import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkNumber, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms, SHARE, TEMPERATURE } from "./modelShape.js";
+import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./checks.js";
+import { checkNumber, SHARE, TEMPERATURE } from "../models/numbers.js";
 
 export const MODEL_FORMAT = "safetag-model";
 /** 2: the known-abstract index in columns, with fingerprints of each entry's terms (version 1 files are still read). */

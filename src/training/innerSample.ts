@@ -1,4 +1,4 @@
-import { mulberry32, shuffle } from "../evaluation/random.js";
+import { mulberry32, shuffle } from "../sampling/random.js";
 
 /** About how many rows the inner cross-validation of training uses at most, unless told otherwise. */
 export const DEFAULT_INNER_ROWS = 5_000;

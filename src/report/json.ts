@@ -1,0 +1,48 @@
+import type { EvaluationReport } from "../evaluation/report.js";
+
+/**
+ * One total order of every key the report uses, chosen so that each object comes out in the
+ * order a reader wants (settings before figures, figures before the long lists; e.g.
+ * `resamples, level, seed` in both the bootstrap settings and the intervals). A key not listed
+ * follows, alphabetically, so the output never depends on the order in which an object was
+ * built or parsed. Add new keys where they read best.
+ */
+const KEY_ORDER = [
+  "format", "version", "createdAt", "settings", "summary",
+  "model", "parameters", "dataPath", "dataSha256", "rows", "groupedRows", "categories", "rowsPerCategory",
+  "folds", "repeats", "resamples", "level", "seed", "bootstrap", "unit",
+  "mean", "sd", "perRepeat",
+  "repeat", "fold", "id", "title", "labels", "total",
+  "category", "estimate", "lower", "upper", "drawn",
+  "precision", "recall", "f1", "support",
+  "gold", "predicted", "correct", "accuracy", "macroF1", "perCategory", "micro", "macro", "weighted", "counts",
+  "majority", "pooled", "baseline", "confusion", "intervals", "predictions",
+  "confidence", "runnerUp", "runnerUpConfidence",
+];
+const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
+
+/** Pretty JSON with a stable key order, ending in a newline. */
+export function renderJson(report: EvaluationReport): string {
+  return `${JSON.stringify(ordered(report), null, 2)}\n`;
+}
+
+function ordered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(ordered);
+  if (value === null || typeof value !== "object") return value;
+  const keys = Object.keys(value).sort((a, b) => {
+    const ra = RANK.get(a) ?? Infinity;
+    const rb = RANK.get(b) ?? Infinity;
+    return ra !== rb ? ra - rb : a < b ? -1 : a > b ? 1 : 0;
+  });
+  // defineProperty, not assignment: a key named "__proto__" stays an ordinary key.
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    Object.defineProperty(out, k, {
+      value: ordered((value as Record<string, unknown>)[k]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
