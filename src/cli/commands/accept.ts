@@ -86,7 +86,7 @@ export function registerAccept(program: Command, ctx: CliContext): void {
       const result = acceptReviews(sheet.answers, { labeled, reviewed, taxonomy, force: opts.force, today: today(), reviewer: opts.reviewer, file: sheetPath });
       const problems = [...sheet.problems, ...result.problems];
       if (problems.length > 0) {
-        throw new SafetagError(problems[0]!.code, `${sheetPath}: ${problems.length} row${problems.length === 1 ? "" : "s"} cannot be accepted; nothing was written`, {
+        throw new SafetagError(problems[0]!.code, `${sheetPath}: ${problems.length} ${sheet.tool ? "answer" : "row"}${problems.length === 1 ? "" : "s"} cannot be accepted; nothing was written`, {
           problems,
           hint: problems[0]!.hint,
         });
