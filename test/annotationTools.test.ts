@@ -451,6 +451,37 @@ describe("accept through the CLI: the fixtures, and exports that cannot be accep
   });
 });
 
+describe("review's options for the tools", () => {
+  const model = join(dir, "flags-model.json");
+  const dump = join(dir, "flags-dump.txt");
+  const tax = ["--taxonomy", fixture("tiny-taxonomy.json")];
+  beforeAll(async () => {
+    writeFileSync(dump, DUMP);
+    expect((await cli(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...tax])).code).toBe(0);
+  });
+
+  it("tasks to standard output: the labeling config goes where --label-config says, or is not written, and that is said", async () => {
+    const config = join(dir, "flags-config.xml");
+    const r = await cli(["review", "--model", model, "--input", dump, "--format", "label-studio", "--output", "-", "--label-config", config, ...tax]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(4);
+    expect(readFileSync(config, "utf8")).toContain('<Choice value="Robustness"/>');
+    const without = await cli(["review", "--model", model, "--input", dump, "--format", "label-studio", "--output", "-", ...tax]);
+    expect(without.code).toBe(0);
+    expect(without.stderr).toContain("labeling config not written (the tasks went to a standard stream): give --label-config FILE to write it");
+  });
+
+  it("--label-config without --format label-studio is a usage error (exit 2); an unknown --format is refused", async () => {
+    const r = await cli(["review", "--model", model, "--input", dump, "--output", join(dir, "q.csv"), "--label-config", join(dir, "c.xml"), ...tax]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--label-config is for --format label-studio");
+    expect(existsSync(join(dir, "q.csv"))).toBe(false);
+    const bad = await cli(["review", "--model", model, "--input", dump, "--format", "doccano", ...tax]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Allowed choices are csv, label-studio, prodigy/);
+  });
+});
+
 describe("finding lines in JSON", () => {
   it("the line each element of the top-level array starts on, past strings holding brackets and escaped quotes", () => {
     expect(arrayElementLines('[\n  {"a": "x\\"],{"},\n\n  3, [1,\n  2]\n]')).toEqual([2, 4, 4]);
