@@ -19,9 +19,9 @@ import { trainingRows } from "../ingest/trainingRows.js";
 import { abstractKey } from "../text/normalize.js";
 import { lookalikeDifferences } from "../text/lookalike.js";
 
-/** One filled-in row of a review sheet. */
+/** One answer: a filled-in row of a review sheet, or an annotation tool's label for one task (toolAnswers.ts). */
 export interface ReviewAnswer {
-  /** 1-based row in the review sheet (the header is row 1). */
+  /** 1-based row in the review sheet (the header is row 1); in a tool's export, the line where the task starts. */
   row: number;
   id: string;
   abstract: string;
