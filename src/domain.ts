@@ -23,7 +23,7 @@ export interface LabeledAbstract {
   sourceLine?: number;
   /** Provenance of a label given in a review round (`safetag accept`); absent for spreadsheet rows. */
   reviewer?: string;
-  /** ISO 8601 date the reviewed label was accepted. */
+  /** ISO 8601: the date a review sheet's label was accepted, or the time (UTC) an annotation tool says the label was given. */
   reviewedAt?: string;
   /** Where the reviewed abstract came from: dump file and 1-based line, `file:line`. */
   source?: string;

@@ -3,7 +3,9 @@
  * set become labeled rows (in reviewed.csv, see ingest/reviewed.ts) with their provenance. It is
  * all or nothing: a label the taxonomy does not have, or one that contradicts an existing label
  * (unless forced), stops the whole round with every such problem listed, so a person fixes the
- * sheet once and accepts again; nothing is half-applied.
+ * sheet once and accepts again; nothing is half-applied. The answers come from a CSV sheet
+ * (parseReviewSheet, below) or an annotation tool's export (labelStudio.ts, prodigy.ts), checked
+ * the same way here.
  */
 import Papa from "papaparse";
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
@@ -15,10 +17,11 @@ import { categoryKey, closestCategory } from "../taxonomy/taxonomy.js";
 import { isActive, resolveCategory } from "../taxonomy/changes.js";
 import { trainingRows } from "../ingest/trainingRows.js";
 import { abstractKey } from "../text/normalize.js";
+import { lookalikeDifferences } from "../text/lookalike.js";
 
-/** One filled-in row of a review sheet. */
+/** One answer: a filled-in row of a review sheet, or an annotation tool's label for one task (toolAnswers.ts). */
 export interface ReviewAnswer {
-  /** 1-based row in the review sheet (the header is row 1). */
+  /** 1-based row in the review sheet (the header is row 1); in a tool's export, the line where the task starts. */
   row: number;
   id: string;
   abstract: string;
@@ -26,7 +29,17 @@ export interface ReviewAnswer {
   reviewer: string;
   /** Where the abstract came from: the queue's `file` and `line`. */
   source: string;
+  /** How a person finds the answer in its file, when not by its row ("task 3 (Label Studio id 17)"). */
+  place?: string;
+  /** Where the label is, for problems, when not `reviewer_category` (an annotation tool's field). */
+  column?: string;
+  /** When the annotation tool says the label was given (ISO 8601 UTC); otherwise the day of acceptance is recorded. */
+  reviewedAt?: string;
 }
+
+/** "row 7", or an annotation tool's own place for the answer. */
+export const placeOf = (answer: ReviewAnswer) => answer.place ?? `row ${answer.row}`;
+const columnOf = (answer: ReviewAnswer) => answer.column ?? "reviewer_category";
 
 export interface ReviewSheet {
   answers: ReviewAnswer[];
@@ -120,6 +133,8 @@ export interface AcceptResult {
   resolved: { row: LabeledAbstract; id: string; was: string }[];
   /** Labels that cannot be accepted; when any, nothing should be written. */
   problems: InputProblem[];
+  /** Labels accepted as a category they only look like (another script's letter, an invisible character): said, not refused. */
+  warnings: InputProblem[];
 }
 
 export function acceptReviews(answers: readonly ReviewAnswer[], opts: AcceptOptions): AcceptResult {
@@ -130,20 +145,28 @@ export function acceptReviews(answers: readonly ReviewAnswer[], opts: AcceptOpti
   for (const s of current.changes?.setAside ?? []) setAside.set(abstractKey(s.row.abstract), { id: s.row.id, was: s.reason });
   const known = opts.taxonomy ? undefined : [...new Set(current.rows.map((r) => r.category))];
 
-  const result: AcceptResult = { reviewed: [], added: [], skipped: [], conflicts: [], resolved: [], problems: [] };
+  const result: AcceptResult = { reviewed: [], added: [], skipped: [], conflicts: [], resolved: [], problems: [], warnings: [] };
   const answered = new Map<string, ReviewAnswer & { resolved: Category }>();
   for (const answer of answers) {
     const category = opts.taxonomy ? categoryFromTaxonomy(answer, opts.taxonomy, opts.file, result.problems) : categoryFromData(answer, known!, opts.file, result.problems);
     if (category === undefined) continue;
+    const differences = lookalikeDifferences(answer.category);
+    if (differences.length > 0) {
+      result.warnings.push({
+        code: "W_REVIEW_LOOKALIKE", file: opts.file, line: answer.row, column: columnOf(answer), value: answer.category,
+        message: `${placeOf(answer)}: read as "${category}"; it looks the same but has ${differences.join(", ")}`,
+        hint: `spell it "${category}" where the label is chosen`,
+      });
+    }
     const k = abstractKey(answer.abstract);
     const earlier = answered.get(k);
     if (earlier) {
       if (earlier.resolved !== category) {
         result.problems.push({
-          code: "E_REVIEW_CONFLICT", file: opts.file, line: answer.row, column: "reviewer_category", value: answer.category,
-          message: `the same abstract is labeled "${earlier.resolved}" in row ${earlier.row}`, hint: "give one label per abstract",
+          code: "E_REVIEW_CONFLICT", file: opts.file, line: answer.row, column: columnOf(answer), value: answer.category,
+          message: `the same abstract is labeled "${earlier.resolved}" in ${placeOf(earlier)}`, hint: "give one label per abstract",
         });
-      } else result.skipped.push({ answer, reason: `same as row ${earlier.row}` });
+      } else result.skipped.push({ answer, reason: `same as ${placeOf(earlier)}` });
       continue;
     }
     answered.set(k, { ...answer, resolved: category });
@@ -167,7 +190,7 @@ export function acceptReviews(answers: readonly ReviewAnswer[], opts: AcceptOpti
       duplicate: false,
       abstractMissing: false,
       reviewer: answer.reviewer || opts.reviewer || "",
-      reviewedAt: opts.today,
+      reviewedAt: answer.reviewedAt ?? opts.today,
       ...(answer.source ? { source: answer.source } : {}),
     };
     result.added.push(row);
@@ -177,8 +200,8 @@ export function acceptReviews(answers: readonly ReviewAnswer[], opts: AcceptOpti
   if (!opts.force) {
     for (const c of result.conflicts) {
       result.problems.push({
-        code: "E_REVIEW_CONFLICT", file: opts.file, line: c.answer.row, column: "reviewer_category", value: c.answer.category,
-        message: `the abstract is already labeled "${c.existing.category}" (row ${c.existing.id})`,
+        code: "E_REVIEW_CONFLICT", file: opts.file, line: c.answer.row, column: columnOf(c.answer), value: c.answer.category,
+        message: `${c.answer.place ? `${c.answer.place}: ` : ""}the abstract is already labeled "${c.existing.category}" (row ${c.existing.id})`,
         hint: "check which label is right; accept with --force to let the reviewer's label win, or clear the cell",
       });
     }
@@ -198,8 +221,8 @@ function categoryFromTaxonomy(answer: ReviewAnswer, taxonomy: Taxonomy, file: st
     : s.status === "retired" ? `it is retired: pick one of ${active.join(", ")}`
     : s.closest ? `did you mean "${s.closest}"?` : `pick one of ${active.join(", ")}, or add the category to the taxonomy file first`;
   problems.push({
-    code: "E_REVIEW_CATEGORY", file, line: answer.row, column: "reviewer_category", value: answer.category,
-    message: s.status === "unknown" ? "category not in the taxonomy" : `category is ${s.status}`, hint,
+    code: "E_REVIEW_CATEGORY", file, line: answer.row, column: columnOf(answer), value: answer.category,
+    message: `${answer.place ? `${answer.place}: ` : ""}${s.status === "unknown" ? "category not in the taxonomy" : `category is ${s.status}`}`, hint,
   });
   return undefined;
 }
@@ -210,8 +233,8 @@ function categoryFromData(answer: ReviewAnswer, names: readonly Category[], file
   if (same) return same;
   const near = closestCategory(answer.category, names);
   problems.push({
-    code: "E_REVIEW_CATEGORY", file, line: answer.row, column: "reviewer_category", value: answer.category,
-    message: "category not in the labeled data", hint: near ? `did you mean "${near}"?` : `pick one of ${names.join(", ")}`,
+    code: "E_REVIEW_CATEGORY", file, line: answer.row, column: columnOf(answer), value: answer.category,
+    message: `${answer.place ? `${answer.place}: ` : ""}category not in the labeled data`, hint: near ? `did you mean "${near}"?` : `pick one of ${names.join(", ")}`,
   });
   return undefined;
 }
