@@ -1,19 +1,21 @@
 import { existsSync } from "node:fs";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import type { LabeledAbstract, Taxonomy, UnlabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { readLabeled, summarizeIngest, type IngestResult } from "../ingest/labeled.js";
 import { reviewedPathFor } from "../ingest/reviewed.js";
-import { loadTaxonomy } from "../taxonomy/taxonomy.js";
-import { formatTaxonomyApplication, readingTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
+import { BUNDLED_TAXONOMY } from "../taxonomy/bundled.js";
+import { loadTaxonomy } from "../taxonomy/file.js";
+import { readingTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
+import { formatTaxonomyApplication } from "../taxonomy/changeSummary.js";
+import { backgroundPath } from "../taxonomy/outside.js";
 import { trainingRows } from "../ingest/trainingRows.js";
 import { formatAccount, trainingAccount } from "../ingest/rowAccount.js";
 import { sha256 } from "../io/hash.js";
-import { backgroundFile, backgroundRows, type Background } from "../ingest/background.js";
+import { backgroundRows, type Background } from "../ingest/background.js";
 import { openAbstractFile, readAbstractInput, type AbstractFormat, type AbstractRecord } from "../ingest/abstracts.js";
 import { readTextFile } from "../io/decode.js";
-import { INSTALL_ROOT } from "../io/installation.js";
 import { say, type CliContext } from "./context.js";
 import type { CommandPath } from "./paths.js";
 
@@ -60,8 +62,8 @@ export function backgroundInput(taxonomyOption: string | undefined): CommandPath
   } catch {
     return undefined;
   }
-  const background = backgroundFile(taxonomy);
-  return background === undefined ? undefined : { path: resolveBackgroundPath(taxonomy, background), what: `the background set named by ${file}` };
+  const background = backgroundPath(taxonomy);
+  return background === undefined ? undefined : { path: background, what: `the background set named by ${file}` };
 }
 
 /** What loadTrainingData reads: the labeled file (`what` is its option), and the reviewed labels beside it. */
@@ -77,15 +79,6 @@ export function reviewedInput(labeledPath: string, what: string): CommandPath {
 /** "taxonomy: data/taxonomy.json": the line that says which taxonomy file a command used. */
 export function taxonomyUsed(source: string | undefined, note = ""): string {
   return source === undefined ? "taxonomy: none (no data/taxonomy.json here, and none bundled with safetag)" : `taxonomy: ${source}${note}`;
-}
-
-/** data/taxonomy.json of the safetag installation itself. */
-export const BUNDLED_TAXONOMY = join(INSTALL_ROOT, "data", "taxonomy.json");
-
-/** The taxonomy safetag ships with, to describe a new taxonomy's categories; undefined when it is missing or is `except` itself. */
-export function bundledTaxonomy(except: string): Taxonomy | undefined {
-  if (!existsSync(BUNDLED_TAXONOMY) || resolve(except) === BUNDLED_TAXONOMY) return undefined;
-  return loadTaxonomy(BUNDLED_TAXONOMY);
 }
 
 export interface TrainingData {
@@ -142,22 +135,9 @@ export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxono
   };
 }
 
-/**
- * The taxonomy's background file, relative to the taxonomy file; when it is not there, the one
- * bundled with safetag (a taxonomy copied from the bundled one keeps its relative path).
- */
-export function resolveBackgroundPath(taxonomy: Taxonomy, file: string): string {
-  if (isAbsolute(file)) return file;
-  const beside = join(taxonomy.source ? dirname(taxonomy.source) : ".", file);
-  if (existsSync(beside)) return beside;
-  const bundled = join(dirname(BUNDLED_TAXONOMY), file);
-  return existsSync(bundled) ? bundled : beside;
-}
-
 function readBackground(ctx: CliContext, taxonomy: Taxonomy, labeled: readonly LabeledAbstract[]): Background | undefined {
-  const file = backgroundFile(taxonomy);
-  if (!file) return undefined;
-  const path = resolveBackgroundPath(taxonomy, file);
+  const path = backgroundPath(taxonomy);
+  if (!path) return undefined;
   if (!existsSync(path)) {
     throw new SafetagError("E_BACKGROUND_READ", `${path}: the background set named by ${taxonomy.source ?? "the taxonomy"} is not there`, {
       exitCode: EXIT.noInput,

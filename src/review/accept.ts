@@ -11,8 +11,9 @@ import { readCell } from "../io/csv.js";
 import { chooseDelimiter, refuseDuplicateColumns } from "../io/header.js";
 import { reviewId } from "../ingest/reviewed.js";
 import { normalizeSpace } from "../ingest/result.js";
-import { categoryKey, closestCategory } from "../taxonomy/taxonomy.js";
-import { isActive, resolveCategory } from "../taxonomy/changes.js";
+import { categoryKey, closestCategory } from "../taxonomy/names.js";
+import { isActive } from "../taxonomy/active.js";
+import { resolveCategory } from "../taxonomy/changes.js";
 import { trainingRows } from "../ingest/trainingRows.js";
 import { abstractKey } from "../text/normalize.js";
 

@@ -14,7 +14,7 @@ import { assertWritable, writeOutput } from "../../io/output.js";
 import type { LoadedModel } from "../../modelfile/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/kinds.js";
 import { renderHtml } from "../../report/html.js";
-import { summarizeTaxonomyApplication } from "../../taxonomy/changes.js";
+import { summarizeTaxonomyApplication } from "../../taxonomy/changeSummary.js";
 import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
