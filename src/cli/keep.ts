@@ -2,7 +2,7 @@ import type { LoadedModel } from "../modelfile/modelFile.js";
 import { keepModel, loadRegistry, registryLocation } from "../modelfile/kept.js";
 import { outputTarget, writeOutput } from "../io/output.js";
 import { say, type CliContext } from "./context.js";
-import type { TrainingData } from "./data.js";
+import type { TrainingData } from "../ingest/trainingData.js";
 import type { CommandPath } from "./paths.js";
 
 /** A model written to a device, a pipe or standard output is not kept: its registry would be beside it, in /dev or the current folder. */

@@ -13,7 +13,8 @@ import { makeLabeler } from "../../predict/label.js";
 import { amongCategories, reviewItem, reviewOrder, reviewQueueCsv, type ReviewItem } from "../../review/queue.js";
 import { modelPredictor } from "../../training/train.js";
 import { say, type CliContext } from "../context.js";
-import { labeledInputs, optionalTaxonomy, readAbstractInputs, readInputText, taxonomyInput } from "../data.js";
+import { readAbstractInputs } from "../../ingest/abstracts.js";
+import { labeledInputs, optionalTaxonomy, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
 import { KnownAbstracts } from "../../modelfile/knownAbstracts.js";
@@ -77,7 +78,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
       assertWritable(opts.output);
       const model = parseModel(readInputText(opts.model), opts.model);
       const label = makeLabeler(model);
-      const inputs = await readAbstractInputs(ctx, opts.input ?? []);
+      const inputs = await readAbstractInputs(opts.input ?? [], ctx.stdin);
       const fromInputs = inputs.flatMap((a) => {
         const item = reviewItem(label(a));
         return item ? [item] : [];
