@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { readLabeled, usableForTraining } from "../src/ingest/labeled.js";
-import { loadTaxonomy } from "../src/taxonomy/taxonomy.js";
+import { loadTaxonomy } from "../src/taxonomy/file.js";
 import { DEFAULT_MODEL_KIND } from "../src/models/kinds.js";
 import { syntheticCorpus } from "./corpus.js";
 import { abstractDump, trainingCsv, writeLines } from "./files.js";

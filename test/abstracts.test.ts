@@ -1,6 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
-import { readAbstracts, sniffFormat, type AbstractRecord } from "../src/ingest/abstracts.js";
+import { readAbstracts, readDumpAbstracts, sniffFormat, type AbstractRecord } from "../src/ingest/abstracts.js";
 
 async function collect(text: string, format: Parameters<typeof readAbstracts>[2], file = "dump.txt"): Promise<AbstractRecord[]> {
   const out: AbstractRecord[] = [];
@@ -53,5 +56,36 @@ describe("abstract readers", () => {
     expect(sniffFormat("id,abstract\n1,x")).toBe("csv");
     expect(sniffFormat("id\tAbstract\n1\tx")).toBe("tsv");
     expect(sniffFormat('{"abstract":"x"}')).toBe("jsonl");
+  });
+});
+
+describe("readDumpAbstracts (the out-of-scope abstracts eval reads)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "safetag-dump-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it("gives the text after `Abstract:`, trimmed, and says every line it leaves out", async () => {
+    const path = file("plain.txt", "Abstract: First one. \nTony\n  abstract :Second one.\r\nAbstract:   \n");
+    expect(await readDumpAbstracts(path)).toEqual({
+      abstracts: ["First one.", "Second one."],
+      leftOut: [
+        { line: 2, reason: "not an `Abstract:` line (e.g. a collector's name)" },
+        { line: 4, reason: "an empty abstract" },
+      ],
+    });
+  });
+
+  it("ends lines where predict does: a lone CR, and keeps a line with U+2028 in it whole", async () => {
+    // eval's own regex read neither: a lone CR left the whole file one line, and `.` stops at U+2028
+    const path = file("odd.txt", "Abstract: One.\rAbstract: Two\u2028halves.\n");
+    expect((await readDumpAbstracts(path)).abstracts).toEqual(["One.", "Two\u2028halves."]);
+  });
+
+  it("answers a missing file as reading any whole file does (E_NO_INPUT, naming it)", async () => {
+    await expect(readDumpAbstracts(join(dir, "missing.txt"))).rejects.toMatchObject({ code: "E_NO_INPUT", message: `${join(dir, "missing.txt")}: cannot read the file (no such file)` });
   });
 });

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { LabeledAbstract, Taxonomy } from "../src/domain.js";
 import { SafetagError } from "../src/errors.js";
-import { parseTaxonomy, TAXONOMY_FORMAT } from "../src/taxonomy/taxonomy.js";
-import { activeTaxonomy, applyTaxonomy, readingTaxonomy, resolveCategory } from "../src/taxonomy/changes.js";
+import { parseTaxonomy, TAXONOMY_FORMAT } from "../src/taxonomy/file.js";
+import { activeTaxonomy } from "../src/taxonomy/active.js";
+import { applyTaxonomy, readingTaxonomy, resolveCategory } from "../src/taxonomy/changes.js";
 import { cli, fixture, parseCsv } from "./cliHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "safetag-changes-"));

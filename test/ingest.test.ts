@@ -9,7 +9,7 @@ import {
 } from "../src/ingest/labeled.js";
 import { parsePaste } from "../src/ingest/paste.js";
 import { parseSheetExport } from "../src/ingest/sheet.js";
-import { taxonomyFromCategories } from "../src/taxonomy/taxonomy.js";
+import { taxonomyFromCategories } from "../src/taxonomy/create.js";
 import {
   comparable, projectRoot, readReference, referenceAsRows, referencePath, rowDifferences, seedPastePath, type ReferenceRow,
 } from "./ingestFixtures.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parsePaste } from "../src/ingest/paste.js";
 import { splitPasteRows } from "../src/ingest/pasteRows.js";
 import { recurringPrefixes } from "../src/ingest/prefixes.js";
-import { taxonomyFromCategories } from "../src/taxonomy/taxonomy.js";
+import { taxonomyFromCategories } from "../src/taxonomy/create.js";
 
 /** A paste as a spreadsheet program produces it: column letters, then each row number alone on a line before its cells. */
 function paste(rows: Record<number, string>): string {

@@ -13,8 +13,9 @@ import { freshSection } from "../src/evaluation/fresh.js";
 import { classificationReport } from "../src/evaluation/metrics.js";
 import { backgroundRows } from "../src/ingest/background.js";
 import { readLabeled, usableForTraining } from "../src/ingest/labeled.js";
-import { loadTaxonomy } from "../src/taxonomy/taxonomy.js";
-import { activeTaxonomy, applyTaxonomy, readingTaxonomy } from "../src/taxonomy/changes.js";
+import { loadTaxonomy } from "../src/taxonomy/file.js";
+import { activeTaxonomy } from "../src/taxonomy/active.js";
+import { applyTaxonomy, readingTaxonomy } from "../src/taxonomy/changes.js";
 import { trainModel, type TrainOptions } from "../src/training/train.js";
 import { makeLabeler } from "../src/predict/label.js";
 

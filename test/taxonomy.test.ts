@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT } from "../src/errors.js";
-import {
-  closestCategory, loadTaxonomy, parseTaxonomy, saveTaxonomy, taxonomyFromCategories, TAXONOMY_FORMAT,
-} from "../src/taxonomy/taxonomy.js";
+import { taxonomyFromCategories } from "../src/taxonomy/create.js";
+import { loadTaxonomy, parseTaxonomy, saveTaxonomy, TAXONOMY_FORMAT } from "../src/taxonomy/file.js";
+import { closestCategory } from "../src/taxonomy/names.js";
 import { thrown } from "./thrown.js";
 
 const tmp = mkdtempSync(path.join(tmpdir(), "safetag-taxonomy-"));

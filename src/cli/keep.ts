@@ -2,7 +2,7 @@ import type { LoadedModel } from "../modelfile/modelFile.js";
 import { keepModel, loadRegistry, registryLocation } from "../modelfile/kept.js";
 import { outputTarget, writeOutput } from "../io/output.js";
 import { say, type CliContext } from "./context.js";
-import type { TrainingData } from "./data.js";
+import type { TrainingData } from "../ingest/trainingData.js";
 import type { CommandPath } from "./paths.js";
 
 /** A model written to a device, a pipe or standard output is not kept: its registry would be beside it, in /dev or the current folder. */
@@ -22,7 +22,7 @@ export function assertKeepable(path: string): void {
 
 /**
  * Writes a trained model to `path` (through the output layer, io/output.ts), listed in the registry
- * beside it (see models/modelRegistry.ts) before it is written, so a run killed in between leaves it
+ * beside it (see modelfile/kept.ts) before it is written, so a run killed in between leaves it
  * listed and the previous model in use. A model written to a device, a pipe or standard output is
  * written but not kept.
  */

@@ -71,7 +71,7 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     dataSha256: opts.dataSha256,
     createdAt: opts.createdAt,
   });
-  const model = trainModel(rows, { ...trainOptions, now: opts.now });
+  const model = trainModel(rows, { ...trainOptions, source: { path: opts.dataPath, sha256: opts.dataSha256 ?? "" }, now: opts.now });
   const notEvaluated = model.categories.filter((c) => !cv.categories.includes(c));
   if (notEvaluated.length > 0) report.notEvaluated = notEvaluated;
 

@@ -4,7 +4,7 @@
  * functions, no Maps) and self-contained, so a renderer needs nothing else; the renderers only format, they never recompute a figure. Nothing here reads files or the clock.
  */
 import type { Category } from "../domain.js";
-import type { TaxonomySummary } from "../taxonomy/changes.js";
+import type { TaxonomySummary } from "../taxonomy/changeSummary.js";
 import { bootstrapIntervals, type BootstrapIntervals } from "./bootstrap.js";
 import type { Fresh } from "./fresh.js";
 import type { CrossValidationResult, MajorityChoice, OutOfFoldPrediction, ScoredRun } from "./crossValidate.js";

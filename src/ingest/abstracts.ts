@@ -9,7 +9,7 @@
  * is the `file` of each abstract (`source`).
  */
 import { closeSync, createReadStream, fstatSync, openSync } from "node:fs";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { UnlabeledAbstract } from "../domain.js";
 import { SafetagError, EXIT } from "../errors.js";
 import { readCell } from "../io/csv.js";
@@ -56,21 +56,68 @@ function abstractHeaderScore(cells: readonly string[]): number[] {
 
 /**
  * The file's bytes: readAbstracts decodes them (io/decode.ts), so a bad byte is answered, never
- * replaced. Opened now, so a missing file or a folder is answered now (E_NO_INPUT, exit 66); a
- * pipe or a process substitution (`<(...)`, `/dev/fd/N`) is read as it comes, once.
+ * replaced. Opened now, so a missing file or a folder is answered now (E_NO_INPUT, exit 66, naming
+ * it as `what`); a pipe or a process substitution (`<(...)`, `/dev/fd/N`) is read as it comes, once.
  */
-export function openAbstractFile(path: string): Readable {
+export function openAbstractFile(path: string, what = "the input"): Readable {
   let fd: number;
   try {
     fd = openSync(path, "r");
   } catch (e) {
-    throw cannotRead(path, "the input", e);
+    throw cannotRead(path, what, e);
   }
   if (fstatSync(fd).isDirectory()) {
     closeSync(fd);
-    throw cannotRead(path, "the input", { code: "EISDIR" });
+    throw cannotRead(path, what, { code: "EISDIR" });
   }
   return createReadStream(path, { fd });
+}
+
+/** One input of abstracts, as it is named (`stdin` for standard input): its records, a batch at a time. */
+export interface AbstractSource {
+  file: string;
+  batches: AsyncIterable<AbstractRecord[]>;
+}
+
+/** The records of one input, read once, as a stream: a file, a pipe, or `-` for `stdin` (see readAbstractInput). */
+export function openAbstractSource(path: string, stdin: AsyncIterable<Uint8Array | string>, forced?: AbstractFormat): AbstractSource {
+  if (path === "-") return { file: "stdin", batches: readAbstractInput(Readable.from(stdin, { objectMode: false }), "stdin", "", forced) };
+  return { file: path, batches: readAbstractInput(openAbstractFile(path), path, path, forced) };
+}
+
+/** Every abstract of the given inputs (see openAbstractSource), with where it was (file and line); each input is opened when its turn comes. */
+export async function readAbstractInputs(paths: readonly string[], stdin: AsyncIterable<Uint8Array | string>): Promise<UnlabeledAbstract[]> {
+  const out: UnlabeledAbstract[] = [];
+  for (const path of paths) {
+    for await (const batch of openAbstractSource(path, stdin).batches) {
+      for (const rec of batch) if (rec.kind === "abstract") out.push(rec.item);
+    }
+  }
+  return out;
+}
+
+/** A line of a dump left out, and why. */
+export interface LeftOutLine {
+  line: number;
+  reason: string;
+}
+
+/**
+ * The abstracts of an `Abstract:` dump file (`-` is a file of that name), read as `predict`
+ * reads a dump: streamed, decoded by io/decode.ts, lines ending at LF, CRLF or CR. The lines that
+ * are not abstracts, and the empty abstracts, which have nothing to measure, are left out and returned.
+ */
+export async function readDumpAbstracts(path: string, what = "the file"): Promise<{ abstracts: string[]; leftOut: LeftOutLine[] }> {
+  const abstracts: string[] = [];
+  const leftOut: LeftOutLine[] = [];
+  for await (const batch of readAbstractBatches(openAbstractFile(path, what), path, "dump")) {
+    for (const rec of batch) {
+      if (rec.kind === "skipped") leftOut.push({ line: rec.line, reason: rec.reason });
+      else if (rec.item.abstract === "") leftOut.push({ line: rec.item.line!, reason: "an empty abstract" });
+      else abstracts.push(rec.item.abstract);
+    }
+  }
+  return { abstracts, leftOut };
 }
 
 /** Bytes read to guess an input's format, at most. */

@@ -12,7 +12,7 @@
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { abstractKey } from "../text/normalize.js";
 import type { IngestResult } from "./result.js";
-import { outsideEntry } from "../taxonomy/taxonomy.js";
+import { outsideEntry } from "../taxonomy/outside.js";
 
 export interface Background {
   path: string;
@@ -26,12 +26,6 @@ export interface Background {
   /** Rows of the file left out, each with why (no abstract, the same abstract as a labeled row). */
   setAside: { row: LabeledAbstract; reason: string }[];
   problems: InputProblem[];
-}
-
-/** Where the taxonomy's background file is, as written in it; undefined when it has none or it is turned off. */
-export function backgroundFile(taxonomy: Taxonomy | undefined): string | undefined {
-  const entry = outsideEntry(taxonomy);
-  return entry && typeof entry.background === "string" ? entry.background : undefined;
 }
 
 /**

@@ -5,7 +5,8 @@
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { toCsv } from "../io/csv.js";
 import { readTextFile } from "../io/decode.js";
-import { foldLabels, taxonomySpellings } from "./labels.js";
+import { taxonomySpellings } from "../taxonomy/names.js";
+import { foldLabels } from "./labels.js";
 import { parsePaste } from "./paste.js";
 import type { IngestResult } from "./result.js";
 import { splitHeader } from "../io/header.js";

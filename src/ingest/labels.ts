@@ -12,13 +12,13 @@
  * - a category whose name mixes Latin letters with Cyrillic, Greek or Armenian ones is named in a
  *   warning, since it looks like a name it is not.
  *
- * A taxonomy's own spelling of a category it names is applied before (result.ts
+ * A taxonomy's own spelling of a category it names is applied before (taxonomy/checkLabels.ts
  * `checkAgainstTaxonomy`), so with a taxonomy the folding only concerns labels it lacks.
  */
-import type { Category, InputProblem, LabeledAbstract } from "../domain.js";
+import type { InputProblem, LabeledAbstract } from "../domain.js";
 import { describeChar, invisibleIn, lookalikeDifferences, mixedScripts, withoutInvisible } from "../text/lookalike.js";
 import { distinctCategories, normalizeSpace, type IngestResult } from "./result.js";
-import { categoryKey } from "../taxonomy/taxonomy.js";
+import { categoryKey } from "../taxonomy/names.js";
 
 /** `result` with its categories folded as described above; problems added for each fold. */
 export function foldLabels(result: IngestResult, file: string, preferred: readonly string[] = []): IngestResult {
@@ -114,9 +114,4 @@ function mixedScriptLabels(rows: readonly LabeledAbstract[], file: string): Inpu
     });
   }
   return out;
-}
-
-/** Names that win a tie between spellings: a taxonomy's categories and their old names. */
-export function taxonomySpellings(categories: readonly { name: Category; renamedFrom?: Category[] }[]): string[] {
-  return categories.flatMap((c) => [c.name, ...(c.renamedFrom ?? [])]);
 }

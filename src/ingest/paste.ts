@@ -9,10 +9,9 @@ import { toIsoDate } from "./dates.js";
 import { capitalTails, resolveGluedUrl, splitRowCells, type RowCells } from "./pasteCells.js";
 import { splitPasteRows, type PasteRow, type RowNumberNote, type SourceLine } from "./pasteRows.js";
 import { matchKnownLabel, recurringPrefixes, type CellRun } from "./prefixes.js";
-import {
-  canonicalCategory, distinctCategories, isAbstractMissing, normalizeSpace, respelledCategories, stripDuplicateMark, unknownCategories,
-  type IngestResult,
-} from "./result.js";
+import { canonicalCategory } from "../taxonomy/names.js";
+import { respelledCategories, unknownCategories } from "../taxonomy/checkLabels.js";
+import { distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, type IngestResult } from "./result.js";
 
 interface CutRow {
   row: PasteRow;

@@ -8,9 +8,8 @@ import { SafetagError } from "../errors.js";
 import { readCell } from "../io/csv.js";
 import { chooseDelimiter, refuseDuplicateColumns } from "../io/header.js";
 import { toIsoDate } from "./dates.js";
-import {
-  checkAgainstTaxonomy, distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, type IngestResult,
-} from "./result.js";
+import { checkAgainstTaxonomy } from "../taxonomy/checkLabels.js";
+import { distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, type IngestResult } from "./result.js";
 
 type Field = "id" | "company" | "title" | "date" | "url" | "category" | "abstract" | "duplicate" | "abstractMissing" | "reviewer" | "reviewedAt" | "source";
 

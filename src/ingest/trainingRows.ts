@@ -6,7 +6,8 @@
 import type { LabeledAbstract, Taxonomy } from "../domain.js";
 import { usableForTraining } from "./labeled.js";
 import { mergeReviewed, type ReviewMerge } from "./reviewed.js";
-import { activeTaxonomy, applyTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
+import { activeTaxonomy } from "../taxonomy/active.js";
+import { applyTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
 
 export interface TrainingRows {
   rows: LabeledAbstract[];

@@ -1,11 +1,13 @@
 import type { Writable } from "node:stream";
-import type { AbstractRecord } from "../ingest/abstracts.js";
+import type { AbstractSource } from "../ingest/abstracts.js";
+import type { OutputSink } from "../io/output.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import type { DriftReport } from "../modelfile/drift.js";
 import type { UnlabeledAbstract } from "../domain.js";
 import type { LabeledPrediction } from "./label.js";
 import type { PredictionDigest } from "./batch.js";
 import { predictionHeader, type OutputFormat } from "./output.js";
+import { driftMeter } from "./drift.js";
 import { labelInOrder, type ParallelOptions } from "./parallel.js";
 
 export interface SkippedLine {
@@ -31,14 +33,8 @@ export interface PredictSummary {
   outside?: string;
   /** Threads that did the labeling: 1 when it ran in this thread. */
   workers: number;
-  /** How unlike the training data the input looks (set by the caller that measured it, see drift.ts). */
+  /** How unlike the training data the input looks (measured by predictInto, see drift.ts). */
   drift?: DriftReport;
-}
-
-export interface PredictSource {
-  file: string;
-  /** The input's records, a batch at a time (see readAbstractBatches). */
-  batches: AsyncIterable<AbstractRecord[]>;
 }
 
 /** Who watches the predictions go by, in input order. */
@@ -56,7 +52,7 @@ export interface PredictObserver {
  */
 export async function predictSources(
   model: LoadedModel,
-  sources: readonly PredictSource[],
+  sources: readonly AbstractSource[],
   out: Writable,
   format: OutputFormat,
   observer: PredictObserver = {},
@@ -85,7 +81,7 @@ export async function predictSources(
 }
 
 /** The abstracts of every source in turn, in batches; lines that are not abstracts are noted in `skipped` as they are read. */
-async function* abstractsOf(sources: readonly PredictSource[], skipped: SkippedLine[]): AsyncGenerator<UnlabeledAbstract[]> {
+async function* abstractsOf(sources: readonly AbstractSource[], skipped: SkippedLine[]): AsyncGenerator<UnlabeledAbstract[]> {
   for (const { file, batches } of sources) {
     for await (const batch of batches) {
       const items: UnlabeledAbstract[] = [];
@@ -96,6 +92,43 @@ async function* abstractsOf(sources: readonly PredictSource[], skipped: SkippedL
       if (items.length > 0) yield items;
     }
   }
+}
+
+export interface PredictIntoOptions {
+  format: OutputFormat;
+  /** Every prediction whole, in input order (the review page collects them); asking for them costs time (see PredictObserver). */
+  onPrediction?(p: LabeledPrediction): void;
+  /** Told after each abstract is labeled, with how many are labeled so far. */
+  onProgress?(labeled: number): void;
+  parallel?: ParallelOptions;
+}
+
+/**
+ * Labels every abstract of `sources` into `sink` (see predictSources), which is committed once
+ * every row is written and aborted on any failure: a write that failed (a full disk) is thrown as
+ * the sink's own error, naming the output, whichever write met it first. How unlike the training
+ * data the input looks is measured on the way and returned in the summary (see drift.ts).
+ */
+export async function predictInto(model: LoadedModel, sources: readonly AbstractSource[], sink: OutputSink, options: PredictIntoOptions): Promise<PredictSummary> {
+  const drift = driftMeter(model);
+  let labeled = 0;
+  const observer: PredictObserver = {
+    onDigest(d) {
+      drift?.add(d);
+      options.onProgress?.(++labeled);
+    },
+    ...(options.onPrediction ? { onPrediction: options.onPrediction } : {}),
+  };
+  let summary: PredictSummary;
+  try {
+    summary = await predictSources(model, sources, sink.stream, options.format, observer, options.parallel);
+    await sink.commit();
+  } catch (e) {
+    sink.abort();
+    throw sink.failure ?? e;
+  }
+  const report = drift?.result();
+  return report ? { ...summary, drift: report } : summary;
 }
 
 /** Respects back-pressure so a slow disk does not make us buffer the whole output. */

@@ -15,8 +15,9 @@
  * acceptReviews, as for a CSV sheet.
  */
 import type { Category, InputProblem, Taxonomy } from "../domain.js";
-import { categoryKey } from "../taxonomy/taxonomy.js";
-import { isActive, resolveCategory } from "../taxonomy/changes.js";
+import { categoryKey } from "../taxonomy/names.js";
+import { isActive } from "../taxonomy/active.js";
+import { resolveCategory } from "../taxonomy/changes.js";
 import type { ReviewAnswer } from "./accept.js";
 
 /** One person's answer to one task, as the tool exported it. */

@@ -6,7 +6,9 @@
  * has it, so a category change is one small, reviewable edit of the taxonomy file.
  */
 import type { Category, LabeledAbstract, Taxonomy, TaxonomyEntry } from "../domain.js";
-import { categoryKey, closestCategory, otherNames, undescribedWarning } from "./taxonomy.js";
+import { isActive } from "./active.js";
+import { undescribedWarning } from "./described.js";
+import { categoryKey, closestCategory, otherNames } from "./names.js";
 
 /** Where a label stands under today's taxonomy. */
 export type CategoryStatus =
@@ -16,25 +18,6 @@ export type CategoryStatus =
   /** `into`: today's names of the categories it was split into. */
   | { status: "split"; entry: Category; into: Category[] }
   | { status: "unknown"; closest?: Category };
-
-/** A category the model learns: not retired, not merged into another, not split. */
-export function isActive(entry: TaxonomyEntry): boolean {
-  return entry.retired !== true && entry.mergedInto === undefined && entry.splitInto === undefined;
-}
-
-/** The categories a model knows, with their descriptions; the history fields are left behind. */
-export function activeTaxonomy(taxonomy: Taxonomy): Taxonomy {
-  return {
-    categories: taxonomy.categories.filter(isActive).map(({ name, description, keyPhrases, scope, background }) => ({
-      name,
-      ...(description === undefined ? {} : { description }),
-      ...(keyPhrases === undefined ? {} : { keyPhrases }),
-      ...(scope === undefined ? {} : { scope }),
-      ...(background === undefined ? {} : { background }),
-    })),
-    ...(taxonomy.source === undefined ? {} : { source: taxonomy.source }),
-  };
-}
 
 /**
  * Every name the labeled data may use: today's categories, the inactive ones and the old names.
@@ -206,40 +189,4 @@ function emptyCategoryWarnings(rows: readonly LabeledAbstract[], taxonomy: Taxon
         ? `"${c.name}" has no labeled rows yet: the model knows it from its description and key phrases only`
         : `"${c.name}" has no labeled rows and no description or key phrases: the model has nothing to learn it from; describe it in the taxonomy file`,
     );
-}
-
-/** The application as terminal lines: relabelings and set-aside rows grouped, with the rows' ids. */
-export function formatTaxonomyApplication(app: TaxonomyApplication, maxIds = 8): string[] {
-  const summary = summarizeTaxonomyApplication(app);
-  const rows = (n: number) => `${n} row${n === 1 ? "" : "s"}`;
-  const ids = (list: readonly string[]) => list.slice(0, maxIds).join(", ") + (list.length > maxIds ? `, ... (${list.length - maxIds} more)` : "");
-  return [
-    ...summary.relabeled.map((r) => `taxonomy: ${r.change} "${r.from}" -> "${r.to}": ${rows(r.rows)}`),
-    ...summary.setAside.map((s) => `taxonomy: ${rows(s.rows)} set aside, ${s.reason}: ${ids(s.ids)}`),
-    ...app.warnings.map((w) => `taxonomy: ${w}`),
-  ];
-}
-
-/** The application in numbers, for reports: what moved where, what was set aside and why. */
-export interface TaxonomySummary {
-  relabeled: { from: Category; to: Category; change: "renamed" | "merged"; rows: number }[];
-  setAside: { kind: SetAsideRow["kind"]; reason: string; rows: number; ids: string[] }[];
-}
-
-export function summarizeTaxonomyApplication(app: TaxonomyApplication): TaxonomySummary {
-  const relabeled = new Map<string, TaxonomySummary["relabeled"][number]>();
-  for (const r of app.relabeled) {
-    const k = JSON.stringify([r.from, r.row.category]);
-    const entry = relabeled.get(k) ?? { from: r.from, to: r.row.category, change: r.change, rows: 0 };
-    entry.rows++;
-    relabeled.set(k, entry);
-  }
-  const setAside = new Map<string, TaxonomySummary["setAside"][number]>();
-  for (const s of app.setAside) {
-    const entry = setAside.get(s.reason) ?? { kind: s.kind, reason: s.reason, rows: 0, ids: [] };
-    entry.rows++;
-    entry.ids.push(s.row.id);
-    setAside.set(s.reason, entry);
-  }
-  return { relabeled: [...relabeled.values()], setAside: [...setAside.values()] };
 }

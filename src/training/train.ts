@@ -15,8 +15,8 @@ import { taxonomyExamples } from "./taxonomyEvidence.js";
 import { fitScope, quantileOf, ScopeModel } from "../models/scope.js";
 import { DEFAULT_INNER_ROWS, innerSample } from "./innerSample.js";
 import { driftBaseline } from "../modelfile/drift.js";
-import { isActive } from "../taxonomy/changes.js";
-import { outsideEntry } from "../taxonomy/taxonomy.js";
+import { modelCategories } from "../taxonomy/active.js";
+import { outsideEntry } from "../taxonomy/outside.js";
 import { SafetagError } from "../errors.js";
 import { MAX_CATEGORIES } from "../modelfile/checks.js";
 
@@ -90,17 +90,6 @@ export const DEFAULT_GATE_SAFETY_WEIGHT = 2;
 export const DEFAULT_TARGET_PRECISION = 0.97;
 /** Share of labeled (in-scope) abstracts allowed below the scope threshold, out of fold. */
 export const DEFAULT_SCOPE_QUANTILE = 0.05;
-
-/**
- * Categories a model knows: those with rows, plus the taxonomy's active ones when it describes
- * this data (retired, merged and split categories are history, not categories to predict).
- */
-export function modelCategories(rows: readonly LabeledAbstract[], taxonomy?: Taxonomy): Category[] {
-  const fromRows = new Set(rows.map((r) => r.category));
-  const described = taxonomy?.categories.filter(isActive).map((c) => c.name) ?? [];
-  const relevant = described.some((c) => fromRows.has(c));
-  return [...new Set([...fromRows, ...(relevant ? described : [])])].sort();
-}
 
 /**
  * Interned tokenizing for training: a text's tokens as ids into `terms`, one table for the whole

@@ -8,7 +8,8 @@ import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import { findEntry, inUse, loadRegistry, modelKindOf } from "../../modelfile/kept.js";
 import { formatPredictionChanges, predictionChanges } from "../../predict/changes.js";
 import { say, show, type CliContext } from "../context.js";
-import { loadTrainingData, optionalTaxonomy, readAbstractInputs, readInputText } from "../data.js";
+import { readAbstractInputs } from "../../ingest/abstracts.js";
+import { loadTrainingData, optionalTaxonomy, readInputText } from "../data.js";
 import { intArg, seedArg } from "../options.js";
 import { DEFAULT_MODELS_DIR } from "./models.js";
 
@@ -78,7 +79,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         say(ctx, `cross-validating A (${describeSettings(oa, tokenizers)}) and B (${describeSettings(ob, tokenizers)}) on ${data.rows.length} rows`);
         out.push("", ...formatSettingsComparison(compareSettings(data.rows, oa, ob, { folds: opts.folds, repeats: opts.repeats, seed: opts.seed }), { a: a.name, b: b.name }));
       } else say(ctx, "give --data to cross-validate both models' settings on the same rows and folds");
-      if (opts.input?.length) out.push("", ...formatPredictionChanges(predictionChanges(a.model, b.model, await readAbstractInputs(ctx, opts.input))));
+      if (opts.input?.length) out.push("", ...formatPredictionChanges(predictionChanges(a.model, b.model, await readAbstractInputs(opts.input, ctx.stdin))));
       show(ctx, `${out.join("\n")}\n`);
     });
 }

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { LabeledAbstract, Taxonomy } from "../../domain.js";
 import { formatProblem } from "../../errors.js";
+import { readDumpAbstracts } from "../../ingest/abstracts.js";
 import { readLabeled, usableForTraining } from "../../ingest/labeled.js";
 import { readingTaxonomy } from "../../taxonomy/changes.js";
 import { checkCrossValidatable, evaluate } from "../../evaluation/evaluate.js";
@@ -14,11 +15,12 @@ import { assertWritable, writeOutput } from "../../io/output.js";
 import type { LoadedModel } from "../../modelfile/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/kinds.js";
 import { renderHtml } from "../../report/html.js";
-import { summarizeTaxonomyApplication } from "../../taxonomy/changes.js";
+import { summarizeTaxonomyApplication } from "../../taxonomy/changeSummary.js";
 import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
-import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput, type TrainingData } from "../data.js";
+import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput } from "../data.js";
+import type { TrainingData } from "../../ingest/trainingData.js";
 import { intArg, seedArg, modelKindOption } from "../options.js";
 import { checkOutputs, type CommandPath } from "../paths.js";
 
@@ -80,24 +82,22 @@ export function reportFiles(reportDir: string): string[] {
   return ["report.md", "report.json", "report.html"].map((f) => join(reportDir, f));
 }
 
-/** `Abstract:` lines of a dump, for measuring the out-of-scope score. */
-function readOutOfScope(path: string | undefined): string[] {
+/** The abstracts of an `Abstract:` dump, for measuring the out-of-scope score; the lines left out are said. */
+async function readOutOfScope(ctx: CliContext, path: string | undefined): Promise<string[]> {
   const file = outOfScopePath(path);
   if (!file) return [];
-  return readInputText(file)
-    .split(/\r?\n/)
-    .flatMap((l) => {
-      const m = /^\s*abstract\s*:(.*)$/i.exec(l);
-      return m && m[1]!.trim() ? [m[1]!.trim()] : [];
-    });
+  const { abstracts, leftOut } = await readDumpAbstracts(file);
+  for (const l of leftOut) say(ctx, `  ${file}:${l.line}: skipped: ${l.reason}`);
+  return abstracts;
 }
 
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
-export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): { report: EvaluationReport; model: LoadedModel } {
+export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): Promise<{ report: EvaluationReport; model: LoadedModel }> {
   const files = reportFiles(opts.reportDir);
   checkCrossValidatable(data.rows, data.path); // before the report folder is made
   const progress = startProgress(ctx, "cross-validation");
   files.forEach(assertWritable);
+  const outOfScope = await readOutOfScope(ctx, opts.outOfScope);
   const result = evaluate(data.rows, {
     now: createdAtClock(),
     model: opts.model,
@@ -109,7 +109,7 @@ export function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, 
     seed: opts.seed,
     dataPath: data.path,
     dataSha256: data.sha256,
-    outOfScope: readOutOfScope(opts.outOfScope),
+    outOfScope,
     learningCurve: opts.learningCurve,
     unlabeled,
     background: data.background,
@@ -159,6 +159,6 @@ export function registerEval(program: Command, ctx: CliContext): void {
       );
       const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);
-      runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));
+      await runEval(ctx, data, opts, data.taxonomy, await readUnlabeled(ctx, opts.unlabeled));
     });
 }

@@ -2,14 +2,17 @@ import type { Command } from "commander";
 import { existsSync } from "node:fs";
 import { SafetagError, formatProblem } from "../../errors.js";
 import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
-import { categoryKey, loadTaxonomy, saveTaxonomy, taxonomyFromCategories, undescribedWarning } from "../../taxonomy/taxonomy.js";
-import { taxonomySpellings } from "../../ingest/labels.js";
+import { BUNDLED_TAXONOMY, bundledTaxonomy } from "../../taxonomy/bundled.js";
+import { taxonomyFromCategories } from "../../taxonomy/create.js";
+import { undescribedWarning } from "../../taxonomy/described.js";
+import { loadTaxonomy, saveTaxonomy } from "../../taxonomy/file.js";
+import { categoryKey, taxonomySpellings } from "../../taxonomy/names.js";
 import { readingTaxonomy } from "../../taxonomy/changes.js";
 import { assertWritable, writeOutput } from "../../io/output.js";
 import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
 import { checkOutputs } from "../paths.js";
 import { say, type CliContext } from "../context.js";
-import { BUNDLED_TAXONOMY, bundledTaxonomy, DEFAULT_TAXONOMY, readInputText, taxonomyUsed } from "../data.js";
+import { DEFAULT_TAXONOMY, readInputText, taxonomyUsed } from "../data.js";
 
 export interface IngestOptions {
   output: string;
@@ -28,7 +31,7 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
   const hadTaxonomy = existsSync(opts.taxonomy);
   const taxonomy = hadTaxonomy ? loadTaxonomy(opts.taxonomy) : undefined;
   const bundled = hadTaxonomy ? undefined : bundledTaxonomy(opts.taxonomy);
-  // Old names (renamedFrom) are read as themselves; training maps them (ingest/taxonomyChanges.ts).
+  // Old names (renamedFrom) are read as themselves; training maps them (taxonomy/changes.ts).
   // Without a taxonomy yet, the bundled one's spelling wins a tie between spellings (labels.ts).
   let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text, spellings: taxonomySpellings(bundled?.categories ?? []) });
   if (result.rows.length === 0) {

@@ -3,19 +3,18 @@ import { availableParallelism } from "node:os";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT, SafetagError } from "../../errors.js";
-import { ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
+import { ABSTRACT_FORMATS, openAbstractSource, type AbstractFormat } from "../../ingest/abstracts.js";
 import { assertWritable, openOutput, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
 import type { OutputFormat } from "../../predict/output.js";
 import { DEFAULT_BATCH_SIZE, type ParallelOptions } from "../../predict/parallel.js";
-import { predictSources, type PredictObserver, type PredictSource, type PredictSummary } from "../../predict/run.js";
-import { driftMeter } from "../../predict/drift.js";
+import { predictInto, type PredictSummary } from "../../predict/run.js";
 import { formatDrift } from "../../modelfile/drift.js";
 import { collectPredictions, renderPredictionsPage } from "../../report/predictionsPage.js";
 import { say, type CliContext } from "../context.js";
 import { startProgress } from "../progress.js";
-import { abstractBatches, readInputText } from "../data.js";
+import { readInputText } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
 
@@ -86,26 +85,20 @@ export async function predictToFile(
 ): Promise<PredictSummary> {
   if (page) assertWritable(page.path); // fail before the work, not after
   refuseRepeatedInputs(inputs);
-  const sources = inputs.map((p) => abstractBatches(ctx, p, inputFormat));
+  const sources = inputs.map((p) => openAbstractSource(p, ctx.stdin, inputFormat));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
-  let labeled = 0;
-  const drift = driftMeter(model);
-  const observer: PredictObserver = {
-    onDigest(d) {
-      drift?.add(d);
-      progress.update(++labeled);
-    },
-    ...(collector ? { onPrediction: (p: LabeledPrediction) => collector.add(p) } : {}),
-  };
   let summary: PredictSummary;
   try {
-    summary = await predictInto(model, sources, output, format, ctx, observer, parallel);
+    summary = await predictInto(model, sources, openOutput(output, ctx), {
+      format,
+      onProgress: (labeled) => progress.update(labeled),
+      ...(collector ? { onPrediction: (p: LabeledPrediction) => collector.add(p) } : {}),
+      parallel,
+    });
   } finally {
     progress.done();
   }
-  const driftReport = drift?.result();
-  if (driftReport) summary.drift = driftReport;
   if (page && collector) {
     const inputNames = inputs.map((i) => (i === "-" ? "standard input" : i));
     writeOutput(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }), ctx);
@@ -137,26 +130,6 @@ function refuseRepeatedInputs(inputs: readonly string[]): void {
       });
     }
     seen.set(key, path);
-  }
-}
-
-async function predictInto(
-  model: LoadedModel,
-  sources: PredictSource[],
-  output: string,
-  format: OutputFormat,
-  ctx: CliContext,
-  observer: PredictObserver,
-  parallel: ParallelOptions,
-): Promise<PredictSummary> {
-  const sink = openOutput(output, ctx);
-  try {
-    const summary = await predictSources(model, sources, sink.stream, format, observer, parallel);
-    await sink.commit();
-    return summary;
-  } catch (e) {
-    sink.abort();
-    throw sink.failure ?? e; // a full disk is said as E_WRITE naming the output, whichever write met it first
   }
 }
 

@@ -18,7 +18,8 @@ import { compactTime } from "../../modelfile/kept.js";
 import { sha256 } from "../../io/hash.js";
 import { modelPredictor } from "../../training/train.js";
 import { say, type CliContext } from "../context.js";
-import { labeledInputs, optionalTaxonomy, readAbstractInputs, readInputText, taxonomyInput } from "../data.js";
+import { readAbstractInputs } from "../../ingest/abstracts.js";
+import { labeledInputs, optionalTaxonomy, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
 import { KnownAbstracts } from "../../modelfile/knownAbstracts.js";
@@ -113,7 +114,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const modelText = readInputText(opts.model);
       const model = parseModel(modelText, opts.model);
       const label = makeLabeler(model);
-      const inputs = await readAbstractInputs(ctx, opts.input ?? []);
+      const inputs = await readAbstractInputs(opts.input ?? [], ctx.stdin);
       const fromInputs = inputs.flatMap((a) => {
         const item = reviewItem(label(a));
         return item ? [item] : [];

@@ -74,8 +74,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const taxonomy = optionalTaxonomy(undefined, ctx);
       const data = loadTrainingData(ctx, opts.labeled, taxonomy);
       say(ctx, "== eval (cross-validation)");
-      const { model } = runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);
-      model.training = { path: opts.labeled, rows: data.rows.length, sha256: data.sha256 };
+      const { model } = await runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);
       const text = serializeModel(model);
       writeKeptModel(ctx, opts.model, model, text, data);
       say(ctx, `model written to ${opts.model}`);

@@ -8,7 +8,7 @@ import type { InputProblem, Taxonomy, TaxonomyEntry } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { decodeText } from "../io/decode.js";
-import { lookalikeForm } from "../text/lookalike.js";
+import { categoryKey, closestCategory, normalizeLabel, otherNames } from "./names.js";
 
 export const TAXONOMY_FORMAT = "safetag-taxonomy";
 export const TAXONOMY_VERSION = 1;
@@ -40,7 +40,7 @@ const ENTRY_FIELDS: Record<string, FieldCheck> = {
   name: isName,
   description: isString,
   keyPhrases: isStringList,
-  // The category's history (see ingest/taxonomyChanges.ts); cross-entry checks in historyProblems.
+  // The category's history (see changes.ts); cross-entry checks in historyProblems.
   renamedFrom: isNameList(1),
   mergedInto: isName,
   retired: (v) => (typeof v === "boolean" ? undefined : "must be true or false"),
@@ -79,69 +79,6 @@ export function taxonomyToJson(taxonomy: Taxonomy): string {
     categories: taxonomy.categories.map((c) => ({ ...c })),
   };
   return `${JSON.stringify(file, null, 2)}\n`;
-}
-
-/**
- * A taxonomy for a first run on data without one: the data's categories, in the given order, each
- * with the description and key phrases `described` (the taxonomy safetag ships with) has for the
- * same category, under its name or an old one; the others have a name only.
- */
-export function taxonomyFromCategories(names: readonly string[], described?: Taxonomy): Taxonomy {
-  const known = new Map<string, TaxonomyEntry>();
-  for (const e of described?.categories ?? []) for (const n of [e.name, ...otherNames(e)]) if (!known.has(categoryKey(n))) known.set(categoryKey(n), e);
-  const seen = new Set<string>();
-  const categories: TaxonomyEntry[] = [];
-  for (const name of names) {
-    const key = categoryKey(name);
-    if (key === "" || seen.has(key)) continue;
-    seen.add(key);
-    const from = known.get(key);
-    categories.push(from?.scope === "outside" ? outsideCopy(from) : {
-      name: normalizeLabel(name),
-      ...(from?.description ? { description: from.description } : {}),
-      ...(from?.keyPhrases?.length ? { keyPhrases: [...from.keyPhrases] } : {}),
-    });
-  }
-  // the "not safety research" answer comes along whether or not the data uses it: a sheet of
-  // safety papers has no such rows, and the background set is what teaches it
-  const outside = outsideEntry(described);
-  if (outside && !categories.some((c) => c.scope === "outside")) categories.push(outsideCopy(outside));
-  return { categories };
-}
-
-/** The outside entry as a new taxonomy takes it: name, description, key phrases, spellings and background set. */
-function outsideCopy(e: TaxonomyEntry): TaxonomyEntry {
-  return {
-    name: e.name,
-    ...(e.description ? { description: e.description } : {}),
-    ...(e.keyPhrases?.length ? { keyPhrases: [...e.keyPhrases] } : {}),
-    scope: "outside",
-    ...(e.aliases?.length ? { aliases: [...e.aliases] } : {}),
-    ...(e.background !== undefined ? { background: e.background } : {}),
-  };
-}
-
-/** Without a description or key phrases a category is learned from its rows alone. */
-export function isDescribed(entry: TaxonomyEntry): boolean {
-  return Boolean(entry.description?.trim()) || (entry.keyPhrases ?? []).some((p) => p.trim() !== "");
-}
-
-/**
- * The warning for categories of `names` that `taxonomy` has but does not describe, or undefined.
- * Said loudly by every command: it costs most of the accuracy on small categories, and nothing
- * else would show why.
- */
-export function undescribedWarning(names: readonly string[], taxonomy: Taxonomy, file?: string): string | undefined {
-  const entries = new Map(taxonomy.categories.map((c) => [categoryKey(c.name), c]));
-  const bare = [...new Set(names)].filter((n) => {
-    const e = entries.get(categoryKey(n));
-    return e !== undefined && !isDescribed(e);
-  });
-  if (bare.length === 0) return undefined;
-  const list = bare.slice(0, 8).map((n) => `"${n}"`).join(", ") + (bare.length > 8 ? `, ... (${bare.length - 8} more)` : "");
-  return `WARNING: ${bare.length} of ${new Set(names).size} categories have no description or key phrases${file ? ` in ${file}` : ""} (${list}): ` +
-    "the model learns them from their rows alone, and a category with few rows is then seldom predicted (on the bundled data macro-F1 falls from 0.87 to 0.34); " +
-    'give each entry a "description" and "keyPhrases"';
 }
 
 export function parseTaxonomy(json: string, file: string): Taxonomy {
@@ -223,16 +160,6 @@ function toEntry(raw: Record<string, unknown>): TaxonomyEntry {
   if (Array.isArray(raw.aliases)) entry.aliases = (raw.aliases as string[]).map(normalizeLabel);
   if (typeof raw.background === "string" || raw.background === false) entry.background = raw.background;
   return entry;
-}
-
-/** The names other than its own that label rows of this category: old names, then other spellings. */
-export function otherNames(entry: TaxonomyEntry): string[] {
-  return [...(entry.renamedFrom ?? []), ...(entry.aliases ?? [])];
-}
-
-/** The taxonomy's "not safety research" entry (scope "outside"), when it has one. */
-export function outsideEntry(taxonomy: Taxonomy | undefined): TaxonomyEntry | undefined {
-  return taxonomy?.categories.find((c) => c.scope === "outside");
 }
 
 /**
@@ -340,53 +267,4 @@ function jsonErrorLine(json: string, message: string): number | undefined {
   const m = /position (\d+)/.exec(message);
   if (!m) return undefined;
   return json.slice(0, Number(m[1])).split("\n").length;
-}
-
-/** Collapses inner whitespace; the spelling and case are the user's. */
-export function normalizeLabel(label: string): string {
-  return label.replace(/\s+/g, " ").trim();
-}
-
-/**
- * The key under which two category names are the same: case, spaces, `-` and `_` ignored, and
- * so is what no one can see (invisible characters, compatibility forms, a Cyrillic or Greek
- * letter for the Latin one it looks like; see text/lookalike.ts).
- */
-export function categoryKey(label: string): string {
-  return lookalikeForm(label).toLowerCase().replace(/[\s_-]+/g, "");
-}
-
-/**
- * The name in `names` that `label` most likely means, for "did you mean" hints: an exact match
- * ignoring case and spacing first, then the nearest by edit distance if it is near enough
- * (at most a third of the label's length, and at least 2 edits allowed).
- */
-export function closestCategory(label: string, names: readonly string[]): string | undefined {
-  const key = categoryKey(label);
-  const exact = names.find((n) => categoryKey(n) === key);
-  if (exact !== undefined) return exact;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of names) {
-    const d = editDistance(key, categoryKey(name));
-    if (d < bestDistance) {
-      best = name;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance, two rows at a time. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur.push(Math.min(prev[j]! + 1, cur[j - 1]! + 1, substitution));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
