@@ -28,9 +28,13 @@ function problem(r: Run, code: string, where: { file: string; line?: number; col
   const at = where.line === undefined ? `${where.file}:` : `${where.file}:${where.line}:`;
   const line = r.stderr.split("\n").find((l) => l.includes(`[${code}]`) && l.includes(at));
   expect(line, `no [${code}] problem at ${at} in:\n${r.stderr}`).toBeDefined();
-  if (where.column !== undefined) expect(line).toContain(`column ${where.column}:`);
-  if (typeof where.value === "string") expect(line).toContain(`(value: ${JSON.stringify(where.value).slice(0, -1)}`);
-  else if (where.value) expect(line).toMatch(where.value);
+  // every part asked for is there: the column, the value (quoted as written, or matching a pattern), a hint
+  const parts = [
+    ...(where.column === undefined ? [] : [`column ${where.column}:`]),
+    ...(typeof where.value === "string" ? [`(value: ${JSON.stringify(where.value).slice(0, -1)}`] : []),
+  ];
+  expect(parts.filter((p) => !line!.includes(p))).toEqual([]);
+  expect(line).toMatch(where.value instanceof RegExp ? where.value : /(?:)/);
   expect(line).toMatch(/Hint: \S/);
   return line!;
 }
