@@ -97,7 +97,8 @@ syncBuiltinESMExports();
 `;
 
   /** Runs `safetag train`, killed after `killAfterMs`, or else at the rename of its model into place. */
-  function trainAndKill(data: string, out: string, kill: { afterMs: number } | { atRename: string }): Promise<{ signal: NodeJS.Signals | null; code: number | null }> {
+  type Ended = { signal: NodeJS.Signals | null; code: number | null };
+  function trainAndKill(data: string, out: string, kill: { afterMs: number } | { atRename: string }): Promise<Ended> {
     const preload = join(dirname(out), "kill-at-rename.mjs");
     writeFileSync(preload, KILL_AT_RENAME);
     const node = "atRename" in kill ? ["--import", pathToFileURL(preload).href] : [];
@@ -133,7 +134,8 @@ syncBuiltinESMExports();
     expect(left).toHaveLength(1);
     expect(left[0]).toMatch(/^\.model\.json\.\d+\.\w+\.tmp$/);
     const written = readFileSync(join(dir, left[0]!), "utf8");
-    expect(JSON.parse(written)).toMatchObject({ format: "safetag-model", categories: expect.arrayContaining(["Evaluation", "Feedback", "Governance", "Interpretability", "Robustness"]) });
+    const categories = ["Evaluation", "Feedback", "Governance", "Interpretability", "Robustness"];
+    expect(JSON.parse(written)).toMatchObject({ format: "safetag-model", categories: expect.arrayContaining(categories) });
     // it was listed in the registry first (a complete index, its copy the same bytes), so nothing is lost
     const registry = JSON.parse(readFileSync(join(dir, "registry.json"), "utf8")) as { models: { file: string }[] };
     expect(registry.models).toHaveLength(1);

@@ -129,12 +129,14 @@ describe("labeled data (ingest, train, eval)", () => {
     const r = await run(["ingest", file, "-o", at("stray-out.csv"), ...TAXONOMY]);
     expect(r.code).toBe(0);
     expect(problem(r, "E_SHEET_PARSE", { file, line: 2, column: "abstract", value: 'a1,Robustness,"We attack"s models"' })).toMatch(/not well-formed CSV/);
-    expect(parse(readFileSync(at("stray-out.csv"), "utf8")).map((row) => [row.id, row.abstract])).toEqual([["a1", 'We attack"s models'], ["a2", "Reward models from human feedback."]]);
+    const rows = parse(readFileSync(at("stray-out.csv"), "utf8")).map((row) => [row.id, row.abstract]);
+    expect(rows).toEqual([["a1", 'We attack"s models'], ["a2", "Reward models from human feedback."]]);
     expect(r.stderr).toContain(`in all: 2 rows read = 2 written to ${at("stray-out.csv")}`);
   });
 
   it("more categories than a model holds (a column of ids read as categories): E_TOO_MANY_CATEGORIES, exit 65, before any training", async () => {
-    const file = write("many-categories.csv", ["id,category,abstract", ...Array.from({ length: 10_001 }, (_, i) => `r${i},Category ${i},words of row ${i}`)].join("\n") + "\n");
+    const rows = Array.from({ length: 10_001 }, (_, i) => `r${i},Category ${i},words of row ${i}`);
+    const file = write("many-categories.csv", ["id,category,abstract", ...rows].join("\n") + "\n");
     const r = await run(["train", "--data", file, "--out", at("many-model.json"), ...TAXONOMY]);
     expect(r.code).toBe(65);
     expect(r.stderr).toContain(`E_TOO_MANY_CATEGORIES: ${file}: 10001 categories; a model holds at most 10000`);
@@ -146,9 +148,15 @@ describe("labeled data (ingest, train, eval)", () => {
   it("a taxonomy whose background set is not there: E_BACKGROUND_READ naming it and the taxonomy, exit 66, for train and eval", async () => {
     const taxonomy = write("background-taxonomy.json", JSON.stringify({
       format: "safetag-taxonomy", version: 1,
-      categories: [{ name: "Feedback" }, { name: "Interpretability" }, { name: "Robustness" }, { name: "Not safety research", scope: "outside", background: "no-such-background.csv" }],
+      categories: [
+        { name: "Feedback" }, { name: "Interpretability" }, { name: "Robustness" },
+        { name: "Not safety research", scope: "outside", background: "no-such-background.csv" },
+      ],
     }));
-    for (const args of [["train", "--data", fixture("tiny-labeled.csv"), "--out", at("bg-model.json")], ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", at("bg-eval")]]) {
+    for (const args of [
+      ["train", "--data", fixture("tiny-labeled.csv"), "--out", at("bg-model.json")],
+      ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", at("bg-eval")],
+    ]) {
       const r = await run([...args, "--taxonomy", taxonomy]);
       expect(r.code, r.stderr).toBe(66);
       expect(r.stderr).toContain(`E_BACKGROUND_READ: ${at("no-such-background.csv")}: the background set named by ${taxonomy} is not there`);
@@ -507,7 +515,8 @@ describe("exit codes", () => {
   });
 
   it("E_USAGE (exit 2): SOURCE_DATE_EPOCH that is not whole seconds, and review with nothing to review; nothing written", async () => {
-    const epoch = await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", at("epoch-model.json"), ...TAXONOMY], "", { SOURCE_DATE_EPOCH: "yesterday" });
+    const train = ["train", "--data", fixture("tiny-labeled.csv"), "--out", at("epoch-model.json"), ...TAXONOMY];
+    const epoch = await run(train, "", { SOURCE_DATE_EPOCH: "yesterday" });
     expect(epoch.code).toBe(2);
     expect(epoch.stderr).toContain('E_USAGE: SOURCE_DATE_EPOCH must be whole seconds since 1970 (found "yesterday")');
     expect(epoch.stderr).toMatch(/hint: unset it/);
@@ -551,9 +560,12 @@ describe("exit codes", () => {
     symlinkSync(realpathSync(join(root, "node_modules")), join(install, "node_modules"));
     const worker = join(install, "dist", "src", "predict", "worker.js");
     rmSync(worker);
-    const dump = write("worker-dump.txt", Array.from({ length: 600 }, (_, i) => `Abstract: adversarial robustness of classifiers, study ${i}`).join("\n") + "\n");
+    const dump = write("worker-dump.txt", Array.from({ length: 600 }, (_, i) => `Abstract: adversarial robustness of classifiers, study ${i}\n`).join(""));
+    const installed = join(install, "dist", "src", "cli", "main.js");
     const predict = (workers: string) =>
-      spawnSync(process.execPath, [join(install, "dist", "src", "cli", "main.js"), "predict", "--model", model, "--input", dump, "--output", at(`worker-${workers}.csv`), "--workers", workers], { encoding: "utf8" });
+      spawnSync(process.execPath, [installed, "predict", "--model", model, "--input", dump, "--output", at(`worker-${workers}.csv`), "--workers", workers], {
+        encoding: "utf8",
+      });
     const two = predict("2");
     expect(two.status, two.stderr).toBe(70);
     expect(two.stderr).toContain(`E_WORKER: the labeling worker ${worker} is missing`);

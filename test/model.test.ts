@@ -17,7 +17,9 @@ const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(
 }));
 const probes = ["attention heads and circuits", "human preference feedback", "adversarial perturbation defenses", "an unrelated text about cooking", ""];
 const fixedClock = () => new Date("2026-01-01T00:00:00Z");
-const row = (id: string, category: string, abstract: string): LabeledAbstract => ({ id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false });
+const row = (id: string, category: string, abstract: string): LabeledAbstract => ({
+  id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false,
+});
 const PLAIN_WORDS = { lowercase: true, stopWords: "none" as const, stem: "none" as const, minLength: 1, ngrams: 1 };
 
 describe("model files", () => {

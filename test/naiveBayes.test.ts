@@ -60,16 +60,24 @@ describe("multinomial naive Bayes", () => {
  * naive Bayes model file, inner cross-validation off (so the temperature stays 1), rows as they
  * are (balance 0), words neither stemmed nor dropped. predictProba is then P(c | d) itself.
  */
-const row = (id: string, category: string, abstract: string): LabeledAbstract => ({ id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false });
+const row = (id: string, category: string, abstract: string): LabeledAbstract => ({
+  id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false,
+});
 const PLAIN_WORDS = { lowercase: true, stopWords: "none" as const, stem: "none" as const, minLength: 1, ngrams: 1 };
-const handModel = (rows: LabeledAbstract[]) => trainModel(rows, { kind: "multinomial-nb", balance: 0, innerFolds: 0, tokenizer: PLAIN_WORDS, now: () => new Date(0) });
+const handModel = (rows: LabeledAbstract[]) =>
+  trainModel(rows, { kind: "multinomial-nb", balance: 0, innerFolds: 0, tokenizer: PLAIN_WORDS, now: () => new Date(0) });
 
 describe("multinomial naive Bayes, trained and scored as safetag does (worked by hand)", () => {
   it("IIR Example 13.1: P(China | d5) = 0.000301 / (0.000301 + 0.000135) = 0.690", () => {
     // joint likelihoods from the comment at the top: 3/4 · (3/7)^3 · (1/14)^2 and 1/4 · (2/9)^5
     const china = (3 / 4) * (3 / 7) ** 3 * (1 / 14) ** 2;
     const japan = (1 / 4) * (2 / 9) ** 5;
-    const model = handModel([row("d1", "china", "Chinese Beijing Chinese"), row("d2", "china", "Chinese Chinese Shanghai"), row("d3", "china", "Chinese Macao"), row("d4", "not-china", "Tokyo Japan Chinese")]);
+    const model = handModel([
+      row("d1", "china", "Chinese Beijing Chinese"),
+      row("d2", "china", "Chinese Chinese Shanghai"),
+      row("d3", "china", "Chinese Macao"),
+      row("d4", "not-china", "Tokyo Japan Chinese"),
+    ]);
     expect(model.temperature).toBe(1);
     const p = modelPredictor(model).predictProba("Chinese Chinese Chinese Tokyo Japan");
     expect(p[0]).toBeCloseTo(china / (china + japan), 12);

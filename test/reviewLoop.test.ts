@@ -152,7 +152,7 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     expect(c.stdout).toContain(`-> "${deception.reviewer_category}" (labeled)`);
   });
 
-  it("E_REVIEW_CONFLICT: a label that contradicts an accepted one is refused (exit 65, the sheet's row and column named), nothing written; --force lets it win", async () => {
+  it("E_REVIEW_CONFLICT: a label that contradicts an accepted one is refused (exit 65, row and column named), nothing written; --force wins", async () => {
     const before = readFileSync(join(data, "reviewed.csv"), "utf8");
     const queue = parseCsv(readFileSync(join(dir, "review.csv"), "utf8"));
     const labeledRow = queue.find((q) => q.reviewer === "ben")!;
@@ -162,7 +162,8 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     const refused = await cli(["accept", sheet, "--data", labeled, ...tax]);
     expect(refused.code).toBe(65);
     const conflict = refused.stderr.split("\n").find((l) => l.includes("[E_REVIEW_CONFLICT]"));
-    expect(conflict).toContain(`${sheet}:${queue.indexOf(labeledRow) + 2}: column reviewer_category: [E_REVIEW_CONFLICT] the abstract is already labeled "${labeledRow.predicted_category}" (row rev-`);
+    const where = `${sheet}:${queue.indexOf(labeledRow) + 2}: column reviewer_category:`;
+    expect(conflict).toContain(`${where} [E_REVIEW_CONFLICT] the abstract is already labeled "${labeledRow.predicted_category}" (row rev-`);
     expect(conflict).toContain(`(value: ${JSON.stringify(labeledRow.runner_up)}) Hint: check which label is right; accept with --force`);
     expect(readFileSync(join(data, "reviewed.csv"), "utf8")).toBe(before);
     const forced = await cli(["accept", sheet, "--data", labeled, "--force", ...tax]);

@@ -18,14 +18,24 @@ const at = (f: string) => join(dir, f);
 const taxonomy = at("taxonomy.json");
 writeFileSync(taxonomy, JSON.stringify({ format: "safetag-taxonomy", version: 1, categories: [{ name: "Feedback" }, { name: "Robustness" }] }));
 const TAXONOMY = ["--taxonomy", taxonomy];
+/** An eval that prints its report.json and skips what these tests do not look at. */
+const QUICK_EVAL = ["--no-learning-curve", "--no-fresh", "--json"];
 /** The same clock for every run, so two model files can be compared whole. */
 const EPOCH = { SOURCE_DATE_EPOCH: "1700000000" };
 
 const model = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 
+/** The report.json of `eval` on `data` (3 folds, 1 repeat) with the options `more`, written to `reportDir`. */
+async function evaluate(data: string, reportDir: string, ...more: string[]) {
+  const r = await cli(["eval", "--data", data, "--report-dir", at(reportDir), "--folds", "3", "--repeats", "1", ...QUICK_EVAL, ...TAXONOMY, ...more]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
 /** Category and confidence `predict` gives each abstract, in order. */
 async function answers(modelPath: string, abstracts: string[]): Promise<[string, string][]> {
-  const r = await cli(["predict", "--model", modelPath, "--input", "-", "--output", "-"], toCsv(["id", "abstract"], abstracts.map((abstract, i) => ({ id: `q${i}`, abstract }))));
+  const input = toCsv(["id", "abstract"], abstracts.map((abstract, i) => ({ id: `q${i}`, abstract })));
+  const r = await cli(["predict", "--model", modelPath, "--input", "-", "--output", "-"], input);
   expect(r.code, r.stderr).toBe(0);
   return parseCsv(r.stdout).map((p) => [p.category!, p.confidence!]);
 }
@@ -33,8 +43,8 @@ async function answers(modelPath: string, abstracts: string[]): Promise<[string,
 describe("--titles", () => {
   // the titles tell the categories apart; the abstracts are the same words in both
   const rows = [
-    ...Array.from({ length: 6 }, (_, i) => ({ id: `f${i}`, title: `Zebra ${i}`, category: "Feedback", abstract: `We report experiments and results in study ${i}.` })),
-    ...Array.from({ length: 6 }, (_, i) => ({ id: `r${i}`, title: `Yak ${i}`, category: "Robustness", abstract: `We report results and experiments in study ${i}.` })),
+    ...Array.from({ length: 6 }, (_, i) => ({ id: `f${i}`, title: `Zebra ${i}`, category: "Feedback", abstract: `We report experiments and results ${i}.` })),
+    ...Array.from({ length: 6 }, (_, i) => ({ id: `r${i}`, title: `Yak ${i}`, category: "Robustness", abstract: `We report results and experiments ${i}.` })),
   ];
   const sheet = at("titles.csv");
   writeFileSync(sheet, toCsv(["id", "title", "category", "abstract"], rows));
@@ -58,18 +68,14 @@ describe("--titles", () => {
     // each row's abstract is one word of its own, found in the titles of its category's other rows:
     // only a fold model that learned from titles knows a held-out abstract's word
     const word = (c: string, i: number) => `${c.toLowerCase().slice(0, 4)}word${"abcdef"[i]}`;
+    const othersOf = (c: string, i: number) => Array.from({ length: 6 }, (_, j) => j).filter((j) => j !== i).map((j) => word(c, j)).join(" ");
     const crossed = ["Feedback", "Robustness"].flatMap((c) =>
-      Array.from({ length: 6 }, (_, i) => ({ id: `${c}${i}`, category: c, abstract: word(c, i), title: Array.from({ length: 6 }, (_, j) => (j === i ? "" : word(c, j))).join(" ").trim() })),
+      Array.from({ length: 6 }, (_, i) => ({ id: `${c}${i}`, category: c, abstract: word(c, i), title: othersOf(c, i) })),
     );
     const data = at("titles-crossed.csv");
     writeFileSync(data, toCsv(["id", "title", "category", "abstract"], crossed));
-    const evaluate = async (...more: string[]) => {
-      const r = await cli(["eval", "--data", data, "--report-dir", at(`titles-eval${more.length}`), "--folds", "3", "--repeats", "1", "--no-learning-curve", "--no-fresh", "--json", ...TAXONOMY, ...more]);
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout);
-    };
-    const withTitles = await evaluate("--titles");
-    const without = await evaluate();
+    const withTitles = await evaluate(data, "titles-eval", "--titles");
+    const without = await evaluate(data, "no-titles-eval");
     expect(withTitles.settings.parameters).toMatchObject({ titles: true, unlabeled: 0 });
     expect(without.settings.parameters).toMatchObject({ titles: false });
     expect(withTitles.summary.accuracy.mean).toBe(1);
@@ -123,13 +129,8 @@ describe("--unlabeled", () => {
       ...Array.from({ length: 6 }, (_, i) => ({ id: `${c}-own${i}`, category: c, abstract: own(c, i) })),
     ])));
     writeFileSync(unlabeled, cats.flatMap((c) => Array.from({ length: 6 }, (_, i) => `Abstract: ${anchor[c]} ${own(c, i)}`)).join("\n") + "\n");
-    const evaluate = async (...more: string[]) => {
-      const r = await cli(["eval", "--data", data, "--report-dir", at(`em-eval${more.length}`), "--folds", "3", "--repeats", "1", "--no-learning-curve", "--no-fresh", "--json", ...TAXONOMY, ...more]);
-      expect(r.code, r.stderr).toBe(0);
-      return JSON.parse(r.stdout);
-    };
-    const withEm = await evaluate("--unlabeled", unlabeled);
-    const without = await evaluate();
+    const withEm = await evaluate(data, "em-eval", "--unlabeled", unlabeled);
+    const without = await evaluate(data, "no-em-eval");
     expect(withEm.settings.parameters).toMatchObject({ titles: false, unlabeled: 12 });
     expect(without.settings.parameters).toMatchObject({ unlabeled: 0 });
     expect(withEm.summary.accuracy.mean).toBe(1);
@@ -149,7 +150,9 @@ describe("--model auto", () => {
   const words = ["reward", "human", "preference", "attack", "adversarial", "robust", "circuit", "neuron", "feature", "model", "train", "data"];
   const categories = ["Feedback", "Robustness", "Interpretability"];
   const rows = categories.flatMap((c, k) =>
-    Array.from({ length: 6 }, (_, i) => ({ id: `${c}-${i}`, category: c, abstract: Array.from({ length: 8 }, (_, j) => words[(k * 3 + ((i * 5 + j * 7) % 7)) % words.length]).join(" ") })),
+    Array.from({ length: 6 }, (_, i) => ({
+      id: `${c}-${i}`, category: c, abstract: Array.from({ length: 8 }, (_, j) => words[(k * 3 + ((i * 5 + j * 7) % 7)) % words.length]).join(" "),
+    })),
   );
   const sheet = at("auto.csv");
   writeFileSync(sheet, toCsv(["id", "category", "abstract"], rows));
@@ -177,7 +180,8 @@ describe("--model auto", () => {
   });
 
   it("eval takes --model auto, and names it so in the report", async () => {
-    const r = await cli(["eval", "--data", sheet, "--report-dir", at("auto-eval"), "--model", "auto", "--folds", "2", "--repeats", "1", "--no-learning-curve", "--no-fresh", "--json", "--taxonomy", tax]);
+    const args = ["eval", "--data", sheet, "--report-dir", at("auto-eval"), "--model", "auto", "--folds", "2", "--repeats", "1", ...QUICK_EVAL, "--taxonomy", tax];
+    const r = await cli(args);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).settings.model).toBe("auto");
   });
@@ -187,7 +191,8 @@ describe("eval --compare", () => {
   const sheet = at("compare.csv");
   writeFileSync(sheet, readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv")));
   const tax = ["--taxonomy", join(__dirname, "fixtures", "tiny-taxonomy.json")];
-  const evalArgs = (name: string, ...more: string[]) => ["eval", "--data", sheet, "--report-dir", at(name), "--folds", "3", "--repeats", "2", "--seed", "4", "--no-learning-curve", "--no-fresh", "--json", ...tax, ...more];
+  const evalArgs = (name: string, ...more: string[]) =>
+    ["eval", "--data", sheet, "--report-dir", at(name), "--folds", "3", "--repeats", "2", "--seed", "4", ...QUICK_EVAL, ...tax, ...more];
 
   it("cross-validates each kind on the same folds: the model's own figures, then each other kind's as its own eval gives them", async () => {
     const r = await cli(evalArgs("compare-eval", "--model", "complement-nb", "--compare", "multinomial-nb,complement-nb"));
