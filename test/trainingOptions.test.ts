@@ -180,8 +180,8 @@ describe("--model auto", () => {
   });
 
   it("eval takes --model auto, and names it so in the report", async () => {
-    const args = ["eval", "--data", sheet, "--report-dir", at("auto-eval"), "--model", "auto", "--folds", "2", "--repeats", "1", ...QUICK_EVAL, "--taxonomy", tax];
-    const r = await cli(args);
+    const once = ["--folds", "2", "--repeats", "1"];
+    const r = await cli(["eval", "--data", sheet, "--report-dir", at("auto-eval"), "--model", "auto", ...once, ...QUICK_EVAL, "--taxonomy", tax]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).settings.model).toBe("auto");
   });
