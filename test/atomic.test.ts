@@ -1,13 +1,16 @@
 /**
  * Nothing lost: a model, report or output is either the old file or the complete new one, never
  * half of one, whatever moment the writer dies. The kill tests run the built CLI (`dist/`, made
- * by `npm run build`, which `npm test` runs first) as a separate process and SIGKILL it.
+ * by `npm run build`, which `npm test` runs first) as a separate process and SIGKILL it: once
+ * part-way through training, and once at the exact moment between writing the new model whole and
+ * renaming it into place (a preload script kills it there, so the test does not depend on timing).
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, watch, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { openAtomicStream, removeStaleTemps, writeFileAtomic } from "../src/io/atomic.js";
 import { SafetagError } from "../src/errors.js";
 
@@ -78,18 +81,35 @@ describe("a training run killed part-way", () => {
     return path;
   }
 
-  /** Starts `safetag train`; `killWhen` decides the moment to SIGKILL it. Resolves with how it ended. */
-  function trainAndKill(data: string, out: string, killWhen: (child: ReturnType<typeof spawn>, kill: () => void) => void): Promise<{ signal: NodeJS.Signals | null; code: number | null }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, "--quiet", "train", "--data", data, "--out", out], { stdio: ["ignore", "ignore", "pipe"] });
-      child.on("exit", (code, signal) => resolve({ code, signal }));
-      killWhen(child, () => child.kill("SIGKILL"));
-    });
-  }
+  /**
+   * Run before the CLI (node --import): SIGKILLs the process the moment it would rename a file
+   * onto SAFETAG_TEST_KILL_AT, i.e. after the model is written whole and before it is in place.
+   * (syncBuiltinESMExports makes the CLI's `import { renameSync } from "node:fs"` see the change.)
+   */
+  const KILL_AT_RENAME = `import fs from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
+const rename = fs.renameSync;
+fs.renameSync = (from, to) => {
+  if (String(to) === process.env.SAFETAG_TEST_KILL_AT) process.kill(process.pid, "SIGKILL");
+  return rename(from, to);
+};
+syncBuiltinESMExports();
+`;
 
-  function expectPreviousOrComplete(file: string, previous: string): void {
-    const now = readFileSync(file, "utf8");
-    if (now !== previous) expect(JSON.parse(now).format).toBe("safetag-model"); // finished before the kill: complete
+  /** Runs `safetag train`, killed after `killAfterMs`, or else at the rename of its model into place. */
+  type Ended = { signal: NodeJS.Signals | null; code: number | null };
+  function trainAndKill(data: string, out: string, kill: { afterMs: number } | { atRename: string }): Promise<Ended> {
+    const preload = join(dirname(out), "kill-at-rename.mjs");
+    writeFileSync(preload, KILL_AT_RENAME);
+    const node = "atRename" in kill ? ["--import", pathToFileURL(preload).href] : [];
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [...node, CLI, "--quiet", "train", "--data", data, "--out", out], {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, SAFETAG_TEST_KILL_AT: "atRename" in kill ? kill.atRename : "" },
+      });
+      child.on("exit", (code, signal) => resolve({ code, signal }));
+      if ("afterMs" in kill) setTimeout(() => child.kill("SIGKILL"), kill.afterMs);
+    });
   }
 
   it("leaves the previous model intact, and the next write clears what it left", { timeout: 60_000 }, async () => {
@@ -100,33 +120,29 @@ describe("a training run killed part-way", () => {
     const previous = JSON.stringify({ format: "safetag-model", version: 1, note: "the previous model" });
     writeFileSync(out, previous);
 
-    // 1. killed while training (half a second in)
-    const early = await trainAndKill(data, out, (_child, kill) => setTimeout(kill, 500));
+    // 1. killed while training (half a second in: training this set takes seconds)
+    const early = await trainAndKill(data, out, { afterMs: 500 });
     expect(early.signal).toBe("SIGKILL");
     expect(readFileSync(out, "utf8")).toBe(previous);
+    expect(temps(dir)).toEqual([]);
 
-    // 2. killed the moment it writes the model: its temporary file has bytes (the empty one
-    //    made at the start only checks that the path can be written)
-    const late = await trainAndKill(data, out, (child, kill) => {
-      const watcher = watch(dir, (_event, name) => {
-        if (!name || !name.startsWith(".model.json.") || !name.endsWith(".tmp")) return;
-        try {
-          if (statSync(join(dir, name)).size === 0) return;
-        } catch {
-          return; // already renamed or removed
-        }
-        kill();
-        watcher.close();
-      });
-      child.on("exit", () => watcher.close());
-    });
-    expectPreviousOrComplete(out, previous);
-    if (late.signal === "SIGKILL") {
-      // whatever temporary file the dead process left is removed by the next write of the model
-      writeFileAtomic(out, readFileSync(out, "utf8"));
-      expect(temps(dir)).toEqual([]);
-    }
-    const registry = join(dir, "registry.json");
-    if (existsSync(registry)) expect(() => JSON.parse(readFileSync(registry, "utf8"))).not.toThrow();
+    // 2. killed with the new model written whole beside model.json, before the rename that puts it in place
+    const late = await trainAndKill(data, out, { atRename: out });
+    expect(late.signal).toBe("SIGKILL");
+    expect(readFileSync(out, "utf8")).toBe(previous);
+    const left = temps(dir);
+    expect(left).toHaveLength(1);
+    expect(left[0]).toMatch(/^\.model\.json\.\d+\.\w+\.tmp$/);
+    const written = readFileSync(join(dir, left[0]!), "utf8");
+    const categories = ["Evaluation", "Feedback", "Governance", "Interpretability", "Robustness"];
+    expect(JSON.parse(written)).toMatchObject({ format: "safetag-model", categories: expect.arrayContaining(categories) });
+    // it was listed in the registry first (a complete index, its copy the same bytes), so nothing is lost
+    const registry = JSON.parse(readFileSync(join(dir, "registry.json"), "utf8")) as { models: { file: string }[] };
+    expect(registry.models).toHaveLength(1);
+    expect(readFileSync(join(dir, registry.models[0]!.file), "utf8")).toBe(written);
+    // the dead process's temporary file is removed by the next write of the model
+    writeFileAtomic(out, previous);
+    expect(temps(dir)).toEqual([]);
+    expect(readFileSync(out, "utf8")).toBe(previous);
   });
 });

@@ -202,8 +202,10 @@ describe("crossValidate", () => {
     expect(result.model.pooled.perCategory[3]).toMatchObject({ category: "solo", support: 1, f1: 0 });
   });
 
-  it("is deterministic for a seed", () => {
+  it("is deterministic for a seed, and its folds change with the seed", () => {
     expect(crossValidate(rows, keywordTrainer(), { folds: 3, repeats: 4, seed: 7 })).toEqual(cv);
+    const folds = (r: typeof cv) => r.predictions.map((p) => `${p.repeat}/${p.fold}/${p.id}`);
+    expect(folds(crossValidate(rows, keywordTrainer(), { folds: 3, repeats: 4, seed: 8 }))).not.toEqual(folds(cv));
   });
 
   it("rejects a predictor that answers in categories it was never shown", () => {

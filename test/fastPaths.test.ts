@@ -88,11 +88,10 @@ describe("fast paths give exactly what the plain definitions give", () => {
     for (const t of ["The model’s reward—hacking “works”", "don’t ’quote’ x’ →y", "a\u1680b\u2028C"]) expect([t, isPlain(t)]).toEqual([t, true]);
     for (const t of ["naïve", "™", "e\u0301", "\ud800", "…", "ﬁ", "\u00a0"]) expect([t, isPlain(t)]).toEqual([t, false]);
     // every code unit: a plain one between letters changes nothing when normalised
-    for (let c = 0x80; c <= 0xffff; c++) {
-      const t = `Ab${String.fromCharCode(c)}cD’s`;
-      if (!isPlain(t)) continue;
-      expect([c, reference(abstractKey(t))]).toEqual([c, reference(t)]);
-    }
+    const around = (c: number) => `Ab${String.fromCharCode(c)}cD’s`;
+    const plain = Array.from({ length: 0x10000 - 0x80 }, (_, i) => 0x80 + i).filter((c) => isPlain(around(c)));
+    expect(plain).toEqual(expect.arrayContaining([0x2013, 0x2014, 0x201c, 0x2192, 0x20ac, 0x1680, 0x2028]));
+    expect(plain.filter((c) => JSON.stringify(reference(abstractKey(around(c)))) !== JSON.stringify(reference(around(c))))).toEqual([]);
     fc.assert(
       fc.property(plainText, (t) => {
         expect(isPlain(t)).toBe(true);

@@ -5,7 +5,8 @@
  * the tiny fixture rather than kept as binary files; the readable ones are in fixtures/bad/.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -22,14 +23,18 @@ const tinyDump = readFileSync(fixture("tiny-dump.txt"), "utf8");
 const run = cli;
 type Run = CliRun;
 
-/** The one formatted problem line carrying `code`, checked for where, what and a hint. */
+/** The formatted problem line carrying `code` at `where` (the file, and the line when given), checked for what and a hint. */
 function problem(r: Run, code: string, where: { file: string; line?: number; column?: string; value?: string | RegExp }): string {
-  const line = r.stderr.split("\n").find((l) => l.includes(`[${code}]`));
-  expect(line, `no [${code}] problem in:\n${r.stderr}`).toBeDefined();
-  expect(line).toContain(where.line === undefined ? `${where.file}:` : `${where.file}:${where.line}:`);
-  if (where.column !== undefined) expect(line).toContain(`column ${where.column}:`);
-  if (typeof where.value === "string") expect(line).toContain(`(value: ${JSON.stringify(where.value).slice(0, -1)}`);
-  else if (where.value) expect(line).toMatch(where.value);
+  const at = where.line === undefined ? `${where.file}:` : `${where.file}:${where.line}:`;
+  const line = r.stderr.split("\n").find((l) => l.includes(`[${code}]`) && l.includes(at));
+  expect(line, `no [${code}] problem at ${at} in:\n${r.stderr}`).toBeDefined();
+  // every part asked for is there: the column, the value (quoted as written, or matching a pattern), a hint
+  const parts = [
+    ...(where.column === undefined ? [] : [`column ${where.column}:`]),
+    ...(typeof where.value === "string" ? [`(value: ${JSON.stringify(where.value).slice(0, -1)}`] : []),
+  ];
+  expect(parts.filter((p) => !line!.includes(p))).toEqual([]);
+  expect(line).toMatch(where.value instanceof RegExp ? where.value : /(?:)/);
   expect(line).toMatch(/Hint: \S/);
   return line!;
 }
@@ -105,7 +110,9 @@ describe("labeled data (ingest, train, eval)", () => {
   it("a CSV without a required column: exit 65 naming the column and the columns found", async () => {
     const r = await run(["ingest", bad("missing-column.csv"), "-o", at("o.csv"), ...TAXONOMY]);
     expect(r.code).toBe(65);
-    problem(r, "E_SHEET_COLUMNS", { file: bad("missing-column.csv"), line: 1, column: "category", value: "id, title, abstract" });
+    const line = problem(r, "E_SHEET_COLUMNS", { file: bad("missing-column.csv"), line: 1, column: "category", value: "id, title, abstract" });
+    expect(line).toMatch(/Hint: .*category may be called safetycategory, category, label/);
+    expect(r.stderr).toContain(`E_SHEET_COLUMNS: ${bad("missing-column.csv")}: no \`category\` column (found: id, title, abstract)`);
     const t = await run(["train", "--data", bad("missing-column.csv"), "--out", at("m.json")]);
     expect(t.code).toBe(65);
   });
@@ -115,6 +122,48 @@ describe("labeled data (ingest, train, eval)", () => {
     expect(r.code).toBe(65);
     problem(r, "E_SHEET_QUOTES", { file: bad("unbalanced-quotes.csv"), line: 3, value: /Human feedback, never closed/ });
     expect((await run(["train", "--data", bad("unbalanced-quotes.csv"), "--out", at("m.json")])).code).toBe(65);
+  });
+
+  it("a quote inside a quoted cell that is not doubled: E_SHEET_PARSE naming the row, the column and the line; the row is kept, as read", async () => {
+    const file = write("stray-quote.csv", 'id,category,abstract\na1,Robustness,"We attack"s models"\na2,Feedback,Reward models from human feedback.\n');
+    const r = await run(["ingest", file, "-o", at("stray-out.csv"), ...TAXONOMY]);
+    expect(r.code).toBe(0);
+    expect(problem(r, "E_SHEET_PARSE", { file, line: 2, column: "abstract", value: 'a1,Robustness,"We attack"s models"' })).toMatch(/not well-formed CSV/);
+    const rows = parse(readFileSync(at("stray-out.csv"), "utf8")).map((row) => [row.id, row.abstract]);
+    expect(rows).toEqual([["a1", 'We attack"s models'], ["a2", "Reward models from human feedback."]]);
+    expect(r.stderr).toContain(`in all: 2 rows read = 2 written to ${at("stray-out.csv")}`);
+  });
+
+  it("more categories than a model holds (a column of ids read as categories): E_TOO_MANY_CATEGORIES, exit 65, before any training", async () => {
+    const rows = Array.from({ length: 10_001 }, (_, i) => `r${i},Category ${i},words of row ${i}`);
+    const file = write("many-categories.csv", ["id,category,abstract", ...rows].join("\n") + "\n");
+    const r = await run(["train", "--data", file, "--out", at("many-model.json"), ...TAXONOMY]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain(`E_TOO_MANY_CATEGORIES: ${file}: 10001 categories; a model holds at most 10000`);
+    expect(r.stderr).toMatch(/hint: check the category column: it may hold titles or ids/);
+    expect(existsSync(at("many-model.json"))).toBe(false);
+    noStackTrace(r);
+  });
+
+  it("a taxonomy whose background set is not there: E_BACKGROUND_READ naming it and the taxonomy, exit 66, for train and eval", async () => {
+    const taxonomy = write("background-taxonomy.json", JSON.stringify({
+      format: "safetag-taxonomy", version: 1,
+      categories: [
+        { name: "Feedback" }, { name: "Interpretability" }, { name: "Robustness" },
+        { name: "Not safety research", scope: "outside", background: "no-such-background.csv" },
+      ],
+    }));
+    for (const args of [
+      ["train", "--data", fixture("tiny-labeled.csv"), "--out", at("bg-model.json")],
+      ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", at("bg-eval")],
+    ]) {
+      const r = await run([...args, "--taxonomy", taxonomy]);
+      expect(r.code, r.stderr).toBe(66);
+      expect(r.stderr).toContain(`E_BACKGROUND_READ: ${at("no-such-background.csv")}: the background set named by ${taxonomy} is not there`);
+      expect(r.stderr).toMatch(/hint: point the "not safety research" entry's "background" at a labeled CSV/);
+      noStackTrace(r);
+    }
+    expect(existsSync(at("bg-model.json")) || existsSync(at("bg-eval"))).toBe(false);
   });
 
   describe("a sheet with broken rows (fixtures/bad/cells.csv): every row accounted for", () => {
@@ -129,6 +178,7 @@ describe("labeled data (ingest, train, eval)", () => {
     it("a row with no category is left out and listed; one with no abstract is kept and flagged", () => {
       expect(ingest.code).toBe(0);
       expect(problem(ingest, "E_MISSING_CELL", { file, line: 11, column: "category", value: "No category" })).toMatch(/left out/);
+      expect(problem(ingest, "E_MISSING_CELL", { file, line: 12, column: "abstract", value: "No abstract" })).toMatch(/kept but not used for training/);
       const rows = parse(readFileSync(at("cells-out.csv"), "utf8"));
       expect(rows.find((r) => r.id === "d2")).toMatchObject({ abstract: "", abstract_missing: "1" });
       expect(rows.find((r) => r.id === "d1")).toBeUndefined();
@@ -146,6 +196,7 @@ describe("labeled data (ingest, train, eval)", () => {
 
     it("a duplicate id: the later row is left out and listed", () => {
       expect(problem(ingest, "E_SHEET_DUPLICATE_ID", { file, line: 15, column: "id", value: "a1" })).toMatch(/left out/);
+      expect(parse(readFileSync(at("cells-out.csv"), "utf8")).filter((r) => r.id === "a1").map((r) => r.title)).toEqual(["Attacks"]); // the first one
     });
 
     it("the count lines add up: read = written + left out; read = used + each kind set aside", () => {
@@ -297,16 +348,6 @@ describe("abstracts to label (predict)", () => {
     expect(Number(m[2])).toBe(parse(r.stdout).length);
     expect(Number(m[2]) + Number(m[3])).toBe(2 + 3); // every non-blank record: 2 CSV rows + 3 dump lines
   });
-
-  it("an output path equal to its input, or to the model it reads: exit 2, and the input stays", async () => {
-    const copy = write("self.txt", tinyDump);
-    const r = await predict([copy], copy);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/E_OUTPUT_IS_INPUT/);
-    expect(readFileSync(copy, "utf8")).toBe(tinyDump);
-    expect((await predict([fixture("tiny-dump.txt")], model)).code).toBe(2); // over the model it reads
-    expect(JSON.parse(readFileSync(model, "utf8")).format).toBe("safetag-model");
-  });
 });
 
 describe("model files", () => {
@@ -328,6 +369,7 @@ describe("model files", () => {
     ["known abstracts with a category out of range", () => { const m = good(); m.known = { hashes: ["0123456789abcdef"], ids: ["r1"], categories: [99] }; return JSON.stringify(m); }, /known abstract 0123456789abcdef must have a string id and one of the model's categories/],
     ["known-abstract fingerprints that are not numbers", () => { const m = good(); m.known = { hashes: [], ids: [], categories: [], fingerprints: ["x"] }; return JSON.stringify(m); }, /fingerprints must be 32-bit whole numbers/],
     ["a version 1 known-abstract index of junk", () => { const m = good(); m.version = 1; m.known = {}; return JSON.stringify(m).replace('"known":{}', '"known":{"__proto__":{"id":1}}'); }, /known abstract/],
+    ["a category more than the model's classes", () => { const m = good(); m.categories.push("Extra"); return JSON.stringify(m); }, /do not match/],
     ["categories that are not strings", () => { const m = good(); m.categories = [1, 2, 3]; return JSON.stringify(m); }, /category 1 is not a non-empty string/],
     ["a model section that is null", () => { const m = good(); m.model = null; return JSON.stringify(m); }, /model section is missing/],
   ];
@@ -345,7 +387,8 @@ describe("model files", () => {
   it("a __proto__ key in a model file pollutes no prototype", async () => {
     const file = write("proto.json", JSON.stringify(good()).replace('{"format"', '{"__proto__":{"polluted":true},"format"'));
     const r = await run(["predict", "--model", file, "--input", fixture("tiny-dump.txt")]);
-    expect([0, 65]).toContain(r.code);
+    expect(r.code, r.stderr).toBe(0); // an unknown key, read as data and ignored
+    expect(parse(r.stdout)).toHaveLength(4);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -372,15 +415,23 @@ describe("outputs", () => {
     noStackTrace(r);
   });
 
-  it("an output path equal to an input path: exit 2, and the input is untouched", async () => {
+  it("an output path equal to an input path (ingest, train, predict, predict over its model): exit 2, and the input is untouched", async () => {
     const data = write("same.csv", tinyCsv);
-    const ingest = await run(["ingest", data, "-o", data, ...TAXONOMY]);
-    const train = await run(["train", "--data", data, "--out", data, ...TAXONOMY]);
-    for (const r of [ingest, train]) {
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/E_OUTPUT_IS_INPUT/);
+    const dump = write("self.txt", tinyDump);
+    const modelBytes = readFileSync(model, "utf8");
+    for (const args of [
+      ["ingest", data, "-o", data, ...TAXONOMY],
+      ["train", "--data", data, "--out", data, ...TAXONOMY],
+      ["predict", "--model", model, "--input", dump, "--output", dump],
+      ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", model],
+    ]) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/E_OUTPUT_IS_INPUT: output .* is also an input/);
     }
     expect(readFileSync(data, "utf8")).toBe(tinyCsv);
+    expect(readFileSync(dump, "utf8")).toBe(tinyDump);
+    expect(readFileSync(model, "utf8")).toBe(modelBytes);
   });
 
   it("every CSV we write escapes cells that a spreadsheet would run as formulas", async () => {
@@ -436,9 +487,17 @@ describe("review and accept", () => {
 });
 
 describe("exit codes", () => {
-  it("2 for a usage error, 66 for a missing input, for every command", async () => {
-    expect((await run(["predict", "--model", model])).code).toBe(2);
-    expect((await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", at("m.json"), "--folds-typo"])).code).toBe(2);
+  it("2 for a usage error, 66 for a missing input (E_NO_INPUT), for every command", async () => {
+    for (const args of [
+      ["predict", "--model", model], // no --input
+      ["train", "--data", fixture("tiny-labeled.csv")], // no --out
+      ["train", "--data", fixture("tiny-labeled.csv"), "--out", at("m.json"), "--folds-typo"],
+      ["eval", "--folds", "x"],
+    ]) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^error: /m);
+    }
     const missing = at("missing.csv");
     for (const args of [
       ["ingest", missing, "-o", at("o.csv"), ...TAXONOMY],
@@ -450,9 +509,24 @@ describe("exit codes", () => {
     ]) {
       const r = await run(args);
       expect(r.code, args.join(" ")).toBe(66);
-      expect(r.stderr).toContain(missing);
+      expect(r.stderr).toContain(`E_NO_INPUT: ${missing}: cannot read`);
       noStackTrace(r);
     }
+  });
+
+  it("E_USAGE (exit 2): SOURCE_DATE_EPOCH that is not whole seconds, and review with nothing to review; nothing written", async () => {
+    const train = ["train", "--data", fixture("tiny-labeled.csv"), "--out", at("epoch-model.json"), ...TAXONOMY];
+    const epoch = await run(train, "", { SOURCE_DATE_EPOCH: "yesterday" });
+    expect(epoch.code).toBe(2);
+    expect(epoch.stderr).toContain('E_USAGE: SOURCE_DATE_EPOCH must be whole seconds since 1970 (found "yesterday")');
+    expect(epoch.stderr).toMatch(/hint: unset it/);
+    expect(existsSync(at("epoch-model.json"))).toBe(false);
+    const review = await run(["review", "--model", model, "--output", at("nothing.csv")]);
+    expect(review.code).toBe(2);
+    expect(review.stderr).toContain("E_USAGE: nothing to review");
+    expect(review.stderr).toMatch(/hint: give --input with dumps to review, or --data/);
+    expect(existsSync(at("nothing.csv"))).toBe(false);
+    expect(tempFiles(dir)).toEqual([]);
   });
 
   it("70 for an unexpected error, with its stack trace only under --debug", async () => {
@@ -475,5 +549,31 @@ describe("exit codes", () => {
     const debug = await broken(true);
     expect(debug.code).toBe(70);
     expect(debug.err).toMatch(/^\s+at /m);
+  });
+
+  it("70 and E_WORKER for an installation without its labeling worker, naming the file; --workers 1 still labels", () => {
+    // a copy of the built installation, its worker script left out (the real dist/ is never touched)
+    const root = join(__dirname, "..");
+    const install = mkdtempSync(join(tmpdir(), "safetag-noworker-"));
+    cpSync(join(root, "package.json"), join(install, "package.json"));
+    cpSync(join(root, "dist"), join(install, "dist"), { recursive: true });
+    symlinkSync(realpathSync(join(root, "node_modules")), join(install, "node_modules"));
+    const worker = join(install, "dist", "src", "predict", "worker.js");
+    rmSync(worker);
+    const dump = write("worker-dump.txt", Array.from({ length: 600 }, (_, i) => `Abstract: adversarial robustness of classifiers, study ${i}\n`).join(""));
+    const installed = join(install, "dist", "src", "cli", "main.js");
+    const predict = (workers: string) =>
+      spawnSync(process.execPath, [installed, "predict", "--model", model, "--input", dump, "--output", at(`worker-${workers}.csv`), "--workers", workers], {
+        encoding: "utf8",
+      });
+    const two = predict("2");
+    expect(two.status, two.stderr).toBe(70);
+    expect(two.stderr).toContain(`E_WORKER: the labeling worker ${worker} is missing`);
+    expect(two.stderr).toMatch(/hint: build safetag with `npm run build`, or label in one thread with --workers 1/);
+    expect(two.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(at("worker-2.csv"))).toBe(false);
+    const one = predict("1");
+    expect(one.status, one.stderr).toBe(0);
+    expect(parse(readFileSync(at("worker-1.csv"), "utf8"))).toHaveLength(600);
   });
 });

@@ -3,10 +3,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EvaluationReport } from "../src/evaluation/report.js";
 import type { LabeledPrediction } from "../src/predict/label.js";
+import { EXIT } from "../src/errors.js";
 import { escapeHtml, jsonForScript, jsonScriptBlock } from "../src/report/escape.js";
 import { renderHtml } from "../src/report/html.js";
 import { collectPredictions, renderPredictionsPage } from "../src/report/predictionsPage.js";
 import type { ReportPageData } from "../src/report/reportScript.js";
+import { thrown } from "./thrown.js";
 import { CAT_AMP, CAT_IMG, CAT_OUT, CAT_SCRIPT, hostileReport, MODEL_NAME, TITLE_QUOTES, TITLE_SCRIPT } from "./fixtures/html/hostileReport.js";
 
 /** Undo escapeHtml, to show nothing was lost. */
@@ -92,7 +94,8 @@ describe("jsonForScript", () => {
 
   it("wraps the JSON in a non-executable block with a safe id", () => {
     expect(jsonScriptBlock("report-data", ["</script>"])).toBe('<script type="application/json" id="report-data">["\\u003c/script\\u003e"]</script>');
-    expect(() => jsonScriptBlock(`x" onload="y`, [])).toThrow(/bad id/);
+    const error = thrown(() => jsonScriptBlock(`x" onload="y`, []));
+    expect([error.code, error.exitCode, error.message]).toEqual(["E_INTERNAL", EXIT.software, 'jsonScriptBlock: bad id "x\\" onload=\\"y"']);
   });
 });
 

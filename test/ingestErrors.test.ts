@@ -1,11 +1,13 @@
-/** One test per error code the ingest stage reports: what, where (file, 1-based line, column), the value and a hint. */
-import path from "node:path";
+/**
+ * One test per error code of the paste and sheet readers not already tested through the CLI:
+ * what, where (file, 1-based line, column), the value and a hint. E_NO_INPUT, E_SHEET_COLUMNS,
+ * E_SHEET_QUOTES, E_SHEET_PARSE, E_SHEET_DUPLICATE_ID and a sheet's E_MISSING_CELL are tested
+ * through the CLI, with their exit codes, in hardening.test.ts.
+ */
 import { describe, expect, it } from "vitest";
-import { EXIT, formatProblem } from "../src/errors.js";
-import { readLabeled } from "../src/ingest/labeled.js";
+import { formatProblem } from "../src/errors.js";
 import { parsePaste } from "../src/ingest/paste.js";
 import { parseSheetExport } from "../src/ingest/sheet.js";
-import { thrown } from "./thrown.js";
 
 const PASTE_HEAD = ["ABCDEFGHIJKLMNOPQRSTUVWXYZ", "1", "CompanyTitleDateURL", "Safety_category", "Abstract"];
 const GOOD_ROW = ["2", "LabA good paper17-Jun-24https://l.org/aRobustnessWe study robustness."];
@@ -13,7 +15,6 @@ const GOOD_ROW = ["2", "LabA good paper17-Jun-24https://l.org/aRobustnessWe stud
 function pasteOf(...lines: string[]): string {
   return [...PASTE_HEAD, ...GOOD_ROW, ...lines].join("\n");
 }
-
 
 describe("paste problems", () => {
   it("E_PASTE_ROW: a row with neither date nor URL is reported, not dropped silently", () => {
@@ -46,47 +47,9 @@ describe("paste problems", () => {
 });
 
 describe("sheet export problems", () => {
-  it("E_SHEET_COLUMNS: a missing abstract or category column stops the read, naming the file and the columns found", () => {
-    const error = thrown(() => parseSheetExport("Title,Notes,Abstract\nA,b,c\n", "sheet.csv"));
-    expect(error.code).toBe("E_SHEET_COLUMNS");
-    expect(error.exitCode).toBe(EXIT.dataError);
-    expect(error.message).toBe("sheet.csv: no `category` column (found: Title, Notes, Abstract)");
-    expect(error.hint).toContain("category may be called safetycategory, category, label");
-    expect(error.problems).toEqual([expect.objectContaining({ code: "E_SHEET_COLUMNS", file: "sheet.csv", line: 1, column: "category" })]);
-  });
-
-  it("E_SHEET_QUOTES: a quote that is never closed stops the reading (every later row would be swallowed)", () => {
-    const read = () => parseSheetExport('category,abstract\nRobustness,"We never close\nRobustness,Fine\n', "bad.csv");
-    expect(read).toThrow(expect.objectContaining({ code: "E_SHEET_QUOTES", problems: [expect.objectContaining({ file: "bad.csv", line: 2 })] }));
-  });
-
   it("E_SHEET_FIELDS: more cells than the header names (an unquoted delimiter) leaves the row out", () => {
     const result = parseSheetExport("category,abstract\nRobustness,We study this, and that\nRobustness,Fine\n", "s.csv");
     expect(result.rows.map((r) => r.id)).toEqual(["r3"]);
     expect(result.problems).toEqual([expect.objectContaining({ code: "E_SHEET_FIELDS", line: 2, value: "and that" })]);
-  });
-
-  it("E_MISSING_CELL: an empty category leaves the row out, an empty abstract is kept and flagged", () => {
-    const result = parseSheetExport("Title,Safety_category,Abstract\nA,,Text\nB,Robustness,\n", "s.csv");
-    expect(result.rows.map((r) => [r.id, r.abstractMissing])).toEqual([["r3", true]]);
-    expect(result.problems.map((p) => [p.code, p.line, p.column])).toEqual([
-      ["E_MISSING_CELL", 2, "category"],
-      ["E_MISSING_CELL", 3, "abstract"],
-    ]);
-  });
-
-  it("E_SHEET_DUPLICATE_ID: a repeated id keeps the first row", () => {
-    const result = parseSheetExport("id,category,abstract\nx1,Robustness,One\nx1,Robustness,Two\n", "s.csv");
-    expect(result.rows.map((r) => r.abstract)).toEqual(["One"]);
-    expect(result.problems).toEqual([expect.objectContaining({ code: "E_SHEET_DUPLICATE_ID", line: 3, column: "id", value: "x1" })]);
-  });
-});
-
-describe("file problems", () => {
-  it("E_NO_INPUT: a labeled file that cannot be read", () => {
-    const error = thrown(() => readLabeled(path.join("no", "such", "file.txt")));
-    expect(error.code).toBe("E_NO_INPUT");
-    expect(error.exitCode).toBe(EXIT.noInput);
-    expect(error.message).toContain("file.txt");
   });
 });

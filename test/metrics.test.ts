@@ -7,7 +7,8 @@ import {
   reportFromConfusion,
   sumConfusionMatrices,
 } from "../src/evaluation/metrics.js";
-import { SafetagError } from "../src/errors.js";
+import { EXIT, SafetagError } from "../src/errors.js";
+import { thrown } from "./thrown.js";
 
 /*
  * Worked example: 3 classes, 10 items, plus a label D with no support that is never predicted.
@@ -100,6 +101,15 @@ describe("confusionMatrix", () => {
       [1, 0],
       [1, 1],
     ]);
+  });
+
+  it("EVAL_LABELS_MISMATCH: refuses to add matrices over other labels, or the same labels in another order (a bug, exit 70)", () => {
+    const a = confusionMatrix(["A"], ["A"], ["A", "B"]);
+    for (const labels of [["B", "A"], ["A", "B", "C"]]) {
+      const error = thrown(() => sumConfusionMatrices([a], labels));
+      expect(error.code).toBe("EVAL_LABELS_MISMATCH");
+      expect(error.exitCode).toBe(EXIT.software);
+    }
   });
 });
 

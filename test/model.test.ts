@@ -8,7 +8,6 @@ import { MODEL_KINDS } from "../src/models/kinds.js";
 import { trainModel, modelPredictor } from "../src/training/train.js";
 import { makeLabeler } from "../src/predict/label.js";
 import { fitNaiveBayes, DEFAULT_NB_PARAMS } from "../src/models/naiveBayes.js";
-import { fitLogistic, DEFAULT_LOGISTIC_PARAMS } from "../src/models/logistic.js";
 import { minimize } from "../src/models/lbfgs.js";
 import { RAW_COUNTS } from "../src/features/featureSpace.js";
 import { KnownAbstracts } from "../src/modelfile/knownAbstracts.js";
@@ -18,6 +17,10 @@ const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(
 }));
 const probes = ["attention heads and circuits", "human preference feedback", "adversarial perturbation defenses", "an unrelated text about cooking", ""];
 const fixedClock = () => new Date("2026-01-01T00:00:00Z");
+const row = (id: string, category: string, abstract: string): LabeledAbstract => ({
+  id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false,
+});
+const PLAIN_WORDS = { lowercase: true, stopWords: "none" as const, stem: "none" as const, minLength: 1, ngrams: 1 };
 
 describe("model files", () => {
   for (const kind of MODEL_KINDS) {
@@ -33,12 +36,15 @@ describe("model files", () => {
       const a = modelPredictor(model);
       const b = modelPredictor(loaded);
       for (const p of probes) expect(Array.from(b.predictProba(p))).toEqual(Array.from(a.predictProba(p)));
+      // and what they predict is a probability distribution over the model's categories
+      for (const p of probes) {
+        const proba = Array.from(a.predictProba(p));
+        expect(proba).toHaveLength(model.categories.length);
+        expect(proba.every((x) => x >= 0 && x <= 1)).toBe(true);
+        expect(proba.reduce((x, y) => x + y, 0)).toBeCloseTo(1, 12);
+      }
     });
   }
-
-  it("is byte-identical for the same data and clock (deterministic training)", () => {
-    expect(serializeModel(trainModel(rows, { now: fixedClock }))).toBe(serializeModel(trainModel(rows, { now: fixedClock })));
-  });
 
   it("records how it was made", () => {
     const m = JSON.parse(serializeModel(trainModel(rows, { now: fixedClock, source: { path: "x.csv", sha256: "abc" } })));
@@ -96,16 +102,6 @@ describe("model files", () => {
     for (const abstract of [...rows.map((x) => x.abstract), ...probes]) expect(b({ id: "x", abstract })).toEqual(a({ id: "x", abstract }));
     expect(rows.every((x) => b({ id: "x", abstract: x.abstract }).source === "known")).toBe(true);
   });
-
-  it("rejects an unknown format, a newer version, a truncated file and inconsistent sizes", () => {
-    const text = serializeModel(trainModel(rows, { now: fixedClock }));
-    expect(() => parseModel(JSON.stringify({ format: "other" }), "m.json")).toThrow(/unknown model format/);
-    expect(() => parseModel(JSON.stringify({ ...JSON.parse(text), version: MODEL_VERSION + 1 }), "m.json")).toThrow(/newer than this safetag reads/);
-    expect(() => parseModel(text.slice(0, text.length / 2), "m.json")).toThrow(/not a JSON model file/);
-    const broken = JSON.parse(text);
-    broken.categories.push("Extra");
-    expect(() => parseModel(JSON.stringify(broken), "m.json")).toThrow(/do not match/);
-  });
 });
 
 describe("complement naive Bayes", () => {
@@ -136,20 +132,23 @@ describe("logistic regression", () => {
     expect(x[1]).toBeCloseTo(-1, 5);
   });
 
-  it("separates separable data and gives probabilities that sum to one", () => {
-    const lr = fitLogistic(
-      [
-        { tokens: ["a", "b"], category: "X" },
-        { tokens: ["a", "c"], category: "X" },
-        { tokens: ["d", "e"], category: "Y" },
-        { tokens: ["d", "f"], category: "Y" },
-      ],
-      DEFAULT_LOGISTIC_PARAMS,
-      ["X", "Y"],
-    );
-    const sx = lr.jointLogLikelihood(["a"]);
-    const sy = lr.jointLogLikelihood(["d"]);
-    expect(sx[0]!).toBeGreaterThan(sx[1]!);
-    expect(sy[1]!).toBeGreaterThan(sy[0]!);
+  it("gives the probabilities of a worked example (one word per category, L2 penalty, C = 10)", () => {
+    /*
+     * "a" is X, "b" is Y: each TF-IDF vector is one unit coordinate, the classes weigh the same,
+     * and by symmetry the fit is W_Xa = W_Yb = u, W_Ya = W_Xb = -u, no bias. scikit-learn's
+     * objective over Σw = 2 with C = 10 is  log(1 + e^(-2u)) + ½ · 1/(C·Σw) · 4u² = log(1 + e^(-2u)) + 0.1 u²,
+     * whose minimum has 0.2 u = 2 / (1 + e^(2u)), i.e. u = 10 (1 - p) for p = P(X | "a") = 1 / (1 + e^(-2u)).
+     * Iterating u <- 10 / (1 + e^(2u)) by hand: 1.0 -> 1.19, 1.1 -> 0.998, 1.06 -> 1.072, 1.065 -> 1.062: u = 1.064, p = 0.8936.
+     */
+    const lr = trainModel([row("1", "X", "a"), row("2", "Y", "b")], { kind: "logistic", balance: 0, innerFolds: 0, tokenizer: PLAIN_WORDS, now: fixedClock });
+    expect(lr.temperature).toBe(1);
+    const predictor = modelPredictor(lr);
+    const [p, q] = Array.from(predictor.predictProba("a"));
+    expect(p).toBeCloseTo(0.8936, 4);
+    expect(p! + q!).toBeCloseTo(1, 12);
+    const u = Math.log(p! / (1 - p!)) / 2;
+    expect(u).toBeCloseTo(10 * (1 - p!), 4); // the stationarity condition above
+    expect(Array.from(predictor.predictProba("b"))).toEqual([expect.closeTo(q!, 8), expect.closeTo(p!, 8)]);
+    expect(Array.from(predictor.predictProba("unseen"))).toEqual([expect.closeTo(0.5, 8), expect.closeTo(0.5, 8)]);
   });
 });

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createRequire } from "node:module";
+import type { LabeledAbstract } from "../src/domain.js";
 import { DEFAULT_NB_PARAMS, fitNaiveBayes } from "../src/models/naiveBayes.js";
 import { probabilities, logSumExp } from "../src/models/scoring.js";
-
-const require = createRequire(import.meta.url);
-const { MultinomialNB } = require("ml-naivebayes");
+import { modelPredictor, trainModel } from "../src/training/train.js";
 
 /**
  * Manning, Raghavan & Schütze, Introduction to Information Retrieval, Example 13.1.
@@ -55,28 +53,61 @@ describe("multinomial naive Bayes", () => {
     const nb = fitNaiveBayes(train, { ...DEFAULT_NB_PARAMS, alpha: 1, prior: "empirical" }, ["china", "not-china"]);
     expect(Array.from(nb.jointLogLikelihood([...d5, "osaka", "kyoto"]))).toEqual(Array.from(nb.jointLogLikelihood(d5)));
   });
+});
 
-  it("picks the same class as ml-naivebayes' own dense predict", () => {
-    // ml-naivebayes fits on one dense row per document and predicts densely; our model scores sparse tokens.
-    const vocab = ["a", "b", "c", "d", "e"];
-    const docs = [
-      { tokens: ["a", "a", "b"], category: "x" },
-      { tokens: ["a", "c"], category: "x" },
-      { tokens: ["d", "e", "e"], category: "y" },
-      { tokens: ["c", "d"], category: "y" },
-      { tokens: ["b", "b", "e"], category: "z" },
-    ];
-    const dense = (tokens: string[]) => vocab.map((t) => tokens.filter((x) => x === t).length);
-    const reference = new MultinomialNB();
-    reference.train(docs.map((d) => dense(d.tokens)), docs.map((d) => ["x", "y", "z"].indexOf(d.category)));
-    const ours = fitNaiveBayes(docs, { ...DEFAULT_NB_PARAMS, alpha: 1, prior: "empirical" }, ["x", "y", "z"]);
-    const tests = [["a"], ["e", "e"], ["b"], ["c", "d", "a"], ["b", "e", "a", "a"], ["d"]];
-    const theirs: number[] = reference.predict(tests.map(dense));
-    const mine = tests.map((t) => {
-      const s = ours.jointLogLikelihood(t);
-      return s.indexOf(Math.max(...s));
-    });
-    expect(mine).toEqual(theirs);
+/*
+ * The same maths through the public entry points (trainModel, modelPredictor): a multinomial
+ * naive Bayes model file, inner cross-validation off (so the temperature stays 1), rows as they
+ * are (balance 0), words neither stemmed nor dropped. predictProba is then P(c | d) itself.
+ */
+const row = (id: string, category: string, abstract: string): LabeledAbstract => ({
+  id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false,
+});
+const PLAIN_WORDS = { lowercase: true, stopWords: "none" as const, stem: "none" as const, minLength: 1, ngrams: 1 };
+const handModel = (rows: LabeledAbstract[]) =>
+  trainModel(rows, { kind: "multinomial-nb", balance: 0, innerFolds: 0, tokenizer: PLAIN_WORDS, now: () => new Date(0) });
+
+describe("multinomial naive Bayes, trained and scored as safetag does (worked by hand)", () => {
+  it("IIR Example 13.1: P(China | d5) = 0.000301 / (0.000301 + 0.000135) = 0.690", () => {
+    // joint likelihoods from the comment at the top: 3/4 · (3/7)^3 · (1/14)^2 and 1/4 · (2/9)^5
+    const china = (3 / 4) * (3 / 7) ** 3 * (1 / 14) ** 2;
+    const japan = (1 / 4) * (2 / 9) ** 5;
+    const model = handModel([
+      row("d1", "china", "Chinese Beijing Chinese"),
+      row("d2", "china", "Chinese Chinese Shanghai"),
+      row("d3", "china", "Chinese Macao"),
+      row("d4", "not-china", "Tokyo Japan Chinese"),
+    ]);
+    expect(model.temperature).toBe(1);
+    const p = modelPredictor(model).predictProba("Chinese Chinese Chinese Tokyo Japan");
+    expect(p[0]).toBeCloseTo(china / (china + japan), 12);
+    expect(p[0]).toBeCloseTo(0.6898, 4);
+    expect(p[1]).toBeCloseTo(japan / (china + japan), 12);
+  });
+
+  it("three categories: the prior decides a close call, and the words a clear one", () => {
+    /*
+     * x: "a a b", "a c"    counts a3 b1 c1 d0 e0, N = 5
+     * y: "d e e", "c d"    counts a0 b0 c1 d2 e2, N = 5
+     * z: "b b e"           counts a0 b2 c0 d0 e1, N = 3          V = 5, alpha 1, priors 2/5 2/5 1/5
+     *
+     * P(t | x) = (n + 1) / 10: a .4  b .2  c .2  d .1  e .1
+     * P(t | y) = (n + 1) / 10: a .1  b .1  c .2  d .3  e .3
+     * P(t | z) = (n + 1) / 8:  a 1/8 b 3/8 c 1/8 d 1/8 e 2/8
+     *
+     * "b":   x .4·.2 = .08      y .4·.1 = .04      z .2·3/8 = .075       sum .195   -> x (the prior beats z's .375)
+     * "e e": x .4·.01 = .004    y .4·.09 = .036    z .2·1/16 = .0125     sum .0525  -> y
+     * "b b": x .4·.04 = .016    y .4·.01 = .004    z .2·9/64 = .028125   sum .048125 -> z
+     * a word never seen: the priors, .4 .4 .2
+     */
+    const model = handModel([row("1", "x", "a a b"), row("2", "x", "a c"), row("3", "y", "d e e"), row("4", "y", "c d"), row("5", "z", "b b e")]);
+    expect(model.categories).toEqual(["x", "y", "z"]);
+    const p = (text: string) => Array.from(modelPredictor(model).predictProba(text));
+    const close = (values: number[]) => values.map((v) => expect.closeTo(v, 12));
+    expect(p("b")).toEqual(close([0.08 / 0.195, 0.04 / 0.195, 0.075 / 0.195]));
+    expect(p("e e")).toEqual(close([0.004 / 0.0525, 0.036 / 0.0525, 0.0125 / 0.0525]));
+    expect(p("b b")).toEqual(close([0.016 / 0.048125, 0.004 / 0.048125, 0.028125 / 0.048125]));
+    expect(p("never")).toEqual(close([0.4, 0.4, 0.2]));
   });
 });
 

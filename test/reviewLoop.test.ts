@@ -56,16 +56,6 @@ describe("accepting reviews", () => {
     expect(r.skipped.map((x) => x.reason)).toEqual(['already labeled "Robustness" (row r2)']);
   });
 
-  it("E_REVIEW_CONFLICT: refuses a label that contradicts an existing one unless forced", () => {
-    const s = parseReviewSheet(sheet([answer("Adversarial attacks on classifiers.", "Feedback")]), "review.csv");
-    const withFeedback = [...labeled, { ...labeled[0]!, id: "r3", abstract: "Reward models.", category: "Feedback" }];
-    const refused = acceptReviews(s.answers, { ...opts, labeled: withFeedback });
-    expect(refused.problems.map((p) => [p.code, p.line])).toEqual([["E_REVIEW_CONFLICT", 2]]);
-    const forced = acceptReviews(s.answers, { ...opts, labeled: withFeedback, force: true });
-    expect(forced.problems).toEqual([]);
-    expect(forced.reviewed.map((r) => r.category)).toEqual(["Feedback"]);
-  });
-
   it("E_REVIEW_CATEGORY: refuses a category the taxonomy lacks, with the closest name", () => {
     const s = parseReviewSheet(sheet([answer("Something new.", "Robustnes")]), "review.csv");
     const r = acceptReviews(s.answers, { ...opts, taxonomy: { categories: [{ name: "Robustness" }, { name: "Old", retired: true }] } });
@@ -162,7 +152,7 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     expect(c.stdout).toContain(`-> "${deception.reviewer_category}" (labeled)`);
   });
 
-  it("a label that contradicts an accepted one is refused, nothing written; --force lets it win", async () => {
+  it("E_REVIEW_CONFLICT: a label that contradicts an accepted one is refused (exit 65, row and column named), nothing written; --force wins", async () => {
     const before = readFileSync(join(data, "reviewed.csv"), "utf8");
     const queue = parseCsv(readFileSync(join(dir, "review.csv"), "utf8"));
     const labeledRow = queue.find((q) => q.reviewer === "ben")!;
@@ -171,7 +161,10 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     writeFileSync(sheet, Papa.unparse(queue, { columns: [...REVIEW_COLUMNS] }));
     const refused = await cli(["accept", sheet, "--data", labeled, ...tax]);
     expect(refused.code).toBe(65);
-    expect(refused.stderr).toMatch(/E_REVIEW_CONFLICT.*already labeled/);
+    const conflict = refused.stderr.split("\n").find((l) => l.includes("[E_REVIEW_CONFLICT]"));
+    const where = `${sheet}:${queue.indexOf(labeledRow) + 2}: column reviewer_category:`;
+    expect(conflict).toContain(`${where} [E_REVIEW_CONFLICT] the abstract is already labeled "${labeledRow.predicted_category}" (row rev-`);
+    expect(conflict).toContain(`(value: ${JSON.stringify(labeledRow.runner_up)}) Hint: check which label is right; accept with --force`);
     expect(readFileSync(join(data, "reviewed.csv"), "utf8")).toBe(before);
     const forced = await cli(["accept", sheet, "--data", labeled, "--force", ...tax]);
     expect(forced.code).toBe(0);

@@ -23,15 +23,22 @@ describe("tokenizer", () => {
     expect(t("sparse autoencoders extract features")).toEqual(["sparse", "autoencoders", "extract", "features", "sparse autoencoders", "autoencoders extract", "extract features"]);
   });
 
-  it("gives the same tokens on repeated calls (memoised stemming is transparent)", () => {
+  it("gives the same tokens however often it has seen a word (memoised stemming is transparent)", () => {
     const t = makeTokenizer();
-    const text = "interpretability of interpretable interpretations";
-    expect(t(text)).toEqual(t(text));
+    const text = "Rewarding models reward MODELS";
+    // each word once, then again from the memo, in another case, and after other words filled it
+    expect(t(text)).toEqual(["reward", "model", "reward", "model"]);
+    expect(t("interpretable models")).toEqual(["interpret", "model"]);
+    expect(t(text)).toEqual(["reward", "model", "reward", "model"]);
+    // another tokenizer's settings share no memo: the same words, unstemmed
+    expect(makeTokenizer({ ...DEFAULT_TOKENIZER, stem: "none" })(text)).toEqual(["rewarding", "models", "reward", "models"]);
+    expect(t(text)).toEqual(["reward", "model", "reward", "model"]);
   });
 });
 
 describe("abstractKey", () => {
   it("folds case and whitespace", () => {
-    expect(abstractKey("  Sparse\n autoencoders  PROVIDE ")).toBe(abstractKey("sparse autoencoders provide"));
+    expect(abstractKey("  Sparse\n autoencoders  PROVIDE ")).toBe("sparse autoencoders provide");
+    expect(abstractKey("Sparse\tAutoencoders\u00a0\u00a0provide")).toBe("sparse autoencoders provide");
   });
 });

@@ -57,7 +57,7 @@ export function parseSheetExport(text: string, file: string, taxonomy?: Taxonomy
   const columns = findColumns(header, file);
   const unclosed = parsed.errors.find((e) => e.code === "MissingQuotes");
   if (unclosed) throw unclosedQuote(unclosed, text, file); // the rest of the file would be one cell: rows lost
-  const problems: InputProblem[] = parseErrors(parsed.errors, file);
+  const problems: InputProblem[] = parseErrors(parsed.errors, file, body, parsed.data);
   const emptyRows: number[] = [];
   const rows: LabeledAbstract[] = [];
   const seenIds = new Set<string>();
@@ -108,12 +108,20 @@ function missingColumns(missing: readonly Field[], header: readonly string[], fi
   return new SafetagError("E_SHEET_COLUMNS", `${file}: no ${names} column (found: ${found.join(", ") || "nothing"})`, { problems, hint });
 }
 
-function parseErrors(errors: readonly Papa.ParseError[], file: string): InputProblem[] {
-  return errors.map((e) => ({
-    code: "E_SHEET_PARSE", file, line: e.row === undefined ? undefined : e.row + 1,
-    message: `the file is not well-formed CSV/TSV: ${e.message}`,
-    hint: "a cell holding the delimiter, a quote or a line break must be in double quotes, with inner quotes doubled",
-  }));
+/** Malformed quoting papaparse read past (a quote inside a quoted cell, not doubled): the row, the cell holding the quote, and the line as written. */
+function parseErrors(errors: readonly Papa.ParseError[], file: string, body: string, records: readonly string[][]): InputProblem[] {
+  return errors.map((e) => {
+    const cells = e.row === undefined ? undefined : records[e.row];
+    const cell = cells?.findIndex((c) => c.includes('"')) ?? -1;
+    const start = body.lastIndexOf("\n", Math.max(0, (e.index ?? 0) - 1)) + 1;
+    return {
+      code: "E_SHEET_PARSE", file, line: e.row === undefined ? undefined : e.row + 1,
+      ...(cell >= 0 ? { column: records[0]?.[cell]?.trim() || String(cell + 1) } : {}),
+      ...(e.index === undefined ? {} : { value: body.slice(start, start + 80).split(/\r\n|\n|\r/)[0] }),
+      message: `the file is not well-formed CSV/TSV: ${e.message}`,
+      hint: "a cell holding the delimiter, a quote or a line break must be in double quotes, with inner quotes doubled",
+    };
+  });
 }
 
 function unclosedQuote(e: Papa.ParseError, text: string, file: string): SafetagError {
