@@ -16,6 +16,8 @@ import { readTextFile } from "../io/decode.js";
 import { INSTALL_ROOT } from "../io/installation.js";
 import { say, type CliContext } from "./context.js";
 import type { CommandPath } from "./paths.js";
+import { readLabeledInput } from "../ingest/labeled.js";
+import { describeSheet } from "../ingest/workbook.js";
 
 export const DEFAULT_TAXONOMY = "data/taxonomy.json";
 
@@ -109,10 +111,11 @@ export interface TrainingData {
  * taxonomy's category changes and keeps the rows a model can learn from. Everything set aside
  * is counted and said, so nothing disappears silently.
  */
-export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxonomy | undefined): TrainingData {
-  const text = readInputText(path);
+export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxonomy | undefined, sheet?: string): TrainingData {
+  const { text, workbook } = readLabeledInput(path, sheet); // a workbook's sheet as its CSV export: what is hashed and read
+  if (workbook) say(ctx, describeSheet(workbook));
   const reading = taxonomy ? readingTaxonomy(taxonomy) : undefined;
-  const result = readLabeled(path, { taxonomy: reading, text });
+  const result = readLabeled(path, { taxonomy: reading, text, workbook });
   const reviewed = readReviewed(path, reading);
   const prepared = trainingRows(result.rows, reviewed?.result.rows, taxonomy);
   const rows = prepared.rows;
@@ -182,12 +185,12 @@ function readReviewed(labeledPath: string, taxonomy: Taxonomy | undefined): { pa
 }
 
 /** The records of one input to label, a batch at a time: a file, a pipe or `-` (standard input), each read once, as a stream. */
-export function abstractBatches(ctx: CliContext, path: string, forced?: AbstractFormat): { file: string; batches: AsyncIterable<AbstractRecord[]> } {
+export function abstractBatches(ctx: CliContext, path: string, forced?: AbstractFormat, sheet?: string): { file: string; batches: AsyncIterable<AbstractRecord[]> } {
   if (path === "-") {
     const stdin = Readable.from(ctx.stdin as AsyncIterable<Buffer | string>, { objectMode: false });
-    return { file: "stdin", batches: readAbstractInput(stdin, "stdin", "", forced) };
+    return { file: "stdin", batches: readAbstractInput(stdin, "stdin", "", { format: forced, sheet }) };
   }
-  return { file: path, batches: readAbstractInput(openAbstractFile(path), path, path, forced) };
+  return { file: path, batches: readAbstractInput(openAbstractFile(path), path, path, { format: forced, sheet }) };
 }
 
 /** Every record of one input to label, read once (see abstractBatches). */

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT, SafetagError } from "../../errors.js";
-import { ABSTRACT_FORMATS, type AbstractFormat } from "../../ingest/abstracts.js";
+import { ABSTRACT_FORMATS, type AbstractFormat, type AbstractInputOptions } from "../../ingest/abstracts.js";
 import { assertWritable, openOutput, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
@@ -25,6 +25,7 @@ interface PredictOptions {
   output: string;
   format: OutputFormat;
   inputFormat?: AbstractFormat;
+  sheet?: string;
   html?: string;
   workers: number;
 }
@@ -49,6 +50,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
     .addOption(new Option("-f, --format <format>", "output format").choices(["csv", "jsonl"]).default("csv"))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
+    .option("--sheet <name>", "the sheet of .xlsx inputs to read (default: the first)")
     .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review; `-` is standard output")
     .addOption(
       new Option("--workers <n>", `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1)).default(availableParallelism(), "the number of cores"),
@@ -59,7 +61,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         [{ path: opts.output, what: "--output" }, page && { path: page.path, what: "--html" }],
         [{ path: opts.model, what: "--model" }, ...opts.input.map((path) => ({ path, what: "--input" }))],
       );
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page, { workers: workerCount(ctx, opts.workers) });
+      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
       reportPredictSummary(ctx, summary, opts.output);
       if (page) say(ctx, `review page written to ${outputName(page.path)}`);
     });
@@ -80,13 +82,13 @@ export async function predictToFile(
   inputs: readonly string[],
   output: string,
   format: OutputFormat,
-  inputFormat?: AbstractFormat,
+  input: AbstractInputOptions = {},
   page?: PredictionsPageOptions,
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
   if (page) assertWritable(page.path); // fail before the work, not after
   refuseRepeatedInputs(inputs);
-  const sources = inputs.map((p) => abstractBatches(ctx, p, inputFormat));
+  const sources = inputs.map((p) => abstractBatches(ctx, p, input.format, input.sheet));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
   let labeled = 0;
