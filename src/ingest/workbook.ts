@@ -87,7 +87,7 @@ export function readWorkbook(bytes: Uint8Array, file: string, options: WorkbookO
   }
   const sheet = chooseSheet(book, file, options.sheet);
   const label = `${file} (sheet ${JSON.stringify(sheet)})`;
-  const grid = readGrid(book.Sheets[sheet] as DenseSheet, label, book.Workbook?.WBProps?.date1904 === true, options.fieldOf);
+  const grid = readGrid(book.Sheets[sheet] as DenseSheet, label, { date1904: book.Workbook?.WBProps?.date1904 === true, ssf: X.SSF as Ssf }, options.fieldOf);
   if (!grid) {
     const others = book.SheetNames.filter((n) => n !== sheet);
     throw workbookError("E_WORKBOOK_EMPTY", label, "the sheet has no cells with values", others.length ? `the workbook's other sheets: ${quoteNames(others)}; name one with --sheet` : "check that this is the workbook you meant, and that it was saved");
@@ -196,8 +196,14 @@ function hex(bytes: Uint8Array): string {
 /** A cell's value as shown, or why it has none to show. */
 type Shown = { text: string } | { refused: string; shows: string };
 
+/** What showing a number takes: the workbook's date system, and SheetJS's number formatter. */
+interface Reading {
+  date1904: boolean;
+  ssf: Ssf;
+}
+
 /** The sheet's text, header and CSV; undefined for a sheet without a value. Problems of every cell are thrown together. */
-function readGrid(ws: DenseSheet, label: string, date1904: boolean, fieldOf: WorkbookOptions["fieldOf"]): { csv: string; header: string[] } | undefined {
+function readGrid(ws: DenseSheet, label: string, reading: Reading, fieldOf: WorkbookOptions["fieldOf"]): { csv: string; header: string[] } | undefined {
   const rows = ws["!data"] ?? [];
   let headerRow = -1;
   let lastRow = -1;
@@ -213,7 +219,7 @@ function readGrid(ws: DenseSheet, label: string, date1904: boolean, fieldOf: Wor
   if (headerRow < 0) return undefined;
   const problems: InputProblem[] = [];
   const cellAt = (r: number, c: number) => rows[r]?.[c];
-  const shownAt = (r: number, c: number, url = false) => shown(cellAt(r, c), date1904, url);
+  const shownAt = (r: number, c: number, url = false) => shown(cellAt(r, c), reading, url);
   const valueBelow = (c: number, from: number) => {
     for (let r = from; r <= lastRow; r++) if (hasValue(cellAt(r, c))) return r;
     return -1;
@@ -248,11 +254,9 @@ function readGrid(ws: DenseSheet, label: string, date1904: boolean, fieldOf: Wor
         break;
       }
     }
-    // cells a merge hides below the header, in a column the reader uses
-    const hidden: [number, number][] = [];
-    for (let r = Math.max(m.s.r, headerRow + 1); r <= m.e.r; r++) for (let c = m.s.c; c <= m.e.c; c++) if ((r !== m.s.r || c !== m.s.c) && used[c]) hidden.push([r, c]);
-    if (hidden.length === 0) continue;
-    const [r, c] = hidden[0]!;
+    const hidden = hasValue(cellAt(m.s.r, m.s.c)) ? firstHidden(m, headerRow, used) : undefined; // merged empty cells show nothing either
+    if (!hidden) continue;
+    const [r, c] = hidden;
     problems.push({
       code: "E_WORKBOOK_MERGED", file: label, line: r + 1, column: `${columnLetters(c)} (${header[c]})`, value: range,
       message: `cells ${range} are merged: a person sees one value across them, but only ${columnLetters(m.s.c)}${m.s.r + 1} holds it, so ${columnLetters(c)}${r + 1} (${header[c]}) would be read as empty`,
@@ -283,12 +287,23 @@ function readGrid(ws: DenseSheet, label: string, date1904: boolean, fieldOf: Wor
     lines.push(line);
   }
   if (problems.length > 0) {
+    problems.sort((a, b) => a.line! - b.line!); // stable: a row's cells stay in the order found
     const first = problems[0]!;
     throw new SafetagError(first.code, `${label}: ${problems.length === 1 ? "a cell cannot be read" : `${problems.length} cells cannot be read`} as a person sees ${problems.length === 1 ? "it" : "them"} (row ${first.line}, column ${first.column}); nothing was read`, {
       exitCode: EXIT.dataError, problems, hint: first.hint,
     });
   }
   return { csv: lines.join(""), header };
+}
+
+/** The first cell a merge hides below the header (every cell but its first) in a column the reader uses. */
+function firstHidden(m: Xlsx.Range, headerRow: number, used: readonly boolean[]): [number, number] | undefined {
+  const columns = used.flatMap((u, c) => (u && c >= m.s.c && c <= m.e.c ? [c] : []));
+  const top = Math.max(m.s.r, headerRow + 1);
+  if (columns.length === 0 || top > m.e.r) return undefined;
+  const inTop = columns.find((c) => top !== m.s.r || c !== m.s.c);
+  if (inTop !== undefined) return [top, inTop];
+  return top < m.e.r ? [top + 1, columns[0]!] : undefined;
 }
 
 function cellProblem(label: string, r: number, c: number, header: string, refused: string, shows?: string): InputProblem {
@@ -311,7 +326,7 @@ interface Ssf {
 }
 
 /** A cell as a person sees it; `url` reads a hyperlink's address instead of its text. */
-function shown(cell: Xlsx.CellObject | undefined, date1904: boolean, url: boolean): Shown {
+function shown(cell: Xlsx.CellObject | undefined, reading: Reading, url: boolean): Shown {
   if (!cell) return { text: "" };
   if (cell.t === "e") return { refused: `the cell shows the error ${cell.w ?? "value"}, not text`, shows: cell.w ?? "" };
   // a formula with no saved value is read as a stub (sheetStubs), which is otherwise an empty cell
@@ -329,18 +344,17 @@ function shown(cell: Xlsx.CellObject | undefined, date1904: boolean, url: boolea
     case "b":
       return { text: cell.v ? "TRUE" : "FALSE" };
     case "n":
-      return { text: numberText(cell, date1904) };
+      return { text: numberText(cell, reading) };
     default:
       return { text: cell.v instanceof Date ? cell.v.toISOString() : String(cell.v) };
   }
 }
 
-function numberText(cell: Xlsx.CellObject, date1904: boolean): string {
+function numberText(cell: Xlsx.CellObject, reading: Reading): string {
   const v = cell.v as number;
   const format = typeof cell.z === "string" ? cell.z : "General";
-  const ssf = sheetjs().SSF as Ssf;
-  if (ssf.is_date(format)) {
-    const iso = isoDate(v, format, date1904, ssf);
+  if (reading.ssf.is_date(format)) {
+    const iso = isoDate(v, format, reading);
     if (iso !== undefined) return iso;
   } else if (/^general$/i.test(format) && Number.isSafeInteger(v)) return String(v);
   return cell.w ?? String(v);
@@ -351,7 +365,7 @@ function numberText(cell: Xlsx.CellObject, date1904: boolean): string {
  * minutes or seconds); undefined for a duration (`[h]:mm`) or a serial that is no calendar date
  * (Excel's 1900-02-29, say), which are written as shown.
  */
-function isoDate(serial: number, format: string, date1904: boolean, ssf: Ssf): string | undefined {
+function isoDate(serial: number, format: string, { date1904, ssf }: Reading): string | undefined {
   const section = format.split(";")[0]!;
   if (/\[(h+|m+|s+)\]/i.test(section)) return undefined;
   const plain = section.replace(/"[^"]*"|\\.|\[[^\]]*\]|am\/pm|a\/p/gi, "");

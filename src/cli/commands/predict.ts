@@ -44,7 +44,7 @@ export function loadModel(path: string): LoadedModel {
 export function registerPredict(program: Command, ctx: CliContext): void {
   program
     .command("predict")
-    .description("label abstracts: `Abstract:` dumps, CSV/TSV with an abstract column (id optional), or JSONL; `-` is stdin/stdout")
+    .description("label abstracts: `Abstract:` dumps, CSV/TSV or an .xlsx sheet with an abstract column (id optional), or JSONL; `-` is stdin/stdout")
     .requiredOption("--model <model.json>", "a model written by `safetag train`")
     .requiredOption("-i, --input <files...>", "one or more inputs; `-` reads standard input")
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
