@@ -7,6 +7,7 @@ import { reviewedPathFor } from "../ingest/reviewed.js";
 import { formatAccount } from "../ingest/rowAccount.js";
 import { readTrainingData, type LabeledReading, type TrainingData } from "../ingest/trainingData.js";
 import { readTextFile } from "../io/decode.js";
+import { describeSheet, type WorkbookSheet } from "../ingest/workbook.js";
 import { BUNDLED_TAXONOMY } from "../taxonomy/bundled.js";
 import { formatTaxonomyApplication } from "../taxonomy/changeSummary.js";
 import { loadTaxonomy } from "../taxonomy/file.js";
@@ -81,8 +82,9 @@ export function taxonomyUsed(source: string | undefined, note = ""): string {
  * part is read: the labeled file's counts and problems, relabeled and set-aside rows, the count
  * line that adds up, and the background set.
  */
-export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxonomy | undefined): TrainingData {
-  return readTrainingData(path, taxonomy, { labeled: (r) => sayLabeled(ctx, r), background: (b) => sayBackground(ctx, b) });
+export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxonomy | undefined, sheet?: string): TrainingData {
+  const observer = { sheet: (book: WorkbookSheet) => say(ctx, describeSheet(book)), labeled: (r: LabeledReading) => sayLabeled(ctx, r), background: (b: Background) => sayBackground(ctx, b) };
+  return readTrainingData(path, taxonomy, observer, sheet);
 }
 
 function sayLabeled(ctx: CliContext, r: LabeledReading): void {

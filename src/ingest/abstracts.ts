@@ -1,5 +1,6 @@
 /**
- * Readers for abstracts to label: `Abstract:` dumps, CSV/TSV with an abstract column, JSONL.
+ * Readers for abstracts to label: `Abstract:` dumps, CSV/TSV with an abstract column, JSONL, and
+ * Excel workbooks (a sheet with an abstract column, read as its CSV export: ingest/workbook.ts).
  * Each reads a stream and yields records as they come, so a dump of any size is never held
  * in memory whole. Lines that are not abstracts are yielded as `skipped` so they are counted
  * and reported, never silently dropped.
@@ -15,11 +16,18 @@ import { SafetagError, EXIT } from "../errors.js";
 import { readCell } from "../io/csv.js";
 import { csvRecords } from "../io/csvRecords.js";
 import { chooseDelimiter, refuseDuplicateColumns, splitHeader } from "../io/header.js";
-import { cannotRead, chunkBytes, concat, decodeStream, sniffText } from "../io/decode.js";
+import { cannotRead, chunkBytes, concat, decodeStream, isXlsxHead, sniffText } from "../io/decode.js";
 import { decodeLines, type LineBatch } from "../io/lines.js";
+import { MAX_WORKBOOK_BYTES, inSheetError, isWorkbookName, readWorkbook } from "./workbook.js";
 
-export type AbstractFormat = "dump" | "csv" | "tsv" | "jsonl";
-export const ABSTRACT_FORMATS: readonly AbstractFormat[] = ["dump", "csv", "tsv", "jsonl"];
+export type AbstractFormat = "dump" | "csv" | "tsv" | "jsonl" | "xlsx";
+export const ABSTRACT_FORMATS: readonly AbstractFormat[] = ["dump", "csv", "tsv", "jsonl", "xlsx"];
+
+/** How to read an input: its format (guessed when absent), and a workbook's sheet (the first one shown when absent). */
+export interface AbstractInputOptions {
+  format?: AbstractFormat;
+  sheet?: string;
+}
 
 export type AbstractRecord =
   | { kind: "abstract"; item: UnlabeledAbstract }
@@ -30,6 +38,7 @@ const DUMP_PREFIX = /^\s*abstract\s*:/i;
 /** Guesses the format from the first bytes: `{` is JSONL, `Abstract:` or prose is a dump, a header naming an abstract column is CSV/TSV. */
 export function sniffFormat(head: string, name = ""): AbstractFormat {
   const lower = name.toLowerCase();
+  if (isWorkbookName(lower)) return "xlsx";
   if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson")) return "jsonl";
   if (lower.endsWith(".tsv")) return "tsv";
   if (lower.endsWith(".csv")) return "csv";
@@ -80,9 +89,9 @@ export interface AbstractSource {
 }
 
 /** The records of one input, read once, as a stream: a file, a pipe, or `-` for `stdin` (see readAbstractInput). */
-export function openAbstractSource(path: string, stdin: AsyncIterable<Uint8Array | string>, forced?: AbstractFormat): AbstractSource {
-  if (path === "-") return { file: "stdin", batches: readAbstractInput(Readable.from(stdin, { objectMode: false }), "stdin", "", forced) };
-  return { file: path, batches: readAbstractInput(openAbstractFile(path), path, path, forced) };
+export function openAbstractSource(path: string, stdin: AsyncIterable<Uint8Array | string>, options: AbstractInputOptions = {}): AbstractSource {
+  if (path === "-") return { file: "stdin", batches: readAbstractInput(Readable.from(stdin, { objectMode: false }), "stdin", "", options) };
+  return { file: path, batches: readAbstractInput(openAbstractFile(path), path, path, options) };
 }
 
 /** Every abstract of the given inputs (see openAbstractSource), with where it was (file and line); each input is opened when its turn comes. */
@@ -129,11 +138,14 @@ const HEAD_BYTES = 4096;
  * from memory. So a pipe, a process substitution or standard input, which cannot seek back, is
  * read as a file is. `name` gives the file name's extension to the guess ("" for standard input).
  */
-export async function* readAbstractInput(input: AsyncIterable<Uint8Array | string>, file: string, name: string, forced?: AbstractFormat): AsyncGenerator<AbstractRecord[]> {
+export async function* readAbstractInput(input: AsyncIterable<Uint8Array | string>, file: string, name: string, options: AbstractInputOptions = {}): AsyncGenerator<AbstractRecord[]> {
+  const forced = options.format;
   const it = input[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
   let ended = false;
-  while (!forced && head.length < HEAD_BYTES && !/\S[^\n]*\n/.test(sniffText(head))) {
+  // a zip archive names its parts in its first bytes: up to 64 KiB of them tell a workbook (io/decode.ts)
+  const zip = () => head[0] === 0x50 && head[1] === 0x4b && head.length < 64 * 1024;
+  while (!forced && (zip() || (head.length < HEAD_BYTES && !/\S[^\n]*\n/.test(sniffText(head))))) {
     const r = await it.next();
     if (r.done) {
       ended = true;
@@ -141,12 +153,12 @@ export async function* readAbstractInput(input: AsyncIterable<Uint8Array | strin
     }
     head = head.length === 0 ? chunkBytes(r.value) : concat(head, chunkBytes(r.value));
   }
-  const format = forced ?? sniffFormat(sniffText(head), name);
+  const format = forced ?? (isXlsxHead(head) ? "xlsx" : sniffFormat(sniffText(head), name));
   const replay = (async function* () {
     if (head.length > 0) yield head;
     if (!ended) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   })();
-  yield* readAbstractBatches(replay, file, format);
+  yield* readAbstractBatches(replay, file, format, options.sheet);
 }
 
 /** `input` yields bytes (a file, standard input) or already-decoded strings (tests); either way it is decoded by io/decode.ts. */
@@ -161,7 +173,13 @@ const CSV_BATCH = 256;
  * `readAbstracts`, a batch of records at a time (the records of one decoded chunk of input), so
  * a large dump is not handed on one record per promise.
  */
-export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat): AsyncGenerator<AbstractRecord[]> {
+export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat, sheet?: string): AsyncGenerator<AbstractRecord[]> {
+  if (sheet !== undefined && format !== "xlsx") {
+    throw new SafetagError("E_NOT_A_WORKBOOK", `${file}: a sheet was named (${JSON.stringify(sheet)}), but this input is read as ${format}, not as an Excel workbook`, {
+      exitCode: EXIT.usage,
+      hint: "--sheet reads a sheet of .xlsx inputs; label the workbooks and the other inputs in separate runs",
+    });
+  }
   switch (format) {
     case "dump":
       yield* readLines(decodeLines(input, file), file, dumpRecord);
@@ -173,6 +191,35 @@ export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | str
     case "tsv":
       yield* readDelimited(decodeStream(input, file), file, format === "tsv" ? "\t" : ",");
       return;
+    case "xlsx":
+      yield* readWorkbookInput(input, file, sheet);
+      return;
+  }
+}
+
+/**
+ * A workbook's sheet, read as its CSV export (see ingest/workbook.ts): the same rows and ids
+ * (`book.xlsx:5` for row 5), with problems placed in the sheet. A workbook is read whole.
+ */
+async function* readWorkbookInput(input: AsyncIterable<Uint8Array | string>, file: string, sheet: string | undefined): AsyncGenerator<AbstractRecord[]> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of input) {
+    const bytes = chunkBytes(chunk);
+    size += bytes.length;
+    if (size > MAX_WORKBOOK_BYTES) {
+      throw new SafetagError("E_INPUT_TOO_LARGE", `${file}: the workbook is more than ${MAX_WORKBOOK_BYTES / 2 ** 20} MiB; safetag reads workbooks of at most that size`, {
+        exitCode: EXIT.dataError,
+        hint: "split the workbook, or export the sheet as CSV: `safetag predict` streams CSV of any size",
+      });
+    }
+    chunks.push(bytes);
+  }
+  const book = readWorkbook(Buffer.concat(chunks), file, { sheet, fieldOf: abstractColumn });
+  try {
+    yield* readDelimited((async function* () { yield book.csv; })(), file, ",");
+  } catch (e) {
+    throw inSheetError(e, book, abstractColumn);
   }
 }
 

@@ -10,7 +10,10 @@ import { foldLabels } from "./labels.js";
 import { parsePaste } from "./paste.js";
 import type { IngestResult } from "./result.js";
 import { splitHeader } from "../io/header.js";
-import { parseSheetExport, sheetHeaderScore } from "./sheet.js";
+import { fieldOf, parseSheetExport, sheetHeaderScore } from "./sheet.js";
+import { decodeText, isXlsxHead, readInputBytes } from "../io/decode.js";
+import { EXIT, SafetagError } from "../errors.js";
+import { inSheet, inSheetError, isWorkbookName, readWorkbook, type WorkbookSheet } from "./workbook.js";
 
 export type { IngestResult } from "./result.js";
 
@@ -31,15 +34,64 @@ export interface ReadLabeledOptions {
   spellings?: readonly string[];
   /** The file's text when the caller has already read it (to hash it, say); `path` then only names it. */
   text?: string;
+  /** The workbook sheet `text` was read from (see readLabeledInput). */
+  workbook?: WorkbookSheet;
+  /** The sheet to read when `path` is a workbook read here (the first one shown by default). */
+  sheet?: string;
 }
 
 export function readLabeled(path: string, options: ReadLabeledOptions = {}): IngestResult {
+  const workbook = options.workbook ?? (options.text === undefined && isWorkbookName(path) ? readLabeledInput(path, options.sheet).workbook : undefined);
+  if (workbook) return readLabeledSheet(workbook, options);
+  if (options.sheet !== undefined) throw notAWorkbook(path, options.sheet);
   const text = normalizeText(options.text ?? readText(path));
   const result = detectLabeledFormat(text, path) === "sheet"
     ? parseSheetExport(text, path, options.taxonomy)
     : parsePaste(text, path, options.taxonomy);
   // one spelling per category, whichever reader: lookalike and case variants folded, and said
-  return foldLabels(result, path, [...taxonomySpellings(options.taxonomy?.categories ?? []), ...(options.spellings ?? [])]);
+  return foldLabels(result, path, preferredSpellings(options));
+}
+
+function preferredSpellings(options: ReadLabeledOptions): string[] {
+  return [...taxonomySpellings(options.taxonomy?.categories ?? []), ...(options.spellings ?? [])];
+}
+
+/** A labeled file as read: its text, or a workbook's sheet as the CSV it would export to (`workbook` then says which). */
+export interface LabeledInput {
+  text: string;
+  workbook?: WorkbookSheet;
+}
+
+/**
+ * Reads a labeled file, a workbook when its name or its first bytes say so (ingest/workbook.ts),
+ * text otherwise (io/decode.ts). `sheet` names a workbook's sheet, and is refused for text.
+ */
+export function readLabeledInput(path: string, sheet?: string): LabeledInput {
+  const bytes = readInputBytes(path);
+  if (isWorkbookName(path) || isXlsxHead(bytes)) {
+    const workbook = readWorkbook(bytes, path, { sheet, fieldOf });
+    return { text: workbook.csv, workbook };
+  }
+  if (sheet !== undefined) throw notAWorkbook(path, sheet);
+  return { text: decodeText(bytes, path) };
+}
+
+/** The sheet's rows, read as its CSV export is (sheet.ts), with every problem placed in the workbook. */
+function readLabeledSheet(book: WorkbookSheet, options: ReadLabeledOptions): IngestResult {
+  let result: IngestResult;
+  try {
+    result = foldLabels(parseSheetExport(normalizeText(book.csv), book.label, options.taxonomy), book.label, preferredSpellings(options));
+  } catch (e) {
+    throw inSheetError(e, book, fieldOf);
+  }
+  return { ...result, problems: result.problems.map((p) => inSheet(p, book, fieldOf)) };
+}
+
+function notAWorkbook(path: string, sheet: string): SafetagError {
+  return new SafetagError("E_NOT_A_WORKBOOK", `${path}: a sheet was named (${JSON.stringify(sheet)}), but this file is not an Excel workbook`, {
+    exitCode: EXIT.usage,
+    hint: "--sheet reads a sheet of an .xlsx workbook; leave it out for a CSV, TSV or pasted sheet",
+  });
 }
 
 /** No BOM, `\n` line ends: what both readers expect. */

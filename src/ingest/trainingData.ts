@@ -13,7 +13,8 @@ import { sha256 } from "../io/hash.js";
 import { readingTaxonomy, type TaxonomyApplication } from "../taxonomy/changes.js";
 import { backgroundPath } from "../taxonomy/outside.js";
 import { backgroundRows, type Background } from "./background.js";
-import { readLabeled, summarizeIngest, type IngestResult, type IngestSummary } from "./labeled.js";
+import type { WorkbookSheet } from "./workbook.js";
+import { readLabeled, readLabeledInput, summarizeIngest, type IngestResult, type IngestSummary } from "./labeled.js";
 import { reviewedPathFor } from "./reviewed.js";
 import { trainingAccount, type RowAccount } from "./rowAccount.js";
 import { trainingRows, type TrainingRows } from "./trainingRows.js";
@@ -54,6 +55,8 @@ export interface TrainingData {
  * fails (a background file that is not there, no usable rows at all).
  */
 export interface TrainingDataObserver {
+  /** A workbook's sheet was read (its CSV export is what is hashed and read). */
+  sheet?(book: WorkbookSheet): void;
   labeled?(reading: LabeledReading): void;
   background?(background: Background): void;
 }
@@ -63,10 +66,11 @@ export interface TrainingDataObserver {
  * taxonomy's category changes, keeps the rows a model can learn from and reads the background
  * set the taxonomy names. Throws E_NO_ROWS when no row is left to learn from.
  */
-export function readTrainingData(path: string, taxonomy: Taxonomy | undefined, observer: TrainingDataObserver = {}): TrainingData {
-  const text = readTextFile(path);
+export function readTrainingData(path: string, taxonomy: Taxonomy | undefined, observer: TrainingDataObserver = {}, sheet?: string): TrainingData {
+  const { text, workbook } = readLabeledInput(path, sheet);
+  if (workbook) observer.sheet?.(workbook);
   const reading = taxonomy ? readingTaxonomy(taxonomy) : undefined;
-  const result = readLabeled(path, { taxonomy: reading, text });
+  const result = readLabeled(path, { taxonomy: reading, text, workbook });
   const reviewed = readReviewed(path, reading);
   const prepared = trainingRows(result.rows, reviewed?.result.rows, taxonomy);
   const rows = prepared.rows;

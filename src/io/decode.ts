@@ -110,15 +110,32 @@ const EXPORT_CSV = 'export it as CSV (in Excel: Save As > "CSV UTF-8"; in LibreO
 export function binaryKind(head: Uint8Array): BinaryKind | undefined {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
   if (starts(0x1f, 0x8b)) return { what: "a gzip file (compressed), not text", hint: "decompress it first (`gunzip -k FILE`) and give safetag the file inside" };
-  if (starts(0x50, 0x4b) && [0x0304, 0x0506, 0x0708].includes((head[2]! << 8) | head[3]!)) {
-    const names = Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 64 * 1024)).toString("latin1");
-    if (names.includes("xl/")) return { what: "an Excel workbook (.xlsx), not text", hint: `an Excel workbook: ${EXPORT_CSV}` };
+  if (isZip(head)) {
+    const names = zipNames(head);
+    if (names.includes("xl/")) return { what: "an Excel workbook (.xlsx), not text", hint: `an Excel workbook: ingest, train --data and predict --input read it as it is (predict without --input-format, or with xlsx); elsewhere, ${EXPORT_CSV}` };
     if (names.includes("opendocument.spreadsheet")) return { what: "an OpenDocument spreadsheet (.ods), not text", hint: `a spreadsheet: ${EXPORT_CSV}` };
     return { what: "a zip archive, not text", hint: "unpack it first (`unzip FILE`) and give safetag the text or CSV files inside; an Excel workbook must be exported as CSV" };
   }
   if (starts(0xd0, 0xcf, 0x11, 0xe0)) return { what: "an old-style Office file (an Excel .xls workbook, say), not text", hint: `an Excel workbook: ${EXPORT_CSV}` };
   if (starts(0x25, 0x50, 0x44, 0x46)) return { what: "a PDF document, not text", hint: "safetag reads text: copy the abstracts out (`pdftotext FILE`), or export the table as CSV" };
   return undefined;
+}
+
+function isZip(head: Uint8Array): boolean {
+  return head[0] === 0x50 && head[1] === 0x4b && [0x0304, 0x0506, 0x0708].includes((head[2]! << 8) | head[3]!);
+}
+
+/** The first 64 KiB as Latin-1: a zip archive's first part names stand there unencrypted. */
+function zipNames(head: Uint8Array): string {
+  return Buffer.from(head.buffer, head.byteOffset, Math.min(head.length, 64 * 1024)).toString("latin1");
+}
+
+/**
+ * Whether the first bytes are an Excel workbook's (.xlsx, .xlsm: a zip archive with parts under
+ * `xl/`), which ingest, train and predict read as a workbook (ingest/workbook.ts) rather than as text.
+ */
+export function isXlsxHead(head: Uint8Array): boolean {
+  return isZip(head) && zipNames(head).includes("xl/");
 }
 
 /**
@@ -375,7 +392,11 @@ export function sniffText(head: Uint8Array): string {
  * (`what` names it in the message: "the labeled file", "the model file").
  */
 export function readTextFile(path: string, what = "the file"): string {
-  let bytes: Buffer;
+  return decodeText(readInputBytes(path, what), path);
+}
+
+/** A whole input file's bytes, at most MAX_TEXT_BYTES of them; a missing or unreadable file is exit 66 (see readTextFile). */
+export function readInputBytes(path: string, what = "the file"): Buffer {
   try {
     const size = statSync(path).size;
     if (size > MAX_TEXT_BYTES) {
@@ -384,12 +405,11 @@ export function readTextFile(path: string, what = "the file"): string {
         hint: "split the file; `safetag predict` streams dumps of any size",
       });
     }
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     if (e instanceof SafetagError) throw e;
     throw cannotRead(path, what, e);
   }
-  return decodeText(bytes, path);
 }
 
 /** Exit 66: the input is missing, a folder, or not ours to read. */

@@ -12,11 +12,14 @@ import { assertWritable, writeOutput } from "../../io/output.js";
 import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
 import { checkOutputs } from "../paths.js";
 import { say, type CliContext } from "../context.js";
-import { DEFAULT_TAXONOMY, readInputText, taxonomyUsed } from "../data.js";
+import { DEFAULT_TAXONOMY, taxonomyUsed } from "../data.js";
+import { readLabeledInput } from "../../ingest/labeled.js";
+import { describeSheet } from "../../ingest/workbook.js";
 
 export interface IngestOptions {
   output: string;
   taxonomy: string;
+  sheet?: string;
 }
 
 /**
@@ -26,14 +29,15 @@ export interface IngestOptions {
  * against its inputs (paths.ts).
  */
 export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): IngestResult {
-  const text = readInputText(file);
+  const { text, workbook } = readLabeledInput(file, opts.sheet); // a workbook's sheet as its CSV export
+  if (workbook) say(ctx, describeSheet(workbook));
   assertWritable(opts.output); // before the taxonomy file is created
   const hadTaxonomy = existsSync(opts.taxonomy);
   const taxonomy = hadTaxonomy ? loadTaxonomy(opts.taxonomy) : undefined;
   const bundled = hadTaxonomy ? undefined : bundledTaxonomy(opts.taxonomy);
   // Old names (renamedFrom) are read as themselves; training maps them (taxonomy/changes.ts).
   // Without a taxonomy yet, the bundled one's spelling wins a tie between spellings (labels.ts).
-  let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text, spellings: taxonomySpellings(bundled?.categories ?? []) });
+  let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text, workbook, spellings: taxonomySpellings(bundled?.categories ?? []) });
   if (result.rows.length === 0) {
     throw new SafetagError("E_NO_ROWS", `${file}: no labeled rows could be read, so nothing was written`, {
       problems: result.problems,
@@ -50,7 +54,7 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
     const from = bundled ? `, ${described} of them described as in ${BUNDLED_TAXONOMY} (the taxonomy safetag ships with)` : "";
     const answer = outside ? `, and the "${outside.name}" answer with its background set` : "";
     say(ctx, taxonomyUsed(opts.taxonomy, ` (created with the ${result.categories.length} categories found in the data${from}${answer}; edit it to rename, describe or add categories)`));
-    result = readLabeled(file, { taxonomy: created, text });
+    result = readLabeled(file, { taxonomy: created, text, workbook });
     const warning = undescribedWarning(result.categories, created, opts.taxonomy);
     if (warning) say(ctx, warning);
   }
@@ -64,8 +68,9 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
 export function registerIngest(program: Command, ctx: CliContext): void {
   program
     .command("ingest")
-    .description("read the labeled spreadsheet (pasted as text, or a CSV/TSV export) into the canonical labeled CSV")
-    .argument("<file>", "spreadsheet paste or CSV/TSV export")
+    .description("read the labeled spreadsheet (an .xlsx workbook, pasted as text, or a CSV/TSV export) into the canonical labeled CSV")
+    .argument("<file>", "an .xlsx workbook, a spreadsheet paste or a CSV/TSV export")
+    .option("--sheet <name>", "the workbook's sheet to read (default: the first)")
     .option("-o, --output <file>", "canonical labeled CSV to write", "data/labeled.csv")
     .option("--taxonomy <file>", "taxonomy file (created from the data when missing)", DEFAULT_TAXONOMY)
     .action((file: string, opts: IngestOptions) => {

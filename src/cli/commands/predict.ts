@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { EXIT, SafetagError } from "../../errors.js";
-import { ABSTRACT_FORMATS, openAbstractSource, type AbstractFormat } from "../../ingest/abstracts.js";
+import { ABSTRACT_FORMATS, openAbstractSource, type AbstractFormat, type AbstractInputOptions } from "../../ingest/abstracts.js";
 import { assertWritable, openOutput, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
@@ -24,6 +24,7 @@ interface PredictOptions {
   output: string;
   format: OutputFormat;
   inputFormat?: AbstractFormat;
+  sheet?: string;
   html?: string;
   workers: number;
 }
@@ -42,12 +43,13 @@ export function loadModel(path: string): LoadedModel {
 export function registerPredict(program: Command, ctx: CliContext): void {
   program
     .command("predict")
-    .description("label abstracts: `Abstract:` dumps, CSV/TSV with an abstract column (id optional), or JSONL; `-` is stdin/stdout")
+    .description("label abstracts: `Abstract:` dumps, CSV/TSV or an .xlsx sheet with an abstract column (id optional), or JSONL; `-` is stdin/stdout")
     .requiredOption("--model <model.json>", "a model written by `safetag train`")
     .requiredOption("-i, --input <files...>", "one or more inputs; `-` reads standard input")
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
     .addOption(new Option("-f, --format <format>", "output format").choices(["csv", "jsonl"]).default("csv"))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
+    .option("--sheet <name>", "the sheet of .xlsx inputs to read (default: the first)")
     .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review; `-` is standard output")
     .addOption(
       new Option("--workers <n>", `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1)).default(availableParallelism(), "the number of cores"),
@@ -58,7 +60,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         [{ path: opts.output, what: "--output" }, page && { path: page.path, what: "--html" }],
         [{ path: opts.model, what: "--model" }, ...opts.input.map((path) => ({ path, what: "--input" }))],
       );
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, opts.inputFormat, page, { workers: workerCount(ctx, opts.workers) });
+      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
       reportPredictSummary(ctx, summary, opts.output);
       if (page) say(ctx, `review page written to ${outputName(page.path)}`);
     });
@@ -79,13 +81,13 @@ export async function predictToFile(
   inputs: readonly string[],
   output: string,
   format: OutputFormat,
-  inputFormat?: AbstractFormat,
+  input: AbstractInputOptions = {},
   page?: PredictionsPageOptions,
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
   if (page) assertWritable(page.path); // fail before the work, not after
   refuseRepeatedInputs(inputs);
-  const sources = inputs.map((p) => openAbstractSource(p, ctx.stdin, inputFormat));
+  const sources = inputs.map((p) => openAbstractSource(p, ctx.stdin, input));
   const collector = page ? collectPredictions() : undefined;
   const progress = startProgress(ctx, "predicting: abstracts labeled");
   let summary: PredictSummary;

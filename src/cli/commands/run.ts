@@ -79,7 +79,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
       writeKeptModel(ctx, opts.model, model, text, data);
       say(ctx, `model written to ${opts.model}`);
       say(ctx, "== predict");
-      const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", undefined, { path: page, modelPath: opts.model });
+      const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", {}, { path: page, modelPath: opts.model });
       reportPredictSummary(ctx, summary, opts.predictions);
       say(ctx, "");
       say(ctx, `done: ${opts.labeled}, ${opts.model}, ${join(opts.reportDir, "report.md")}, ${join(opts.reportDir, "report.json")}, ${join(opts.reportDir, "report.html")}, ${opts.predictions}, ${page}`);

@@ -13,14 +13,15 @@ import { checkOutputs } from "../paths.js";
 export function registerTrain(program: Command, ctx: CliContext): void {
   program
     .command("train")
-    .description("train a model on labeled rows (the spreadsheet paste, or a CSV/TSV with id, abstract, category)")
+    .description("train a model on labeled rows (an .xlsx workbook, the spreadsheet paste, or a CSV/TSV with id, abstract, category)")
     .requiredOption("-d, --data <file>", "labeled data")
+    .option("--sheet <name>", "the sheet of an .xlsx --data to read (default: the first)")
     .requiredOption("-o, --out <model.json>", "where to write the model")
     .addOption(modelKindOption())
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
-    .action(async (opts: { data: string; out: string; model: ModelChoice; taxonomy?: string; titles: boolean; unlabeled?: string[] }) => {
+    .action(async (opts: { data: string; out: string; model: ModelChoice; taxonomy?: string; titles: boolean; unlabeled?: string[]; sheet?: string }) => {
       checkOutputs(
         [{ path: opts.out, what: "--out" }, ...keptOutputs(opts.out, "--out")],
         [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
@@ -29,7 +30,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       assertKeepable(opts.out);
       const now = createdAtClock();
       const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
-      const data = loadTrainingData(ctx, opts.data, taxonomy);
+      const data = loadTrainingData(ctx, opts.data, taxonomy, opts.sheet);
       warnIfSparse(ctx, checkTrainingCategories(data.rows, opts.data), opts.data);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
       const model = trainModel(data.rows, { kind: opts.model, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background, source: { path: opts.data, sha256: data.sha256 }, now });
