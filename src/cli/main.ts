@@ -4,6 +4,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { cannotWrite } from "../io/atomic.js";
+import { TOOL_VERSION } from "../io/installation.js";
 import { visible } from "../text/visible.js";
 import type { CliContext } from "./context.js";
 import { registerIngest } from "./commands/ingest.js";
@@ -20,6 +21,7 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command()
     .name("safetag")
     .description("Sort AI-safety research abstracts into safety categories: ingest, train, eval, predict.")
+    .version(TOOL_VERSION, "-V, --version", "print safetag's version")
     .option("-q, --quiet", "print only errors", false)
     .option("--debug", "show stack traces for unexpected errors", false)
     .showHelpAfterError()

@@ -17,3 +17,13 @@ function findRoot(start: string): string {
 
 /** The installation's root folder (holding package.json, data/ and dist/). */
 export const INSTALL_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** safetag's version, from the installation's package.json: printed by `--version`, recorded in model files and reports. */
+export const TOOL_VERSION: string = (() => {
+  try {
+    const v = (JSON.parse(readFileSync(join(INSTALL_ROOT, "package.json"), "utf8")) as { version?: unknown }).version;
+    return typeof v === "string" ? v : "unknown";
+  } catch {
+    return "unknown";
+  }
+})();
