@@ -22,7 +22,7 @@ export function assertKeepable(path: string): void {
 
 /**
  * Writes a trained model to `path` (through the output layer, io/output.ts), listed in the registry
- * beside it (see models/modelRegistry.ts) before it is written, so a run killed in between leaves it
+ * beside it (see modelfile/kept.ts) before it is written, so a run killed in between leaves it
  * listed and the previous model in use. A model written to a device, a pipe or standard output is
  * written but not kept.
  */

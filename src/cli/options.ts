@@ -15,7 +15,7 @@ export function intArg(name: string, min: number): (value: string) => number {
   };
 }
 
-/** `--seed`: a whole number from 0 to 2^32 - 1, what the generators take (evaluation/random.ts); 2^32 is not wrapped round to 0. */
+/** `--seed`: a whole number from 0 to 2^32 - 1, what the generators take (sampling/random.ts); 2^32 is not wrapped round to 0. */
 export function seedArg(name = "--seed"): (value: string) => number {
   return (value: string) => {
     if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);

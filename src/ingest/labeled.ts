@@ -33,7 +33,7 @@ export interface ReadLabeledOptions {
 }
 
 export function readLabeled(path: string, options: ReadLabeledOptions = {}): IngestResult {
-  const text = normalizeText(options.text ?? readText(path));
+  const text = normalizeLineEnds(options.text ?? readText(path));
   const result = detectLabeledFormat(text, path) === "sheet"
     ? parseSheetExport(text, path, options.taxonomy)
     : parsePaste(text, path, options.taxonomy);
@@ -42,7 +42,7 @@ export function readLabeled(path: string, options: ReadLabeledOptions = {}): Ing
 }
 
 /** No BOM, `\n` line ends: what both readers expect. */
-export function normalizeText(text: string): string {
+export function normalizeLineEnds(text: string): string {
   return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
 }
 

@@ -9,7 +9,7 @@ export interface DriftMeter {
 
 /**
  * Watches predictions go by and measures how unlike the training data they are (see
- * models/drift.ts). Only what the model scored counts: an already-labeled abstract is training
+ * modelfile/drift.ts). Only what the model scored counts: an already-labeled abstract is training
  * data, an empty one says nothing. Undefined for a model file without a drift baseline (trained
  * before safetag recorded one).
  */

@@ -40,7 +40,7 @@ const ENTRY_FIELDS: Record<string, FieldCheck> = {
   name: isName,
   description: isString,
   keyPhrases: isStringList,
-  // The category's history (see ingest/taxonomyChanges.ts); cross-entry checks in historyProblems.
+  // The category's history (see changes.ts); cross-entry checks in historyProblems.
   renamedFrom: isNameList(1),
   mergedInto: isName,
   retired: (v) => (typeof v === "boolean" ? undefined : "must be true or false"),

@@ -28,7 +28,7 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
   const hadTaxonomy = existsSync(opts.taxonomy);
   const taxonomy = hadTaxonomy ? loadTaxonomy(opts.taxonomy) : undefined;
   const bundled = hadTaxonomy ? undefined : bundledTaxonomy(opts.taxonomy);
-  // Old names (renamedFrom) are read as themselves; training maps them (ingest/taxonomyChanges.ts).
+  // Old names (renamedFrom) are read as themselves; training maps them (taxonomy/changes.ts).
   // Without a taxonomy yet, the bundled one's spelling wins a tie between spellings (labels.ts).
   let result = readLabeled(file, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text, spellings: taxonomySpellings(bundled?.categories ?? []) });
   if (result.rows.length === 0) {
