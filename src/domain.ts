@@ -53,7 +53,7 @@ export interface Prediction {
 /**
  * One category of the taxonomy file, with its history. A category change is an edit of this
  * file, never of the labeled data: the history fields say how old labels map to today's
- * categories when training and evaluating (see ingest/taxonomyChanges.ts).
+ * categories when training and evaluating (see taxonomy/changes.ts).
  */
 export interface TaxonomyEntry {
   name: Category;

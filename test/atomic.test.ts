@@ -61,6 +61,18 @@ describe("atomic writes", () => {
     expect(temps(dir).sort()).toEqual([live, other].sort());
     expect(removeStaleTemps(join(dir, "other.json"))).toEqual([other]);
   });
+
+  it("names every temporary file apart, after the pid of its writer, so writes of one destination never meet", () => {
+    const dir = mkdtempSync(join(tmpdir(), "safetag-atomic-"));
+    const file = join(dir, "out.csv");
+    const streams = [openAtomicStream(file), openAtomicStream(file), openAtomicStream(file)];
+    const names = temps(dir);
+    expect(new Set(names).size).toBe(3);
+    expect(names.filter((n) => !new RegExp(`^\\.out\\.csv\\.${process.pid}\\.[0-9a-f]{16}\\.tmp$`).test(n))).toEqual([]);
+    expect(removeStaleTemps(file)).toEqual([]); // a live writer's (ours) is kept
+    for (const s of streams) s.abort();
+    expect(temps(dir)).toEqual([]);
+  });
 });
 
 describe("a training run killed part-way", () => {

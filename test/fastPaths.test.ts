@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { WORD_PATTERN, words } from "../src/text/words.js";
 import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
 import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
-import { abstractKey, foldSpace, isAscii, isPlain, nfkc } from "../src/text/normalize.js";
+import { abstractKey, foldSpace, isAscii, isPlain, nfkc, PlainBreaks } from "../src/text/normalize.js";
 import { countIds, Vocabulary } from "../src/features/vocabulary.js";
 import { explain, explainCounts } from "../src/predict/explain.js";
 import { FeatureSpace, fitExamples, RAW_COUNTS, shareFitted, TFIDF } from "../src/features/featureSpace.js";
@@ -100,6 +100,22 @@ describe("fast paths give exactly what the plain definitions give", () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("isPlain answers the same with a PlainBreaks remembering its answers, asked once or twice, for every code unit", () => {
+    const breaks = new PlainBreaks();
+    const differ: number[] = [];
+    let plain = 0;
+    for (let round = 0; round < 2; round++) {
+      for (let c = 0x80; c <= 0xffff; c++) {
+        const t = `a${String.fromCharCode(c)}b`;
+        const answer = isPlain(t);
+        if (isPlain(t, breaks) !== answer) differ.push(c);
+        if (answer) plain++;
+      }
+    }
+    expect(differ).toEqual([]);
+    expect(plain).toBeGreaterThan(1000); // dashes, quotes, arrows, symbols: both answers were asked
   });
 
   it("a full word memo starts afresh without changing a token, even for a word longer than the whole memo", () => {

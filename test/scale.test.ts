@@ -2,7 +2,7 @@
  * Large inputs: a dump is streamed (output starts long before the input ends, and what is read
  * ahead stays bounded), predictions are the same byte for byte whatever the number of worker
  * threads, and training's inner cross-validation samples large data. Worker threads run the built
- * worker (dist/predict/worker.js): `npm test` builds first.
+ * worker (dist/src/predict/worker.js): `npm test` builds first.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";

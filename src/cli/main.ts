@@ -79,7 +79,7 @@ function reportError(e: unknown, ctx: CliContext): number {
   return EXIT.software;
 }
 
-/** The process entry point (bin/safetag.js and `node dist/cli/main.js`). */
+/** The process entry point (bin/safetag.js and `node dist/src/cli/main.js`). */
 export function runAsProcess(): void {
   // `safetag predict ... | head` closes our stdout early; stop quietly instead of crashing.
   // Any other failure of standard output (`> /dev/full`) is a cannot-write, said once, never a stack trace.

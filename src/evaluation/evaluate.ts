@@ -129,7 +129,7 @@ function scoreFresh(model: LoadedModel, fresh: NonNullable<EvaluateOptions["fres
 
 /**
  * Refuses rows that cross-validation cannot measure a model on: one category, or most categories
- * with a single row (see sparseCategories in models/train.ts), where the figures would be near 0
+ * with a single row (see sparseCategories in training/train.ts), where the figures would be near 0
  * whatever the model, after minutes of fitting thousands of categories. The rows are the sheet's
  * (the folds test them), not the background set's, which is all one category.
  */

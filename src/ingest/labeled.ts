@@ -44,7 +44,7 @@ export function readLabeled(path: string, options: ReadLabeledOptions = {}): Ing
   const workbook = options.workbook ?? (options.text === undefined && isWorkbookName(path) ? readLabeledInput(path, options.sheet).workbook : undefined);
   if (workbook) return readLabeledSheet(workbook, options);
   if (options.sheet !== undefined) throw notAWorkbook(path, options.sheet);
-  const text = normalizeText(options.text ?? readText(path));
+  const text = normalizeLineEnds(options.text ?? readText(path));
   const result = detectLabeledFormat(text, path) === "sheet"
     ? parseSheetExport(text, path, options.taxonomy)
     : parsePaste(text, path, options.taxonomy);
@@ -80,7 +80,7 @@ export function readLabeledInput(path: string, sheet?: string): LabeledInput {
 function readLabeledSheet(book: WorkbookSheet, options: ReadLabeledOptions): IngestResult {
   let result: IngestResult;
   try {
-    result = foldLabels(parseSheetExport(normalizeText(book.csv), book.label, options.taxonomy), book.label, preferredSpellings(options));
+    result = foldLabels(parseSheetExport(normalizeLineEnds(book.csv), book.label, options.taxonomy), book.label, preferredSpellings(options));
   } catch (e) {
     throw inSheetError(e, book, fieldOf);
   }
@@ -95,7 +95,7 @@ function notAWorkbook(path: string, sheet: string): SafetagError {
 }
 
 /** No BOM, `\n` line ends: what both readers expect. */
-export function normalizeText(text: string): string {
+export function normalizeLineEnds(text: string): string {
   return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
 }
 

@@ -8,7 +8,7 @@ import type { InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { toIsoDate } from "./dates.js";
 import { capitalTails, resolveGluedUrl, splitRowCells, type RowCells } from "./pasteCells.js";
 import { splitPasteRows, type PasteRow, type RowNumberNote, type SourceLine } from "./pasteRows.js";
-import { matchKnownLabel, recurringPrefixes, type CellRun } from "./prefixes.js";
+import { knownLabels, recurringPrefixes, type CellRun } from "./prefixes.js";
 import { canonicalCategory } from "../taxonomy/names.js";
 import { respelledCategories, unknownCategories } from "../taxonomy/checkLabels.js";
 import { distinctCategories, isAbstractMissing, normalizeSpace, stripDuplicateMark, type IngestResult } from "./result.js";
@@ -54,7 +54,8 @@ function isHeaderRow(row: PasteRow): boolean {
  */
 function resolveGluedUrls(cut: CutRow[], taxonomy: Taxonomy | undefined): void {
   const resolveAll = (names: readonly string[]) => {
-    for (const c of cut) if (c.cells.urlRun) c.cells = { ...c.cells, ...resolveGluedUrl(c.cells.urlRun, names) };
+    const match = knownLabels(names);
+    for (const c of cut) if (c.cells.urlRun) c.cells = { ...c.cells, ...resolveGluedUrl(c.cells.urlRun, match) };
   };
   if (taxonomy) return resolveAll(taxonomy.categories.map((c) => c.name));
   const apart = cut.filter((c) => !c.cells.urlRun || c.cells.urlRun.rest.startsWith("\n"));
@@ -122,10 +123,10 @@ interface Label {
  */
 function categoryLabels(bodies: readonly CellRun[], taxonomy: Taxonomy | undefined): { labels: Label[]; unknown: Set<number> } {
   const discovered = recurringPrefixes(bodies);
-  const names = taxonomy?.categories.map((c) => c.name) ?? [];
+  const match = knownLabels(taxonomy?.categories.map((c) => c.name) ?? []);
   const unknown = new Set<number>();
   const labels = bodies.map((body, i) => {
-    const known = taxonomy ? matchKnownLabel(body.text, names) : undefined;
+    const known = taxonomy ? match(body.text) : undefined;
     if (known) return { name: known.name, length: known.length };
     const label = { name: normalizeSpace(discovered[i]!), length: discovered[i]!.length };
     if (!taxonomy) return label;

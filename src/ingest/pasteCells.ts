@@ -5,8 +5,7 @@
  * category+abstract after. Splitting those two runs needs every row at once (see prefixes.ts).
  */
 import { toIsoDate } from "./dates.js";
-import { matchKnownLabel, type CellRun } from "./prefixes.js";
-import type { PasteRow } from "./pasteRows.js";
+import type { CellRun, LabelMatcher } from "./prefixes.js";
 
 /** A URL token (everything up to the next space) and the rest of the row after it. */
 export interface UrlRun {
@@ -34,8 +33,11 @@ export interface RowCells {
 const DATE_IN_ROW = /(\d{1,2}-[A-Za-z]{3,9}-(?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2})(?=[ \t]*(?:\n|$|https?:\/\/|\[|\p{Lu}))/gu;
 const URL_START = /https?:\/\/\S+/;
 
-/** The row's cells, or undefined when neither a date nor a URL shows where the title ends. */
-export function splitRowCells(row: PasteRow): RowCells | undefined {
+/**
+ * The cells of a row (its lines as pasteRows.ts cuts them; only their text is read), or undefined
+ * when neither a date nor a URL shows where the title ends.
+ */
+export function splitRowCells(row: { readonly lines: readonly { readonly text: string }[] }): RowCells | undefined {
   const text = row.lines.map((l) => l.text).join("\n");
   const date = findDate(text);
   const anchor = date ?? findUrlStart(text);
@@ -109,25 +111,25 @@ function bodyRun(text: string): CellRun {
  * its line, with more lines after it, is only split when a known name fills its end exactly:
  * real URLs have capitals too.
  */
-export function resolveGluedUrl(urlRun: UrlRun, names: readonly string[]): { url: string; body: CellRun } {
+export function resolveGluedUrl(urlRun: UrlRun, match: LabelMatcher): { url: string; body: CellRun } {
   const { token, rest } = urlRun;
   const joined = token + rest;
   const mark = token.search(/\[\s*duplicate/i);
   const split = mark > 0 ? mark
-    : rest.startsWith("\n") ? splitAtLineEndName(token, names)
-    : splitInsideToken(token, joined, names);
+    : rest.startsWith("\n") ? splitAtLineEndName(token, match)
+    : splitInsideToken(token, joined, match);
   const at = split ?? token.length;
   return { url: token.slice(0, at), body: bodyRun(joined.slice(at).replace(/^\s+/, "")) };
 }
 
-function splitAtLineEndName(token: string, names: readonly string[]): number | undefined {
-  return pathPositions(token).find((p) => /\p{Lu}/u.test(token[p]!) && matchKnownLabel(token.slice(p), names)?.length === token.length - p);
+function splitAtLineEndName(token: string, match: LabelMatcher): number | undefined {
+  return pathPositions(token).find((p) => /\p{Lu}/u.test(token[p]!) && match(token.slice(p))?.length === token.length - p);
 }
 
-function splitInsideToken(token: string, joined: string, names: readonly string[]): number | undefined {
+function splitInsideToken(token: string, joined: string, match: LabelMatcher): number | undefined {
   const positions = pathPositions(token);
   const capitals = positions.filter((p) => /\p{Lu}/u.test(token[p]!));
-  const named = (p: number) => matchKnownLabel(joined.slice(p), names) !== undefined;
+  const named = (p: number) => match(joined.slice(p)) !== undefined;
   return capitals.find(named) ?? positions.filter(named).pop() ?? capitals[0];
 }
 

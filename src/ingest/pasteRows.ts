@@ -65,7 +65,7 @@ export function splitPasteRows(text: string): PasteRows {
 /** A row's cells can be told apart: it has a date or a URL (pasteCells.ts). */
 function hasCells(lines: readonly SourceLine[]): boolean {
   const filled = lines.filter((l) => l.text !== "");
-  return filled.length > 0 && splitRowCells({ row: 0, line: 0, lines: filled }) !== undefined;
+  return filled.length > 0 && splitRowCells({ lines: filled }) !== undefined;
 }
 
 /**

@@ -109,23 +109,30 @@ function compareScores(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
+/** The known label a text starts with, if any: its canonical name and the length of text it covers (see `knownLabels`). */
+export type LabelMatcher = (text: string) => { name: string; length: number } | undefined;
+
 /**
- * The longest of `names` that starts `text`, ignoring case and spacing, so that `mechanistic
+ * Finds the longest of `names` that starts a text, ignoring case and spacing, so that `mechanistic
  * Interpretability` finds `Mechanistic interpretability`. A match must not stop inside a word
- * (`Robust` does not match `Robustness`). Returns the canonical name and the length of text it covers.
+ * (`Robust` does not match `Robustness`). Each name's pattern is compiled here, once: make one
+ * matcher for many texts (the URL splitter tries every name at every position of every URL).
  */
-export function matchKnownLabel(text: string, names: readonly string[]): { name: string; length: number } | undefined {
-  let best: { name: string; length: number } | undefined;
-  for (const name of names) {
-    const length = matchLength(text, name);
-    if (length !== undefined && (best === undefined || name.length > best.name.length)) best = { name, length };
-  }
-  return best;
+export function knownLabels(names: readonly string[]): LabelMatcher {
+  const patterns = names.map((name) => ({ name, pattern: namePattern(name) }));
+  return (text) => {
+    let best: ReturnType<LabelMatcher>;
+    for (const { name, pattern } of patterns) {
+      const length = matchLength(text, pattern);
+      if (length !== undefined && (best === undefined || name.length > best.name.length)) best = { name, length };
+    }
+    return best;
+  };
 }
 
-/** Characters of `text` that spell `name` (case-insensitive, any run of whitespace for a space), if it does. */
-function matchLength(text: string, name: string): number | undefined {
-  const m = namePattern(name).exec(text);
+/** Characters of `text` that `pattern` (a name's, see namePattern: case-insensitive, any run of whitespace for a space) spells, if it does. */
+function matchLength(text: string, pattern: RegExp): number | undefined {
+  const m = pattern.exec(text);
   if (!m) return undefined;
   const end = m[0].length;
   const last = text[end - 1]!;
@@ -134,17 +141,9 @@ function matchLength(text: string, name: string): number | undefined {
   return midWord ? undefined : end;
 }
 
-/** Compiled once per name: the URL splitter tries every name at every position of every URL. */
-const PATTERNS = new Map<string, RegExp>();
-
 function namePattern(name: string): RegExp {
-  let pattern = PATTERNS.get(name);
-  if (!pattern) {
-    const words = name.trim().split(/\s+/).map(escapeRegExp);
-    pattern = new RegExp(`^${words.join("\\s+")}`, "iu");
-    PATTERNS.set(name, pattern);
-  }
-  return pattern;
+  const words = name.trim().split(/\s+/).map(escapeRegExp);
+  return new RegExp(`^${words.join("\\s+")}`, "iu");
 }
 
 function escapeRegExp(s: string): string {

@@ -1,4 +1,5 @@
 import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { dirname, basename, join } from "node:path";
 import type { Writable } from "node:stream";
 import { SafetagError, EXIT } from "../errors.js";
@@ -8,16 +9,16 @@ import { SafetagError, EXIT } from "../errors.js";
  * renamed into place only when complete, so a crash, Ctrl-C or power cut never leaves a
  * half-written model, report or output: the destination holds either the old file or the new one.
  *
- * Temporary files are named `.<name>.<pid>.<stamp>.tmp`. One left behind by a killed process is
- * removed by the next write of the same destination, once its process is gone.
+ * Temporary files are named `.<name>.<pid>.<random>.tmp`: the pid tells whose it is, the random
+ * part (not a counter: no module state) keeps two writes of one process apart. One left behind by
+ * a killed process is removed by the next write of the same destination, once its process is gone.
  *
  * Only a regular file (or nothing) is ever renamed over: a device, a pipe, a folder or a symbolic
  * link at the destination is refused here. io/output.ts decides what to do with those (write a
  * device or pipe directly, replace a link's target); every output goes through it.
  */
-let counter = 0;
 function tempPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}${(counter++).toString(36)}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(8).toString("hex")}.tmp`);
 }
 
 const WRITE_REASONS: Record<string, string> = {

@@ -33,7 +33,7 @@ export type OutputTarget =
   /** A character device or a pipe, written as it is. */
   | { kind: "direct"; path: string };
 
-const STANDARD = new Map<string, "stdout" | "stderr">([
+const STANDARD: ReadonlyMap<string, "stdout" | "stderr"> = new Map([
   ["-", "stdout"],
   ["/dev/stdout", "stdout"],
   ["/dev/fd/1", "stdout"],

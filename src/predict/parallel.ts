@@ -27,9 +27,15 @@ export const DEFAULT_BATCH_SIZE = 256;
 /** Outstanding batches per worker: one being labeled and one waiting, so a worker never idles. */
 const IN_FLIGHT_PER_WORKER = 2;
 
-export interface LabelingStats {
-  /** Threads that did the labeling: 1 when it was done in this thread. */
+/** How a stream is labeled, and what it becomes. */
+export interface Labeling {
+  /** Threads that label it: 1 when it is done in this thread. */
   workers: number;
+  /**
+   * The labeled batches, in input order. Read them with `for await`, at once: however the loop
+   * ends, it closes the input (and stops the workers), which a generator never started would not.
+   */
+  batches: AsyncGenerator<LabeledBatch>;
 }
 
 export interface BatchOptions extends ParallelOptions {
@@ -38,30 +44,45 @@ export interface BatchOptions extends ParallelOptions {
   keepPredictions?: boolean;
 }
 
-/** Labeled batches of `abstracts` (given in batches of any size), in their order; `stats.workers` is set to the number of threads that made them. */
-export async function* labelInOrder(
-  model: LoadedModel,
-  abstracts: AsyncIterable<UnlabeledAbstract[]>,
-  options: BatchOptions,
-  stats: LabelingStats = { workers: 1 },
-): AsyncGenerator<LabeledBatch> {
+/**
+ * Labels `abstracts` (given in batches of any size), in their order. The first batch is read
+ * now, to choose the number of threads; the rest as the batches are read.
+ */
+export async function labelInOrder(model: LoadedModel, abstracts: AsyncIterable<UnlabeledAbstract[]>, options: BatchOptions): Promise<Labeling> {
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? DEFAULT_BATCH_SIZE));
-  const keep = options.keepPredictions ?? false;
   const input = abstracts[Symbol.asyncIterator]();
   const nextBatch = rebatch(input, batchSize);
-  stats.workers = 1;
+  let first: UnlabeledAbstract[];
   try {
-    const first = await nextBatch();
-    if (workers === 1 || first.length < batchSize) {
+    first = await nextBatch();
+  } catch (e) {
+    await input.return?.();
+    throw e;
+  }
+  const threads = workers === 1 || first.length < batchSize ? 1 : workers;
+  return { workers: threads, batches: labeledBatches(model, first, nextBatch, input, threads, options) };
+}
+
+/** The labeled batches of `first` and of those `nextBatch` reads after it, on `threads` threads; closes `input` however it ends. */
+async function* labeledBatches(
+  model: LoadedModel,
+  first: UnlabeledAbstract[],
+  nextBatch: () => Promise<UnlabeledAbstract[]>,
+  input: AsyncIterator<UnlabeledAbstract[]>,
+  threads: number,
+  options: BatchOptions,
+): AsyncGenerator<LabeledBatch> {
+  const keep = options.keepPredictions ?? false;
+  try {
+    if (threads === 1) {
       const label = makeLabeler(model);
       for (let batch = first; batch.length > 0; batch = await nextBatch()) yield labelBatch(label, batch, options.format, keep);
       return;
     }
-    const pool = new LabelingPool({ modelText: modelText(model), modelName: "model", format: options.format, keepPredictions: keep }, workers - 1);
+    const pool = new LabelingPool({ modelText: modelText(model), modelName: "model", format: options.format, keepPredictions: keep }, threads - 1);
     const label = makeLabeler(model);
     const workerRoom = IN_FLIGHT_PER_WORKER * pool.size;
-    stats.workers = workers;
     try {
       const outstanding: Promise<LabeledBatch>[] = [];
       for (let batch = first; batch.length > 0; batch = await nextBatch()) {

@@ -10,24 +10,8 @@ import { Worker } from "node:worker_threads";
 import type { UnlabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
 import type { LabeledBatch } from "./batch.js";
-import type { LabeledPrediction } from "./label.js";
-import type { OutputFormat } from "./output.js";
-
-export interface WorkerSetup {
-  modelText: string;
-  /** Names the model in error messages. */
-  modelName: string;
-  format: OutputFormat;
-  /** Send the predictions back too, not only the formatted rows and digests. */
-  keepPredictions: boolean;
-}
-
-export interface BatchRequest {
-  id: number;
-  items: UnlabeledAbstract[];
-}
-
-export type BatchReply = { id: number; batch: Omit<LabeledBatch, "predictions"> & { predictions?: Omit<LabeledPrediction, "input">[] } } | { id: number; error: string };
+// types only: worker.ts runs in a worker thread, never in this one
+import type { BatchReply, BatchRequest, WorkerSetup } from "./worker.js";
 
 interface Pending {
   items: UnlabeledAbstract[];

@@ -62,7 +62,9 @@ export async function predictSources(
   const { onDigest, onPrediction } = observer;
   await write(out, predictionHeader(format));
   const options = { ...parallel, format, keepPredictions: onPrediction !== undefined };
-  for await (const batch of labelInOrder(model, abstractsOf(sources, summary.skipped), options, summary)) {
+  const labeling = await labelInOrder(model, abstractsOf(sources, summary.skipped), options);
+  summary.workers = labeling.workers;
+  for await (const batch of labeling.batches) {
     for (const p of batch.digests) {
       summary.abstracts++;
       if (p.source === "known") summary.known++;

@@ -4,10 +4,28 @@
  * sends back each batch's formatted rows and digests (see batch.ts).
  */
 import { parentPort, workerData } from "node:worker_threads";
+import type { UnlabeledAbstract } from "../domain.js";
 import { parseModel } from "../modelfile/modelFile.js";
-import { labelBatch } from "./batch.js";
-import { makeLabeler } from "./label.js";
-import type { BatchReply, BatchRequest, WorkerSetup } from "./pool.js";
+import { labelBatch, type LabeledBatch } from "./batch.js";
+import { makeLabeler, type LabeledPrediction } from "./label.js";
+import type { OutputFormat } from "./output.js";
+
+/** What a worker is sent once, at start-up (its workerData). */
+export interface WorkerSetup {
+  modelText: string;
+  /** Names the model in error messages. */
+  modelName: string;
+  format: OutputFormat;
+  /** Send the predictions back too, not only the formatted rows and digests. */
+  keepPredictions: boolean;
+}
+
+export interface BatchRequest {
+  id: number;
+  items: UnlabeledAbstract[];
+}
+
+export type BatchReply = { id: number; batch: Omit<LabeledBatch, "predictions"> & { predictions?: Omit<LabeledPrediction, "input">[] } } | { id: number; error: string };
 
 const setup = workerData as WorkerSetup;
 const label = makeLabeler(parseModel(setup.modelText, setup.modelName));

@@ -19,7 +19,7 @@ const KEY_ORDER = [
   "majority", "pooled", "baseline", "confusion", "intervals", "predictions",
   "confidence", "runnerUp", "runnerUpConfidence",
 ];
-const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
+const RANK: ReadonlyMap<string, number> = new Map(KEY_ORDER.map((k, i) => [k, i]));
 
 /** Pretty JSON with a stable key order, ending in a newline. */
 export function renderJson(report: EvaluationReport): string {

@@ -51,7 +51,7 @@ export interface ReviewSheet {
 
 const key = (header: string) => header.replace(/^\uFEFF/, "").toLowerCase().replace(/[^a-z0-9]/g, "");
 /** The columns accept reads, by key. */
-const READ = new Set(["abstract", "reviewer_category", "reviewer", "id", "file", "line"].map(key));
+const READ: ReadonlySet<string> = new Set(["abstract", "reviewer_category", "reviewer", "id", "file", "line"].map(key));
 const REQUIRED = ["abstract", "reviewer_category"].map(key);
 const readColumn = (header: string): string | undefined => (READ.has(key(header)) ? key(header) : undefined);
 

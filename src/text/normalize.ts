@@ -4,8 +4,6 @@ export function isAscii(text: string): boolean {
 }
 
 const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
-/** Per UTF-16 code unit: 0 not yet classified, 1 a plain break, 2 not. */
-const plainClass = new Uint8Array(0x10000);
 
 /**
  * A plain break: a character outside ASCII that is no part of a word (not a letter, mark or
@@ -14,13 +12,23 @@ const plainClass = new Uint8Array(0x10000);
  * U+2019 (’) too, although it joins words as an apostrophe does (see words.ts). Surrogates never are.
  */
 function plainBreak(c: number): boolean {
-  let k = plainClass[c]!;
-  if (k === 0) {
-    const ch = String.fromCharCode(c);
-    const plain = (c < 0xd800 || c > 0xdfff) && !WORD_CHARACTER.test(ch) && ch.normalize("NFKC") === ch && `a${ch}a`.normalize("NFKC") === `a${ch}a` && ch.toLowerCase() === ch;
-    plainClass[c] = k = plain ? 1 : 2;
+  const ch = String.fromCharCode(c);
+  return (c < 0xd800 || c > 0xdfff) && !WORD_CHARACTER.test(ch) && ch.normalize("NFKC") === ch && `a${ch}a`.normalize("NFKC") === `a${ch}a` && ch.toLowerCase() === ch;
+}
+
+/**
+ * What `plainBreak` answered, per UTF-16 code unit, kept by whoever reads many texts (a word
+ * trie): the answer takes two normalisations, and texts repeat their few characters outside ASCII.
+ */
+export class PlainBreaks {
+  /** 0 not yet asked, 1 a plain break, 2 not. */
+  private readonly answers = new Uint8Array(0x10000);
+
+  has(c: number): boolean {
+    let k = this.answers[c]!;
+    if (k === 0) this.answers[c] = k = plainBreak(c) ? 1 : 2;
+    return k === 1;
   }
-  return k === 1;
 }
 
 /**
@@ -28,12 +36,13 @@ function plainBreak(c: number): boolean {
  * form and has the same words as its lower case with spaces folded, as ASCII text has; so what
  * holds of ASCII abstracts for tokenizing (wordTrie.ts) and known abstracts (knownAbstracts.ts)
  * holds of it. Abstracts often have a dash or a typographic quote and nothing else outside ASCII.
+ * `breaks` remembers the answers for characters outside ASCII; without it, each is worked out.
  */
-export function isPlain(text: string): boolean {
+export function isPlain(text: string, breaks?: PlainBreaks): boolean {
   if (isAscii(text)) return true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80 && !plainBreak(c)) return false;
+    if (c >= 0x80 && !(breaks ? breaks.has(c) : plainBreak(c))) return false;
   }
   return true;
 }

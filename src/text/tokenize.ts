@@ -33,7 +33,7 @@ const MEMO_LIMIT = 1 << 18;
  * Unicode NFKC folds typographic variants (ligatures, full-width letters) to one form;
  * LaTeX commands such as `\emph` are markup, not words.
  */
-export function normalizeText(text: string): string {
+export function nfkcWithoutLatex(text: string): string {
   return withoutLatex(nfkc(text));
 }
 
@@ -54,12 +54,12 @@ function tokenRule(settings: TokenizerSettings): (match: string) => string | nul
   };
 }
 
-/** A text's words, before tokenizing: normalised (see normalizeText), then found by the word pattern. */
+/** A text's words, before tokenizing: normalised (see nfkcWithoutLatex), then found by the word pattern. */
 function wordsOf(text: string): string[] {
   // most abstracts are ASCII, and the regular expression engine finds ASCII words fastest; ASCII
   // text is its own NFKC form and stays ASCII without its LaTeX, so one scan settles both
   const ascii = isAscii(text);
-  const normal = ascii ? withoutLatex(text) : normalizeText(text);
+  const normal = ascii ? withoutLatex(text) : nfkcWithoutLatex(text);
   return ascii || isAscii(normal) ? (normal.match(ASCII_WORD) ?? []) : words(normal);
 }
 
@@ -94,7 +94,7 @@ function wordMemo<T>(compute: (word: string) => T, settings: TokenizerSettings, 
 /**
  * Builds a tokenizer. What becomes of a word (dropped, or its stem) depends only on the word, and
  * abstracts repeat their vocabulary, so each distinct word is worked out once and remembered
- * (see wordMemo.ts).
+ * (see `wordMemo`).
  */
 export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): Tokenizer {
   const memo = wordMemo(tokenRule(settings), settings);
@@ -117,7 +117,7 @@ const DROPPED = -2;
  * The tokenizer and a vocabulary lookup in one: a text's tokens as `id(token)` (a term index, or
  * -1 for a term the vocabulary lacks), exactly `makeTokenizer(settings)(text).map(id)`. Each
  * distinct word is tokenized and looked up once and remembered, so predicting does one memo
- * lookup per word (made without cutting the word out of the text, see wordMemo.ts) instead of
+ * lookup per word (made without cutting the word out of the text, see wordTrie.ts) instead of
  * one for the token and another for its term. Unigrams only: an n-gram is several words, so for
  * `ngrams > 1` this throws and callers use `makeTokenizer`.
  */

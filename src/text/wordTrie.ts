@@ -13,7 +13,7 @@
  * belongs to a break, and U+2019 (’) between a word and a letter joins them as an apostrophe
  * does. test/fastPaths.test.ts checks both against the plain definitions on arbitrary text.
  */
-import { isPlain } from "./normalize.js";
+import { isPlain, PlainBreaks } from "./normalize.js";
 
 
 /** Trie symbols per byte: 1-26 letters (either case), 27-36 digits, 0 for anything else. */
@@ -71,6 +71,8 @@ export class WordTrie<T> {
   private bytes = new Uint8Array(1 << 12);
   /** Words with other than ASCII letters, digits and apostrophes, met in non-ASCII texts. */
   private readonly others = new Map<string, T>();
+  /** Which characters outside ASCII met so far are plain breaks. */
+  private readonly breaks = new PlainBreaks();
 
   /**
    * @param compute what a word becomes, worked out once per distinct lower-case word
@@ -91,7 +93,7 @@ export class WordTrie<T> {
       n = encoder.encodeInto(text, this.bytes).written;
     }
     const wide = n !== text.length; // one byte per character only when every character is ASCII
-    if (wide && (n < 0 || !isPlain(text))) {
+    if (wide && (n < 0 || !isPlain(text, this.breaks))) {
       // other text, and a huge text (not copied), is read by wordsOf
       for (const w of this.wordsOf(text)) {
         const v = this.valueOf(w);
