@@ -10,6 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { LabeledAbstract } from "../src/domain.js";
+import { crossValidate } from "../src/evaluation/crossValidate.js";
+import { buildEvaluationReport } from "../src/evaluation/report.js";
+import type { Trainer } from "../src/models/contract.js";
 import { cli, fixture } from "./cliHarness.js";
 
 const schema = JSON.parse(readFileSync(join(__dirname, "..", "docs", "report.schema.json"), "utf8")) as Record<string, unknown>;
@@ -136,5 +140,33 @@ describe("report.json's out-of-fold predictions carry every category's probabili
       expect(p.probabilities[categories.indexOf(p.runnerUp)]).toBe(Math.round(p.runnerUpConfidence * 1e4) / 1e4);
       expect(Math.max(...p.probabilities)).toBe(p.probabilities[categories.indexOf(p.predicted)]);
     }
+  });
+});
+
+describe("the report's probabilities, worked by hand", () => {
+  const row = (id: string, category: string): LabeledAbstract => ({ id, company: "", title: id, date: "", url: "", category, abstract: id, duplicate: false, abstractMissing: false });
+  // every fold model answers 0.123456 for "a" and 0.876544 for "b", whatever the abstract
+  const trainer: Trainer = { train: () => ({ categories: ["a", "b"], predictProba: () => Float64Array.from([0.123456, 0.876544]) }) };
+  const rows = [row("r1", "a"), row("r2", "a"), row("r3", "b"), row("r4", "b")];
+  const built = buildEvaluationReport(crossValidate(rows, trainer, { folds: 2, repeats: 1, seed: 1 }), { model: "fixed", dataPath: "x.csv", bootstrap: { resamples: 10 } });
+
+  it("rounds each to 4 decimals (0.123456 -> 0.1235, 0.876544 -> 0.8765) and leaves confidence as it was", () => {
+    expect(built.predictions.map((p) => p.probabilities)).toEqual([
+      [0.1235, 0.8765],
+      [0.1235, 0.8765],
+      [0.1235, 0.8765],
+      [0.1235, 0.8765],
+    ]);
+    expect(built.predictions.map((p) => [p.predicted, p.confidence])).toEqual([
+      ["b", 0.876544],
+      ["b", 0.876544],
+      ["b", 0.876544],
+      ["b", 0.876544],
+    ]);
+  });
+
+  it("validates against the schema (a report built without the CLI's sections)", () => {
+    expect(errorsOf(validate, built)).toEqual([]);
+    expect(errorsOf(validateClosed, built)).toEqual([]);
   });
 });
