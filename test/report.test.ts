@@ -109,7 +109,7 @@ describe("buildEvaluationReport", () => {
     expect(report.predictions).toHaveLength(20);
     expect(report.predictions[6]).toMatchObject({ repeat: 0, id: "r7", gold: INTERP, predicted: HONEST, correct: false, title: "Title r7" });
     expect(report.predictions[6]!.confidence).toBeCloseTo(0.8, 12);
-    expect(report.predictions[6]).not.toHaveProperty("probabilities");
+    expect(report.predictions[6]!.probabilities).toEqual([0.8, 0.1, 0.1]); // every category's, in settings.categories order
   });
 });
 

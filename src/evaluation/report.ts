@@ -34,11 +34,19 @@ export interface Spread {
   perRepeat: number[];
 }
 
-/** An out-of-fold prediction as the report keeps it: without the probability vector, with `correct`. */
+/**
+ * An out-of-fold prediction as the report keeps it, with `correct`, and every category's
+ * probability (as scikit-learn's `cross_val_predict(method="predict_proba")` gives them, for
+ * cleanlab and the like) in `settings.categories` order, rounded to 4 decimals to keep the
+ * report small (`confidence` and `runnerUpConfidence` are not rounded).
+ */
 export type ReportPrediction = Pick<
   OutOfFoldPrediction,
-  "repeat" | "fold" | "id" | "title" | "gold" | "predicted" | "confidence" | "runnerUp" | "runnerUpConfidence"
+  "repeat" | "fold" | "id" | "title" | "gold" | "predicted" | "confidence" | "runnerUp" | "runnerUpConfidence" | "probabilities"
 > & { correct: boolean };
+
+/** Decimals of the report's per-category probabilities. */
+export const PROBABILITY_DECIMALS = 4;
 
 export interface EvaluationReport {
   format: typeof EVALUATION_FORMAT;
@@ -150,6 +158,7 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
     confidence: p.confidence,
     runnerUp: p.runnerUp,
     runnerUpConfidence: p.runnerUpConfidence,
+    probabilities: p.probabilities.map((x) => Math.round(x * 10 ** PROBABILITY_DECIMALS) / 10 ** PROBABILITY_DECIMALS),
   }));
   const intervals = bootstrapIntervals(
     cv.predictions.map((p) => p.gold),

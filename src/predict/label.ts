@@ -19,6 +19,8 @@ export interface LabeledPrediction extends Prediction {
   outOfScope: boolean;
   /** Share of the abstract's words the model never saw in training (for the drift check, see predict/drift.ts). */
   unknownShare?: number;
+  /** Every category's probability, in the model's category order: the model's, also when `source` is known; absent for an empty abstract. */
+  probabilities?: Float64Array;
 }
 
 /** What labeling needs from one abstract, computed by `makeReader`. */
@@ -96,7 +98,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const known = model.known.find(input.abstract, text.counts?.indices);
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
-      return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason };
+      return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason, probabilities: proba };
     }
     const confidence = proba[best]!;
     const category = categories[best]!;
@@ -111,6 +113,6 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     ];
     const reason = reasons.filter((r) => r !== "").join("; ");
     const unknownShare = text.unknownShare;
-    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category, confidence, source: "model", needsReview: outOfScope || unsure || untried, reason };
+    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category, confidence, source: "model", needsReview: outOfScope || unsure || untried, reason, probabilities: proba };
   };
 }

@@ -6,7 +6,7 @@ import type { DriftReport } from "../modelfile/drift.js";
 import type { UnlabeledAbstract } from "../domain.js";
 import type { LabeledPrediction } from "./label.js";
 import type { PredictionDigest } from "./batch.js";
-import { predictionHeader, type OutputFormat } from "./output.js";
+import { outputFormat, predictionHeader, type OutputFormat, type OutputFormatName } from "./output.js";
 import { driftMeter } from "./drift.js";
 import { labelInOrder, type ParallelOptions } from "./parallel.js";
 
@@ -97,7 +97,7 @@ async function* abstractsOf(sources: readonly AbstractSource[], skipped: Skipped
 }
 
 export interface PredictIntoOptions {
-  format: OutputFormat;
+  format: OutputFormatName;
   /** Every prediction whole, in input order (the review page collects them); asking for them costs time (see PredictObserver). */
   onPrediction?(p: LabeledPrediction): void;
   /** Told after each abstract is labeled, with how many are labeled so far. */
@@ -123,7 +123,7 @@ export async function predictInto(model: LoadedModel, sources: readonly Abstract
   };
   let summary: PredictSummary;
   try {
-    summary = await predictSources(model, sources, sink.stream, options.format, observer, options.parallel);
+    summary = await predictSources(model, sources, sink.stream, outputFormat(options.format, model), observer, options.parallel);
     await sink.commit();
   } catch (e) {
     sink.abort();

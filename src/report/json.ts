@@ -17,7 +17,7 @@ const KEY_ORDER = [
   "precision", "recall", "f1", "support",
   "gold", "predicted", "correct", "accuracy", "macroF1", "perCategory", "micro", "macro", "weighted", "counts",
   "majority", "pooled", "baseline", "confusion", "intervals", "predictions",
-  "confidence", "runnerUp", "runnerUpConfidence",
+  "confidence", "runnerUp", "runnerUpConfidence", "probabilities",
 ];
 const RANK: ReadonlyMap<string, number> = new Map(KEY_ORDER.map((k, i) => [k, i]));
 

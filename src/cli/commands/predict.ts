@@ -7,7 +7,7 @@ import { ABSTRACT_FORMATS, openAbstractSource, type AbstractFormat, type Abstrac
 import { assertWritable, openOutput, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import type { LabeledPrediction } from "../../predict/label.js";
-import type { OutputFormat } from "../../predict/output.js";
+import type { OutputFormatName } from "../../predict/output.js";
 import { DEFAULT_BATCH_SIZE, type ParallelOptions } from "../../predict/parallel.js";
 import { predictInto, type PredictSummary } from "../../predict/run.js";
 import { formatDrift } from "../../modelfile/drift.js";
@@ -22,7 +22,7 @@ interface PredictOptions {
   model: string;
   input: string[];
   output: string;
-  format: OutputFormat;
+  format: OutputFormatName;
   inputFormat?: AbstractFormat;
   sheet?: string;
   html?: string;
@@ -80,7 +80,7 @@ export async function predictToFile(
   model: LoadedModel,
   inputs: readonly string[],
   output: string,
-  format: OutputFormat,
+  format: OutputFormatName,
   input: AbstractInputOptions = {},
   page?: PredictionsPageOptions,
   parallel: ParallelOptions = {},
