@@ -10,6 +10,9 @@ import { collectPredictions, renderPredictionsPage } from "../src/report/predict
 import type { ReportPageData } from "../src/report/reportScript.js";
 import { thrown } from "./thrown.js";
 import { CAT_AMP, CAT_IMG, CAT_OUT, CAT_SCRIPT, hostileReport, MODEL_NAME, TITLE_QUOTES, TITLE_SCRIPT } from "./fixtures/html/hostileReport.js";
+import { OUTSIDE, tenCategoryReport } from "./fixtures/html/tenCategories.js";
+import { renderMarkdown } from "../src/report/markdown.js";
+import { wrapLabel } from "../src/report/svg.js";
 
 /** Undo escapeHtml, to show nothing was lost. */
 function unescapeHtml(s: string): string {
@@ -35,7 +38,7 @@ function withoutOurScripts(html: string): { rest: string; json: string | undefin
 /** Every element our pages use; an injected <img>, <b> or <script> would show up as another name. */
 const OUR_ELEMENTS = new Set(
   ("!doctype html head meta title style body header h1 h2 h3 p code nav a section table thead tbody tr th td div q strong button " +
-    "details summary dl dt dd ul li form label select option input span br svg g rect text line circle polyline").split(" "),
+    "details summary dl dt dd ul li form label select option input span br svg g rect text tspan line circle polyline").split(" "),
 );
 
 /** Markup from data would add an element we never write, an event handler or a comment. */
@@ -168,6 +171,62 @@ describe("renderHtml with markup in every data string", () => {
   });
 });
 
+describe("wrapLabel", () => {
+  it("breaks at spaces into lines of at most the width, cuts a longer word, and ends what does not fit in …", () => {
+    expect(wrapLabel("Model organisms of misalignment", 18, 2)).toEqual(["Model organisms of", "misalignment"]);
+    expect(wrapLabel("Model organisms of misalignment", 16, 2)).toEqual(["Model organisms", "of misalignment"]);
+    expect(wrapLabel("Unlearning", 16, 2)).toEqual(["Unlearning"]);
+    expect(wrapLabel("abcdefghij", 4, 3)).toEqual(["abcd", "efgh", "ij"]);
+    expect(wrapLabel("a b c d e f", 3, 2)).toEqual(["a b", "c…"]);
+    expect(wrapLabel("  ", 5, 2)).toEqual([""]);
+  });
+});
+
+describe("renderHtml of a report shaped like the real one (ten categories, 12 papers down to 0)", () => {
+  const report = tenCategoryReport();
+  const html = renderHtml(report);
+  const perCategory = html.slice(html.indexOf('<section id="per-category">'), html.indexOf("</section>", html.indexOf('<section id="per-category">')));
+
+  it("shows distinct papers per category, and says the figures are pooled over repeats", () => {
+    expect(report.settings.papersPerCategory).toEqual([12, 3, 8, 1, 0, 3, 6, 2, 5, 2]);
+    expect(perCategory).toContain('<th class="num">papers</th>');
+    // 12 papers, 60 pooled predictions: the table shows 12.
+    expect(report.pooled.perCategory[0]!.support).toBe(60);
+    expect(perCategory).toContain(`<tr><th>Enhancing human feedback</th><td class="num">12</td>`);
+    expect(perCategory).toContain("pooled over the 5 repeats: each paper is predicted once per repeat");
+  });
+
+  it("shows 'too few papers' instead of the interval below 5 papers, and draws no whisker for them", () => {
+    const iv = report.intervals.perCategory;
+    expect(iv.map((c) => c.tooFewPapers)).toEqual([false, true, false, true, true, true, false, true, false, true]);
+    expect(perCategory).toMatch(new RegExp(`<tr><th>Enhancing human feedback</th><td class="num">12</td>(<td class="num">[0-9.]+</td>){3}<td class="num">${iv[0]!.lower.toFixed(3)}–${iv[0]!.upper.toFixed(3)}</td>`));
+    expect(perCategory).toMatch(/<tr><th>Model organisms of misalignment<\/th><td class="num">1<\/td>(<td class="num">[0-9.]+<\/td>){3}<td class="num"><span class="too-few">too few papers<\/span><\/td>/);
+    expect(perCategory).toMatch(new RegExp(`<tr><th>${OUTSIDE}</th><td class="num">0</td>(<td class="num">[0-9.]+</td>){3}<td class="num"><span class="too-few">no papers</span></td>`));
+    expect(perCategory.match(/too few papers<\/span>/g)).toHaveLength(5);
+    // Whisker tooltips: one per category with 5 papers or more (4 of them).
+    expect(perCategory.match(/F1 95% interval \d/g)).toHaveLength(4);
+  });
+
+  it("puts each category's distinct papers in the heatmap's last column and wraps long labels onto two lines", () => {
+    const totals = [...html.matchAll(/<g class="row-total"><title>([^<]*)<\/title><text[^>]*>(\d+)<\/text><\/g>/g)];
+    expect(totals.map((m) => Number(m[2]))).toEqual(report.settings.papersPerCategory);
+    expect(totals[0]![1]).toBe("Enhancing human feedback: 12 papers, 60 predictions over 5 repeats");
+    expect(html).toContain("<tspan");
+    expect(html).toMatch(/<g class="row-label"><title>Model organisms of misalignment<\/title><text[^>]*><tspan[^>]*>Model organisms of<\/tspan><tspan[^>]*>misalignment<\/tspan><\/text><\/g>/);
+  });
+
+  it("shows LaTeX in titles as text, in the papers panel's data and in the label-error tables", () => {
+    const data = JSON.parse(withoutOurScripts(html).json ?? "null") as ReportPageData;
+    expect(data.papers.map((p) => p[1])).toContain("A paper on feedbacks ↔ safety");
+    expect(data.papers.map((p) => p[1]).join(" ")).not.toContain("\\");
+    const withErrors = { ...report, labelErrors: [{ id: "c0-0", title: "$\\alpha$-tuning \\emph{works}: 50\\%", gold: "Robustness", predicted: "Honest AI", confidence: 0.9, timesWrong: 5, repeats: 5 }] };
+    expect(renderHtml(withErrors)).toContain(`<td class="title">α-tuning works: 50%</td>`);
+    expect(renderMarkdown(withErrors)).toContain("| c0-0 | α-tuning works: 50% | Robustness |");
+    // The report itself keeps the title as written.
+    expect(report.predictions.find((p) => p.id === "c0-0")?.title).toBe("A paper on feedbacks $\\leftrightarrow$ \\emph{safety}");
+  });
+});
+
 function prediction(i: number, confidence: number, extra: Partial<LabeledPrediction> = {}): LabeledPrediction {
   return {
     input: { id: `p${i}`, abstract: `abstract ${i} `.repeat(60), source: "dump.txt", line: i + 1 },
@@ -205,6 +264,16 @@ describe("predictions page", () => {
     expect(page).toContain("out.csv");
     expect(page.match(/<tr data-c=/g)).toHaveLength(5);
     expect(page.match(/class="review"/g)).toHaveLength(5);
+  });
+
+  it("shows the abstract's LaTeX as text in the excerpt, and keeps the prediction's abstract as written", () => {
+    const abstract = "We \\emph{probe} honesty $\\leftrightarrow$ deception with $\\alpha = 0.5$ on 50\\% of $x^2$ prompts.";
+    const p = prediction(1, 0.3, { input: { id: "p1", abstract, source: "dump.txt", line: 2 } });
+    const collector = collectPredictions();
+    collector.add(p);
+    const page = renderPredictionsPage(collector.result(), { inputs: ["dump.txt"] });
+    expect(page).toContain(`<div class="excerpt">We probe honesty ↔ deception with α = 0.5 on 50% of x² prompts.</div>`);
+    expect(p.input.abstract).toBe(abstract);
   });
 
   it("escapes ids, abstracts, categories, reasons, terms and file names", () => {

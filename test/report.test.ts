@@ -80,11 +80,26 @@ describe("buildEvaluationReport", () => {
       groupedRows: 0,
       categories: [HONEST, INTERP, EVALS],
       rowsPerCategory: [3, 4, 3],
+      papersPerCategory: [3, 4, 3],
       folds: 2,
       repeats: 2,
       seed: 5,
-      bootstrap: { resamples: 200, level: 0.95, seed: 5, unit: "clusters" },
+      bootstrap: { resamples: 200, level: 0.95, seed: 5, unit: "clusters", minPapers: 5 },
     });
+  });
+
+  it("counts each paper once, though the pooled figures count it once per repeat", () => {
+    // 4 interp papers, each predicted in both repeats: support 8, papers 4.
+    expect(report.pooled.perCategory[1]!.support).toBe(8);
+    expect(report.settings.papersPerCategory[1]).toBe(4);
+  });
+
+  it("flags every interval of a category with fewer than 5 papers, keeping its numbers", () => {
+    // 3, 4 and 3 papers: all too few.
+    expect(report.intervals.perCategory.map((c) => c.tooFewPapers)).toEqual([true, true, true]);
+    for (const c of report.intervals.perCategory) {
+      expect(Number.isFinite(c.lower) && Number.isFinite(c.upper)).toBe(true);
+    }
   });
 
   it("gives the mean and sample standard deviation over repeats", () => {
@@ -144,9 +159,10 @@ describe("renderMarkdown", () => {
   });
 
   it("shows per-category figures and the averages", () => {
-    // interp: P = 3/3, R = 3/8, F1 = 6/11; rows 4 (pooled support 8 over 2 repeats).
-    const interp = report.intervals.perCategory[1]!;
-    expect(md).toContain(`| Mechanistic interpretability | 4 | 1.000 | 0.375 | 0.545 | ${interp.lower.toFixed(3)}–${interp.upper.toFixed(3)} |`);
+    // interp: P = 3/3, R = 3/8, F1 = 6/11; 4 papers (pooled support 8 over 2 repeats), too few for an interval.
+    expect(md).toContain("| Category | Papers | Precision | Recall | F1 | F1 95% interval |");
+    expect(md).toContain(`| Mechanistic interpretability | 4 | 1.000 | 0.375 | 0.545 | too few papers |`);
+    expect(md).toContain("pooled over the 2 repeats");
     expect(md).toContain(`| Micro | 0.600 | 0.600 | 0.600 |`);
     expect(md).toContain(`| Macro | ${report.pooled.macro.precision.toFixed(3)} | ${report.pooled.macro.recall.toFixed(3)} | ${report.pooled.macro.f1.toFixed(3)} |`);
     expect(md).toContain("| Weighted |");
@@ -165,6 +181,57 @@ describe("renderMarkdown", () => {
     // Every table row still has the right number of cells.
     const matrixRow = md.split("\n").find((l) => l.startsWith("| 3. Safety"))!;
     expect(matrixRow.split(/(?<!\\)\|/).length - 2).toBe(4);
+  });
+});
+
+/*
+ * Five papers of A, four of B, one of C, two repeats. The keyword model gets A and B right; C's
+ * one paper, whenever it is tested, has no C row to learn from and is called A. A (5 papers) is
+ * the smallest category that still gets an interval.
+ */
+describe("too few papers for an interval", () => {
+  const sized = [
+    ...Array.from({ length: 5 }, (_, i) => row(`a${i}`, HONEST, `they lie ${i}`)),
+    ...Array.from({ length: 4 }, (_, i) => row(`b${i}`, INTERP, `a neuron ${i}`)),
+    row("c0", EVALS, "an eval"),
+  ];
+  const keywords: Trainer = {
+    train(training) {
+      const categories = [...new Set(training.map((r) => r.category))].sort();
+      return {
+        categories,
+        predictProba: (abstract) => {
+          const winner = KEYWORDS.find(([c, k]) => categories.includes(c) && abstract.includes(k))?.[0] ?? categories[0];
+          return Float64Array.from(categories, (c) => (c === winner ? 0.9 : 0.1 / (categories.length - 1)));
+        },
+      };
+    },
+  };
+  const r = buildEvaluationReport(crossValidate(sized, keywords, { folds: 2, repeats: 2, seed: 1 }), { model: "m", dataPath: "d", bootstrap: { resamples: 100 } });
+
+  it("flags the categories below 5 papers and keeps the bootstrap's numbers beside the flag", () => {
+    expect(r.settings.papersPerCategory).toEqual([5, 4, 1]);
+    expect(r.intervals.perCategory.map((c) => c.tooFewPapers)).toEqual([false, true, true]);
+    const json = JSON.parse(renderJson(r)) as EvaluationReport;
+    expect(Object.keys(json.intervals.perCategory[1]!)).toEqual(["category", "estimate", "lower", "upper", "drawn", "tooFewPapers"]);
+    expect(json.intervals.perCategory[1]!.tooFewPapers).toBe(true);
+    expect(typeof json.intervals.perCategory[1]!.lower).toBe("number");
+  });
+
+  it("shows the interval of A and 'too few papers' for B and C, in Markdown and in the terminal", () => {
+    // A: precision 10/12 (C's paper twice), recall 1, F1 = 2·(5/6)/(5/6 + 1) = 10/11.
+    const a = r.intervals.perCategory[0]!;
+    expect(a.estimate).toBeCloseTo(10 / 11, 12);
+    const md = renderMarkdown(r);
+    expect(md).toContain(`| Honest AI | 5 | 0.833 | 1.000 | 0.909 | ${a.lower.toFixed(3)}–${a.upper.toFixed(3)} |`);
+    expect(md).toContain("| Mechanistic interpretability | 4 | 1.000 | 1.000 | 1.000 | too few papers |");
+    expect(md).toContain("fewer than 5 papers gets no interval");
+    const text = renderTerminal(r);
+    // Name column as wide as the longest name (28), then papers (7), three figures (7 each), the interval (16).
+    expect(text).toContain(`${"Honest AI".padEnd(28)}      5  0.833  1.000  0.909${`[${a.lower.toFixed(2)}, ${a.upper.toFixed(2)}]`.padStart(16)}`);
+    expect(text).toMatch(/^Mechanistic interpretability\s+4\s+1\.000\s+1\.000\s+1\.000\s+too few papers$/m);
+    expect(text).toContain("papers counted once; precision, recall and F1 pooled over 2 repeats");
+    expect(text).toContain("no F1 interval below 5 papers");
   });
 });
 

@@ -5,13 +5,22 @@
  */
 import type { Category } from "../domain.js";
 import type { TaxonomySummary } from "../taxonomy/changeSummary.js";
-import { bootstrapIntervals, type BootstrapIntervals } from "./bootstrap.js";
+import { bootstrapIntervals, type BootstrapIntervals, type CategoryInterval } from "./bootstrap.js";
 import type { Fresh } from "./fresh.js";
 import type { CrossValidationResult, MajorityChoice, OutOfFoldPrediction, ScoredRun } from "./crossValidate.js";
 import type { ClassificationReport, ConfusionMatrix } from "./metrics.js";
 
 export const EVALUATION_FORMAT = "safetag-evaluation";
 export const EVALUATION_VERSION = 1;
+
+/**
+ * A category's F1 interval needs at least this many distinct papers of it. With fewer, the
+ * resamples can only repeat the same one to four papers, so the percentile interval collapses
+ * onto a few values: one paper that is always right gives [1, 1] (as if certain), one that is
+ * right in some repeats gives [0, 1]. Such an interval says nothing about the next paper, so the
+ * report says "too few papers" instead (the numbers stay in report.json, flagged).
+ */
+export const MIN_PAPERS_FOR_INTERVAL = 5;
 
 export interface EvaluationMeta {
   /** Model name as the user knows it, e.g. "multinomial-nb". */
@@ -64,10 +73,17 @@ export interface EvaluationReport {
     categories: Category[];
     /** Labeled rows per category, in `categories` order. */
     rowsPerCategory: number[];
+    /**
+     * Distinct papers (row ids) per true category, in `categories` order, counted in the
+     * out-of-fold predictions: each paper once, however many repeats predicted it. The pooled
+     * supports and the confusion matrix count each paper once per repeat.
+     */
+    papersPerCategory: number[];
     folds: number;
     repeats: number;
     seed: number;
-    bootstrap: { resamples: number; level: number; seed: number; unit: "rows" | "clusters" };
+    /** `minPapers`: a category with fewer distinct papers gets no F1 interval (MIN_PAPERS_FOR_INTERVAL). */
+    bootstrap: { resamples: number; level: number; seed: number; unit: "rows" | "clusters"; minPapers: number };
   };
   /** Per-repeat figures: each repeat predicts every row once, out of fold. */
   summary: {
@@ -81,7 +97,7 @@ export interface EvaluationReport {
   /** Pooled over repeats; rows are true categories, columns predicted. */
   confusion: ConfusionMatrix;
   /** Bootstrap intervals of the pooled figures, resampling whole rows. */
-  intervals: BootstrapIntervals;
+  intervals: ReportIntervals;
   predictions: ReportPrediction[];
   /** Optional sections, present when the evaluation computed them (see `quality.ts`). */
   calibration?: CalibrationSection;
@@ -99,6 +115,15 @@ export interface EvaluationReport {
   /** The final model on fresh abstracts that are in no training file: the headline figures (see fresh.ts). */
   fresh?: Fresh;
 }
+
+/**
+ * A category's F1 interval as the report keeps it: the bootstrap's numbers, and `tooFewPapers`
+ * when the category has fewer than `settings.bootstrap.minPapers` distinct papers, so the
+ * renderings show "too few papers" instead of the numbers.
+ */
+export type ReportCategoryInterval = CategoryInterval & { tooFewPapers: boolean };
+
+export type ReportIntervals = Omit<BootstrapIntervals, "perCategory"> & { perCategory: ReportCategoryInterval[] };
 
 /** Reliability of the out-of-fold confidences: expected calibration error and the table behind it. */
 export interface CalibrationSection {
@@ -160,7 +185,7 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
     runnerUpConfidence: p.runnerUpConfidence,
     probabilities: p.probabilities.map((x) => Math.round(x * 10 ** PROBABILITY_DECIMALS) / 10 ** PROBABILITY_DECIMALS),
   }));
-  const intervals = bootstrapIntervals(
+  const bootstrap = bootstrapIntervals(
     cv.predictions.map((p) => p.gold),
     cv.predictions.map((p) => p.predicted),
     cv.categories,
@@ -174,6 +199,11 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
     },
   );
   const rowsPerCategory = cv.model.pooled.perCategory.map((s) => s.support / cv.repeats);
+  const papersPerCategory = distinctPapers(cv.predictions, cv.categories);
+  const intervals: ReportIntervals = {
+    ...bootstrap,
+    perCategory: bootstrap.perCategory.map((c, i) => ({ ...c, tooFewPapers: (papersPerCategory[i] ?? 0) < MIN_PAPERS_FOR_INTERVAL })),
+  };
 
   const report: EvaluationReport = {
     format: EVALUATION_FORMAT,
@@ -188,10 +218,11 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
       groupedRows: cv.groupedRowCount,
       categories: [...cv.categories],
       rowsPerCategory,
+      papersPerCategory,
       folds: cv.folds,
       repeats: cv.repeats,
       seed: cv.seed,
-      bootstrap: { resamples: intervals.resamples, level: intervals.level, seed: intervals.seed, unit: intervals.unit },
+      bootstrap: { resamples: intervals.resamples, level: intervals.level, seed: intervals.seed, unit: intervals.unit, minPapers: MIN_PAPERS_FOR_INTERVAL },
     },
     summary: {
       accuracy: spread(cv.model, (r) => r.accuracy),
@@ -208,6 +239,13 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
     predictions,
   };
   return report;
+}
+
+/** Distinct ids per true category, in `categories` order. */
+function distinctPapers(predictions: readonly OutOfFoldPrediction[], categories: readonly Category[]): number[] {
+  const ids = new Map(categories.map((c) => [c, new Set<string>()]));
+  for (const p of predictions) ids.get(p.gold)?.add(p.id);
+  return categories.map((c) => ids.get(c)?.size ?? 0);
 }
 
 function spread(run: ScoredRun, pick: (r: ClassificationReport) => number): Spread {

@@ -17,6 +17,14 @@ export function bracket(iv: Interval): string {
   return `[${iv.lower.toFixed(2)}, ${iv.upper.toFixed(2)}]`;
 }
 
+/**
+ * What a category's F1 interval cell shows when the category has too few papers to estimate one
+ * (`tooFewPapers`, see MIN_PAPERS_FOR_INTERVAL in evaluation/report.ts). Every rendering uses it.
+ */
+export function tooFewPapers(papers: number): string {
+  return papers === 0 ? "no papers" : "too few papers";
+}
+
 export function percent(level: number): string {
   return `${Number((level * 100).toFixed(1))}%`;
 }

@@ -5,7 +5,8 @@
  *
  * Data reaches the page two ways only: escaped into markup (`escapeHtml`, also inside the SVG
  * helpers) or as JSON in a `<script type="application/json">` block that the page script reads
- * and turns into DOM with `textContent`.
+ * and turns into DOM with `textContent`. Titles are shown with their LaTeX as text (`latexToText`),
+ * at display time only.
  */
 import type { CalibrationSection, EvaluationReport, LabelErrorCandidate, LearningCurvePoint, OutOfScopeSection, ReviewSection } from "../evaluation/report.js";
 import { barChart, lineChart, reliabilityDiagram, type BarGroup } from "./charts.js";
@@ -14,6 +15,8 @@ import { confusionHeatmap } from "./heatmap.js";
 import { renderPage } from "./page.js";
 import { REPORT_SCRIPT, type ReportPageData } from "./reportScript.js";
 import { fixed } from "./svg.js";
+import { tooFewPapers } from "./format.js";
+import { latexToText } from "../text/latex.js";
 import type { Fresh } from "../evaluation/fresh.js";
 import { freshFigures, freshIntro } from "./fresh.js";
 
@@ -66,7 +69,7 @@ function pageData(report: EvaluationReport): ReportPageData {
     if (paper === undefined) {
       paper = papers.length;
       paperIndex.set(p.id, paper);
-      papers.push([p.id, p.title]);
+      papers.push([p.id, latexToText(p.title)]);
     }
     predictions.push([paper, t, q, Math.round(p.confidence * 1e4) / 1e4]);
   }
@@ -131,9 +134,9 @@ function confusion(report: EvaluationReport): string {
         `</tbody></table>`;
   return [
     `<p>Rows are true categories, columns predicted; the count in each cell is the number of out-of-fold predictions, pooled over ` +
-      `the ${report.settings.repeats} repeats (so each paper counts once per repeat). Shading is the cell's share of its row: ` +
-      `blue on the diagonal (right), red elsewhere (confused). <strong>Click a cell</strong> to list the papers in it.</p>`,
-    `<div class="matrix-layout"><div class="chart">${confusionHeatmap(report.confusion, report.settings.repeats)}</div>`,
+      `the ${report.settings.repeats} repeats (so each paper counts once per repeat; the <q>papers</q> column counts each paper once). ` +
+      `Shading is the cell's share of its row: blue on the diagonal (right), red elsewhere (confused). <strong>Click a cell</strong> to list the papers in it.</p>`,
+    `<div class="matrix-layout"><div class="chart matrix-scroll">${confusionHeatmap(report.confusion, report.settings.repeats, report.settings.papersPerCategory)}</div>`,
     `<div id="cell-papers" class="cell-papers" aria-live="polite"><p class="muted">Click a cell of the matrix (or a <q>papers</q> button below) to list its papers here.</p></div></div>`,
     confusions,
   ].join("\n");
@@ -150,7 +153,7 @@ function perCategory(report: EvaluationReport): string {
       bars: [
         { series: "precision", value: c.precision, color: COLORS.precision },
         { series: "recall", value: c.recall, color: COLORS.recall },
-        { series: "F1", value: c.f1, color: COLORS.f1, ...(iv ? { whisker: { ...iv, what: `F1 ${pct} interval` } } : {}) },
+        { series: "F1", value: c.f1, color: COLORS.f1, ...(iv && !iv.tooFewPapers ? { whisker: { ...iv, what: `F1 ${pct} interval` } } : {}) },
       ],
     };
   });
@@ -160,9 +163,11 @@ function perCategory(report: EvaluationReport): string {
   ];
   const rows = report.pooled.perCategory.map((c, i) => {
     const iv = report.intervals.perCategory[i];
+    const papers = s.papersPerCategory[i] ?? 0;
+    const interval = !iv ? "" : iv.tooFewPapers ? `<span class="too-few">${tooFewPapers(papers)}</span>` : range(iv);
     return (
-      `<tr><th>${h(c.category)}</th><td class="num">${s.rowsPerCategory[i] ?? 0}</td><td class="num">${fixed(c.precision)}</td>` +
-      `<td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td><td class="num">${iv ? range(iv) : ""}</td>` +
+      `<tr><th>${h(c.category)}</th><td class="num">${papers}</td><td class="num">${fixed(c.precision)}</td>` +
+      `<td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td><td class="num">${interval}</td>` +
       `<td class="num">${fixed(baseline[i]?.f1 ?? 0)}</td></tr>`
     );
   });
@@ -170,11 +175,14 @@ function perCategory(report: EvaluationReport): string {
     `<tr><th>${name}</th><td class="num">${fixed(a.precision)}</td><td class="num">${fixed(a.recall)}</td><td class="num">${fixed(a.f1)}</td><td class="num">${fixed(b.f1)}</td></tr>`;
   return [
     `<div class="chart">${barChart(groups, refs, "Precision, recall and F1 per category")}</div>`,
-    `<p class="muted small">Pooled over ${s.repeats} repeats. The whisker on each F1 bar is its ${pct} bootstrap interval; ` +
-      `undefined precision or recall counts as 0. Dashed lines: macro-F1 of the model and of the majority-class baseline.</p>`,
-    `<table class="per-category"><thead><tr><th>category</th><th class="num">rows</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">F1 ${pct} interval</th><th class="num">baseline F1</th></tr></thead><tbody>`,
+    `<p class="muted small">Precision, recall and F1 are pooled over the ${s.repeats} repeats: each paper is predicted once per repeat, ` +
+      `so its predictions count ${s.repeats} times; <q>papers</q> counts each paper once. The whisker on each F1 bar is its ${pct} bootstrap ` +
+      `interval (resampling whole papers); a category with fewer than ${s.bootstrap.minPapers} papers has none (<q>too few papers</q>): ` +
+      `resampling one to four papers only repeats them, so a paper that is always right would give 1.000–1.000. ` +
+      `Undefined precision or recall counts as 0. Dashed lines: macro-F1 of the model and of the majority-class baseline.</p>`,
+    `<div class="table-scroll"><table class="per-category"><thead><tr><th>category</th><th class="num">papers</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">F1 ${pct} interval</th><th class="num">baseline F1</th></tr></thead><tbody>`,
     ...rows,
-    `</tbody></table>`,
+    `</tbody></table></div>`,
     `<h3>Averages</h3>`,
     `<table class="averages"><thead><tr><th></th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">baseline F1</th></tr></thead><tbody>`,
     avg("micro", report.pooled.micro, report.baseline.pooled.micro),
@@ -253,7 +261,7 @@ function labelErrors(candidates: readonly LabelErrorCandidate[], repeats: number
   if (candidates.length === 0) return `<p>No labeled row was confidently put in another category.</p>`;
   const rows = candidates.map(
     (c) =>
-      `<tr><td><code>${h(c.id)}</code></td><td>${h(c.title)}</td><td>${h(c.gold)}</td><td>${h(c.predicted)}</td>` +
+      `<tr><td><code>${h(c.id)}</code></td><td class="title">${h(latexToText(c.title))}</td><td>${h(c.gold)}</td><td>${h(c.predicted)}</td>` +
       `<td class="num">${c.timesWrong} of ${c.repeats || repeats}</td><td class="num">${fixed(c.confidence)}</td></tr>`,
   );
   return [
@@ -289,9 +297,9 @@ function fresh(f: Fresh): string {
     `<p>${h(freshIntro(f))}</p>`,
     `<table class="fresh-figures"><tbody>${freshFigures(f).map(([what, value]) => `<tr><th>${h(what)}</th><td class="num">${h(value)}</td></tr>`).join("")}</tbody></table>`,
     `<h3>Per category</h3>`,
-    `<table class="per-category"><thead><tr><th>category</th><th class="num">fresh abstracts</th><th class="num">predicted</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr></thead><tbody>`,
+    `<div class="table-scroll"><table class="per-category"><thead><tr><th>category</th><th class="num">fresh abstracts</th><th class="num">predicted</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr></thead><tbody>`,
     ...f.report.perCategory.map((c) => `<tr><th>${h(c.category)}</th><td class="num">${c.support}</td><td class="num">${c.predicted}</td><td class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td></tr>`),
-    `</tbody></table>`,
+    `</tbody></table></div>`,
     `<h3>Confusion matrix</h3><p class="muted small">Rows true, columns predicted (numbered as the rows).</p>`,
     `<div class="table-scroll"><table class="fresh-confusion"><thead><tr><th></th>${labels.map((_, i) => `<th class="num">${i + 1}</th>`).join("")}</tr></thead><tbody>`,
     ...f.confusion.counts.map((row, t) => `<tr><th>${t + 1}. ${h(labels[t] ?? "")}</th>${row.map((n, p) => `<td class="num${n > 0 && p !== t ? " off" : ""}">${n}</td>`).join("")}</tr>`),
@@ -344,7 +352,6 @@ function percentOf(share: number): string {
 
 const CSS = `
 header { margin-bottom: 1rem; }
-.table-scroll { overflow-x: auto; max-width: 100%; }
 .fresh-confusion td.off { background: #fbe3e1; }
 .fresh-figures th { font-weight: normal; text-align: left; }
 .toc { display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-size: .9rem; margin-top: .6rem; }
@@ -354,12 +361,17 @@ header { margin-bottom: 1rem; }
 .heatmap .cell { cursor: pointer; outline: none; }
 .heatmap .cell:hover .cell-bg, .heatmap .cell:focus .cell-bg { stroke: #1f2328; stroke-width: 1.5; }
 .heatmap .cell.selected .cell-bg { stroke: #d9822b; stroke-width: 3; }
-.cell-papers { flex: 1 1 360px; min-width: 320px; max-height: 640px; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
+.matrix-layout > .chart { max-width: 100%; }
+.too-few { color: var(--muted); font-style: italic; }
+.cell-papers .back { display: inline-block; margin-bottom: .3rem; color: var(--accent); }
+.cell-papers { flex: 1 1 460px; min-width: min(460px, 100%); max-height: 640px; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
 .cell-papers h3 { margin-top: 0; }
 .cell-papers table { width: 100%; font-size: .9rem; }
 .cell-papers td { overflow-wrap: anywhere; }
+.cell-papers td.id { white-space: nowrap; }
 .cell-papers td.title { max-width: 28rem; }
-button.show-cell { font: inherit; font-size: .85rem; padding: .05rem .5rem; cursor: pointer; }
+.label-errors td, .settings td, .confusions td { overflow-wrap: anywhere; }
+button.show-cell { white-space: nowrap; font: inherit; font-size: .85rem; padding: .05rem .5rem; cursor: pointer; }
 dl.terms dt { font-weight: 600; margin-top: .5rem; }
 dl.terms dd { margin: .2rem 0 0 1rem; }
 tr.current th { color: var(--accent); }

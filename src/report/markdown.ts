@@ -1,7 +1,7 @@
 /** The evaluation report (evaluation/report.ts) as Markdown. */
 import { averagedCount, type EvaluationReport } from "../evaluation/report.js";
 import type { AverageScores } from "../evaluation/metrics.js";
-import { meanSd, num, percent, range } from "./format.js";
+import { meanSd, num, percent, range, tooFewPapers } from "./format.js";
 import { freshMarkdown } from "./fresh.js";
 import { qualityMarkdown } from "./quality.js";
 
@@ -57,14 +57,22 @@ export function renderMarkdown(report: EvaluationReport): string {
   );
 
   out.push("## Per category", "");
-  out.push(`| Category | Rows | Precision | Recall | F1 | F1 ${pct} interval |`, "|---|---:|---:|---:|---:|---:|");
+  out.push(`| Category | Papers | Precision | Recall | F1 | F1 ${pct} interval |`, "|---|---:|---:|---:|---:|---:|");
   report.pooled.perCategory.forEach((c, i) => {
     const iv = report.intervals.perCategory[i];
+    const papers = s.papersPerCategory[i] ?? 0;
     out.push(
-      `| ${md(c.category)} | ${s.rowsPerCategory[i] ?? 0} | ${num(c.precision)} | ${num(c.recall)} | ${num(c.f1)} | ${iv ? range(iv) : ""} |`,
+      `| ${md(c.category)} | ${papers} | ${num(c.precision)} | ${num(c.recall)} | ${num(c.f1)} | ${iv ? (iv.tooFewPapers ? tooFewPapers(papers) : range(iv)) : ""} |`,
     );
   });
-  out.push("", `Pooled over ${s.repeats} repeats; undefined precision or recall is reported as 0.`, "");
+  out.push(
+    "",
+    `The papers column counts each paper once. Precision, recall and F1 are pooled over the ${s.repeats} repeats: ` +
+      `each paper is predicted once per repeat, so its predictions count ${s.repeats} times. Undefined precision or recall is reported as 0. ` +
+      `A category with fewer than ${s.bootstrap.minPapers} papers gets no interval ("too few papers"): resampling one to four papers ` +
+      `gives an interval that only repeats them (a paper that is always right gives 1.000–1.000).`,
+    "",
+  );
 
   out.push("## Averages", "");
   out.push("| Average | Precision | Recall | F1 |", "|---|---:|---:|---:|");
@@ -74,7 +82,7 @@ export function renderMarkdown(report: EvaluationReport): string {
   out.push("## Confusion matrix", "");
   out.push(
     `Rows are true categories, columns are predicted categories (numbered as in the legend). ` +
-      `Counts are pooled over ${s.repeats} repeats, so each row is counted ${s.repeats} times.`,
+      `Counts are out-of-fold predictions pooled over ${s.repeats} repeats, so each paper is counted ${s.repeats} times.`,
     "",
   );
   const labels = report.confusion.labels;

@@ -68,4 +68,6 @@ code { font: .85em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; bac
 svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
 .chart { overflow-x: auto; }
 .note { background: #f6f8fa; border-left: 3px solid var(--line); padding: .4rem .8rem; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+@media (max-width: 60rem) { body { padding: 1rem 1rem 3rem; } }
 `;

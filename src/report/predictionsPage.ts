@@ -9,6 +9,7 @@
  */
 import type { LabeledPrediction } from "../predict/label.js";
 import { escapeHtml as h } from "./escape.js";
+import { latexToText } from "../text/latex.js";
 import { renderPage } from "./page.js";
 import { fixed } from "./svg.js";
 
@@ -37,7 +38,8 @@ export interface PredictionRow {
 }
 
 export function predictionRow(p: LabeledPrediction, seq: number): PredictionRow {
-  const text = p.input.abstract.replace(/\s+/g, " ").trim();
+  // LaTeX shown as text here only: the model and the CSV/JSONL output keep the abstract as written.
+  const text = latexToText(p.input.abstract).replace(/\s+/g, " ").trim();
   return {
     seq,
     id: p.id,
@@ -149,8 +151,8 @@ function row(r: PredictionRow, rank: number, category: number): string {
   const source = r.source === "known" ? `known (same abstract as <code>${h(r.matchedId)}</code>)` : h(r.source);
   return (
     `<tr data-c="${category}" data-review="${r.needsReview ? 1 : 0}"${r.needsReview ? ' class="review"' : ""}>` +
-    `<td class="num">${rank + 1}</td>` +
-    `<td class="num"><span class="conf"><span class="conf-bar" style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${fixed(r.confidence)}</td>` +
+    `<td class="num rank">${rank + 1}</td>` +
+    `<td class="num confidence"><span class="conf"><span class="conf-bar" style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${fixed(r.confidence)}</td>` +
     `<td class="category">${h(r.category === "" ? "–" : r.category)}</td>` +
     `<td class="small runner-up">${r.runnerUp ? `${h(r.runnerUp)} <span class="muted">${fixed(r.runnerUpConfidence)}</span>` : ""}</td>` +
     `<td class="small review-cell">${r.needsReview ? `<strong>needs review</strong>` : ""}${r.outOfScope ? ` <span class="badge">out of scope</span>` : ""}` +
@@ -188,21 +190,44 @@ const SCRIPT = `
 })();
 `;
 
+/**
+ * Wide windows get the table; below 75rem its eight columns no longer fit, so each row becomes a
+ * small grid: rank, confidence, category and review on top, the abstract across the whole width,
+ * terms and source below (each labelled, since the header row is hidden).
+ */
 const CSS = `
 body { max-width: 1500px; }
-.filters { display: flex; flex-wrap: wrap; gap: 1.2rem; align-items: center; margin: 1rem 0 .5rem; position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); }
-.filters select { font: inherit; padding: .15rem .3rem; max-width: 24rem; }
+.filters { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: center; margin: 1rem 0 .5rem; position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); }
+.filters select { font: inherit; padding: .15rem .3rem; max-width: min(24rem, 100%); }
+.filters label { max-width: 100%; }
 table.predictions { width: 100%; font-size: .9rem; }
 table.predictions tr.review { background: var(--warn); }
 table.predictions td { overflow-wrap: anywhere; }
-table.predictions td.category, table.predictions td.runner-up { min-width: 9rem; max-width: 16rem; }
-table.predictions td.review-cell { min-width: 11rem; max-width: 16rem; }
-table.predictions td.abstract { min-width: 20rem; max-width: 34rem; }
+table.predictions td.category, table.predictions td.runner-up { min-width: 8rem; max-width: 16rem; }
+table.predictions td.review-cell { min-width: 9rem; max-width: 16rem; }
+table.predictions td.abstract { min-width: 18rem; max-width: 34rem; }
 table.predictions .id { font-weight: 600; font-size: .85rem; }
 table.predictions .excerpt { color: var(--muted); }
-table.predictions td.terms { max-width: 14rem; min-width: 7rem; overflow-wrap: normal; }
-table.predictions td.where { min-width: 10rem; }
+table.predictions td.terms { max-width: 14rem; min-width: 6rem; overflow-wrap: normal; }
+table.predictions td.where { min-width: 8rem; }
 .badge { display: inline-block; font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #ffe2dd; color: var(--bad); white-space: nowrap; }
 .conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; vertical-align: middle; overflow: hidden; }
 .conf-bar { display: block; height: 100%; background: var(--accent); }
+@media (max-width: 75rem) {
+  table.predictions, table.predictions tbody { display: block; }
+  table.predictions thead { display: none; }
+  table.predictions tr { display: grid; grid-template-columns: 2.5rem 7.5rem minmax(0, 1fr) minmax(0, 1fr); grid-template-areas: "rank conf category review" "rank conf runner review" "abstract abstract abstract abstract" "terms terms terms where"; border-bottom: 1px solid var(--line); padding: .3rem 0; }
+  table.predictions tr[hidden] { display: none; }
+  table.predictions td { border: 0; padding: .15rem .5rem; min-width: 0; max-width: none; }
+  table.predictions td.rank { grid-area: rank; }
+  table.predictions td.confidence { grid-area: conf; text-align: left; }
+  table.predictions td.category { grid-area: category; font-weight: 600; min-width: 0; max-width: none; }
+  table.predictions td.runner-up { grid-area: runner; min-width: 0; max-width: none; }
+  table.predictions td.review-cell { grid-area: review; min-width: 0; max-width: none; }
+  table.predictions td.abstract { grid-area: abstract; min-width: 0; max-width: none; }
+  table.predictions td.terms { grid-area: terms; min-width: 0; max-width: none; overflow-wrap: anywhere; }
+  table.predictions td.where { grid-area: where; min-width: 0; }
+  table.predictions td.runner-up:not(:empty)::before { content: "runner-up: "; color: var(--muted); }
+  table.predictions td.terms:not(:empty)::before { content: "terms: "; color: var(--muted); }
+}
 `;

@@ -1,4 +1,5 @@
 import type { EvaluationReport } from "../evaluation/report.js";
+import { latexToText } from "../text/latex.js";
 
 const n3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "n/a");
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -53,7 +54,7 @@ export function qualityMarkdown(report: EvaluationReport, md: (s: string) => str
     else {
       out.push("Rows that out-of-fold models put in another category in most repeats. The label, or the taxonomy, may deserve a second look.", "");
       out.push("| Id | Title | Label | Predicted | Confidence | Wrong in |", "|---|---|---|---|---:|---:|");
-      for (const e of report.labelErrors) out.push(`| ${md(e.id)} | ${md(e.title)} | ${md(e.gold)} | ${md(e.predicted)} | ${n3(e.confidence)} | ${e.timesWrong}/${e.repeats} |`);
+      for (const e of report.labelErrors) out.push(`| ${md(e.id)} | ${md(latexToText(e.title))} | ${md(e.gold)} | ${md(e.predicted)} | ${n3(e.confidence)} | ${e.timesWrong}/${e.repeats} |`);
       out.push("");
     }
   }

@@ -1,8 +1,8 @@
 /**
  * The report page's script, shipped inline. It reads the JSON data block and lists the papers
- * behind a confusion-matrix cell. It builds every node with `textContent` (never `innerHTML`),
- * so a title that contains markup is shown as text. Plain ES2017, no modules: it runs from a
- * file:// URL in any current browser.
+ * behind a confusion-matrix cell, scrolling them into view when they are off-screen. It builds
+ * every node with `textContent` (never `innerHTML`), so a title that contains markup is shown as
+ * text. Plain ES2017, no modules: it runs from a file:// URL in any current browser.
  */
 
 /** What `html.ts` embeds for this script. */
@@ -66,6 +66,9 @@ export const REPORT_SCRIPT = `
       (found.list.length === 1 ? "" : "s") + " (each paper is predicted once per repeat, " + data.repeats + " repeats)", "muted small cell-summary");
     note.setAttribute("data-total", String(found.total));
     panel.appendChild(note);
+    var back = el("a", "back to the matrix", "small back");
+    back.setAttribute("href", "#confusion");
+    panel.appendChild(back);
     if (found.list.length === 0) return;
     var table = el("table", undefined, "papers");
     var head = el("thead");
@@ -93,18 +96,26 @@ export const REPORT_SCRIPT = `
     panel.appendChild(table);
   }
 
+  /**
+   * Beside the matrix (a wide window) the panel is already in view; below it (a narrow one) it
+   * starts off-screen, so bring its top into view, with room for the heading and a few rows.
+   */
+  function reveal() {
+    var box = panel.getBoundingClientRect();
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    if (box.top < 0 || box.top + Math.min(box.height, 160) > height) panel.scrollIntoView({ block: "start" });
+  }
+
   function bind(node) {
     var t = Number(node.getAttribute("data-t"));
     var p = Number(node.getAttribute("data-p"));
-    node.addEventListener("click", function () { show(t, p); });
+    function choose() { show(t, p); reveal(); }
+    node.addEventListener("click", choose);
     node.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(t, p); }
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); choose(); }
     });
   }
   cells.forEach(bind);
-  Array.prototype.forEach.call(document.querySelectorAll("button.show-cell"), function (b) {
-    bind(b);
-    b.addEventListener("click", function () { panel.scrollIntoView({ block: "nearest" }); });
-  });
+  Array.prototype.forEach.call(document.querySelectorAll("button.show-cell"), bind);
 })();
 `;

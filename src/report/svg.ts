@@ -57,6 +57,32 @@ export function clipLabel(label: string, max: number): string {
   return label.length > max ? `${label.slice(0, max - 1)}…` : label;
 }
 
+/**
+ * A label broken at spaces into at most `maxLines` lines of at most `width` characters, so a
+ * long category name takes two short lines instead of one long one. A word longer than a line
+ * is cut; what does not fit in the last line ends in "…" (the full name stays in the tooltip).
+ */
+export function wrapLabel(label: string, width: number, maxLines: number): string[] {
+  const words = label.split(/\s+/).filter((w) => w !== "").flatMap((w) => (w.length <= width ? [w] : w.match(new RegExp(`.{1,${width}}`, "gu")) ?? [w]));
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  if (lines.length <= maxLines) return lines.length === 0 ? [""] : lines;
+  const kept = lines.slice(0, maxLines);
+  kept[maxLines - 1] = `${`${kept[maxLines - 1]} ${lines[maxLines]}`.slice(0, width - 1).trimEnd()}…`;
+  return kept;
+}
+
+/** Lines of text stacked around (x, y): `tspan`s `lineHeight` apart, the block centred on y. */
+export function textLines(x: number, y: number, content: readonly string[], lineHeight: number, a: Attrs = {}): string {
+  const first = y - ((content.length - 1) * lineHeight) / 2;
+  const spans = content.map((l, i) => `<tspan${attrs({ x, y: first + i * lineHeight })}>${escapeHtml(l)}</tspan>`).join("");
+  return `<text${attrs({ x, y, ...a })}>${spans}</text>`;
+}
+
 /** A rough width of 13px system-font text; enough to lay out axis labels without a browser. */
 export function textWidth(label: string, fontSize = 13): number {
   return label.length * fontSize * 0.62;

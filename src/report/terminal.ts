@@ -2,7 +2,7 @@
 import type { EvaluationReport, Spread } from "../evaluation/report.js";
 import type { Interval } from "../evaluation/bootstrap.js";
 import type { AverageScores } from "../evaluation/metrics.js";
-import { bracket, clip, clipStart, meanSd, num, percent, plain } from "./format.js";
+import { bracket, clip, clipStart, meanSd, num, percent, plain, tooFewPapers } from "./format.js";
 import { freshTerminal } from "./fresh.js";
 import { qualityTerminal } from "./quality.js";
 
@@ -35,21 +35,27 @@ export function renderTerminal(report: EvaluationReport): string {
   lines.push(summaryLine("macro-F1", sum.macroF1, report.intervals.macroF1, sum.baseline.macroF1), "");
 
   // Per-category table: name column takes what the numbers leave, up to 36 characters.
-  const numbersWidth = 6 + 7 * 3 + 16;
+  const numbersWidth = 7 + 7 * 3 + 16;
   const nameWidth = Math.max(12, Math.min(36, WIDTH - numbersWidth, Math.max(8, ...s.categories.map((c) => plain(c).length))));
   lines.push(
-    `${"category".padEnd(nameWidth)}${"rows".padStart(6)}${"prec".padStart(7)}${"recall".padStart(7)}${"F1".padStart(7)}${`F1 ${pct}`.padStart(16)}`,
+    `${"category".padEnd(nameWidth)}${"papers".padStart(7)}${"prec".padStart(7)}${"recall".padStart(7)}${"F1".padStart(7)}${`F1 ${pct}`.padStart(16)}`,
   );
   report.pooled.perCategory.forEach((c, i) => {
     const iv = report.intervals.perCategory[i];
+    const papers = s.papersPerCategory[i] ?? 0;
     lines.push(
-      `${clip(plain(c.category), nameWidth).padEnd(nameWidth)}${String(s.rowsPerCategory[i] ?? 0).padStart(6)}` +
-        `${num(c.precision).padStart(7)}${num(c.recall).padStart(7)}${num(c.f1).padStart(7)}${(iv ? bracket(iv) : "").padStart(16)}`,
+      `${clip(plain(c.category), nameWidth).padEnd(nameWidth)}${String(papers).padStart(7)}` +
+        `${num(c.precision).padStart(7)}${num(c.recall).padStart(7)}${num(c.f1).padStart(7)}${(iv ? (iv.tooFewPapers ? tooFewPapers(papers) : bracket(iv)) : "").padStart(16)}`,
     );
   });
   const avgLine = (name: string, a: AverageScores): string =>
-    `${name.padEnd(nameWidth)}${"".padStart(6)}${num(a.precision).padStart(7)}${num(a.recall).padStart(7)}${num(a.f1).padStart(7)}`;
-  lines.push(avgLine("micro avg", report.pooled.micro), avgLine("macro avg", report.pooled.macro), avgLine("weighted avg", report.pooled.weighted), "");
+    `${name.padEnd(nameWidth)}${"".padStart(7)}${num(a.precision).padStart(7)}${num(a.recall).padStart(7)}${num(a.f1).padStart(7)}`;
+  lines.push(avgLine("micro avg", report.pooled.micro), avgLine("macro avg", report.pooled.macro), avgLine("weighted avg", report.pooled.weighted));
+  lines.push(
+    fit(`papers counted once; precision, recall and F1 pooled over ${s.repeats} repeats (each paper once per repeat)`),
+    fit(`no F1 interval below ${s.bootstrap.minPapers} papers: too few to estimate one`),
+    "",
+  );
 
   // Confusion matrix: numbered columns; the row labels carry the numbers and (clipped) names.
   const labels = report.confusion.labels;
@@ -61,7 +67,7 @@ export function renderTerminal(report: EvaluationReport): string {
     lines.push(`confusion matrix: too wide for ${WIDTH} columns with ${labels.length} categories; see the Markdown report`);
     return `${lines.join("\n")}\n`;
   }
-  lines.push(fit(`confusion matrix: rows true, columns predicted; pooled over ${s.repeats} repeats`));
+  lines.push(fit(`confusion matrix (rows true, columns predicted): predictions of ${s.repeats} repeats, each paper ${s.repeats} times`));
   lines.push(`${"".padEnd(prefix + rowNameWidth)}${labels.map((_, i) => String(i + 1).padStart(cell)).join("")}`);
   report.confusion.counts.forEach((row, t) => {
     const label = `${String(t + 1).padStart(prefix - 2)}. ${clip(plain(labels[t] ?? ""), rowNameWidth)}`;
