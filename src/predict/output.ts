@@ -1,5 +1,6 @@
 import type { LabeledPrediction } from "./label.js";
 import { csvLine } from "../io/csv.js";
+import { shownConfidence, shownReason, shownRunnerUpConfidence } from "./shown.js";
 
 export type OutputFormat = "csv" | "jsonl";
 
@@ -31,7 +32,7 @@ export function predictionRecord(p: LabeledPrediction): Record<(typeof PREDICTIO
     runner_up: p.runnerUp,
     runner_up_confidence: round(p.runnerUpConfidence),
     needs_review: p.needsReview ? 1 : 0,
-    reason: p.reason,
+    reason: shownReason(p),
     scope: p.scope === undefined ? "" : round(p.scope),
     out_of_scope: p.outOfScope ? 1 : 0,
     terms: p.terms.map((t) => t.term).join(" "),
@@ -46,7 +47,10 @@ export function predictionHeader(format: OutputFormat): string {
   return format === "csv" ? csvLine(PREDICTION_COLUMNS) : "";
 }
 
+/** JSONL keeps the probabilities as computed; the CSV, read by people in spreadsheets, shows them as shown.ts says. */
 export function formatPrediction(p: LabeledPrediction, format: OutputFormat): string {
   const rec = predictionRecord(p);
-  return format === "csv" ? csvLine(PREDICTION_COLUMNS.map((c) => rec[c])) : JSON.stringify(rec) + "\n";
+  if (format !== "csv") return JSON.stringify(rec) + "\n";
+  const shown = { ...rec, confidence: shownConfidence(p), runner_up_confidence: shownRunnerUpConfidence(p) };
+  return csvLine(PREDICTION_COLUMNS.map((c) => shown[c]));
 }
