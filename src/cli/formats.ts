@@ -2,7 +2,9 @@
  * What format an output is written in: the one `--format` names, else the one its file name's
  * extension names. A name with no extension (`-`, /dev/stdout, a pipe, `out`) gets the command's
  * default. An extension that names a format the command does not write (`.json`, `.xlsx`, `.tsv`)
- * is a usage error before any work, never a file of another format under that name.
+ * is a usage error before any work, never a file of another format under that name. Commands check
+ * it after checkOutputs (paths.ts): an output that would replace an input is the graver mistake,
+ * and is said first.
  */
 import { basename, extname } from "node:path";
 import { EXIT, SafetagError } from "../errors.js";
@@ -29,12 +31,18 @@ export function extensionOf(path: string): string {
   return extname(basename(path)).slice(1).toLowerCase();
 }
 
-export function outputFormat<F extends string>(path: string, given: F | undefined, formats: OutputFormats<F>, { option, formatOption }: OutputOption): F {
+/** The format given, else the one the extension names (the fallback without extension); undefined for an extension that names none. */
+export function formatByName<F extends string>(path: string, given: F | undefined, formats: OutputFormats<F>): F | undefined {
   if (given !== undefined) return given;
   const ext = extensionOf(path);
-  if (ext === "") return formats.fallback;
-  const format = formats.byExtension[ext];
+  return ext === "" ? formats.fallback : formats.byExtension[ext];
+}
+
+/** As formatByName, and an extension that names no format is refused (E_OUTPUT_FORMAT, exit 2). */
+export function outputFormat<F extends string>(path: string, given: F | undefined, formats: OutputFormats<F>, { option, formatOption }: OutputOption): F {
+  const format = formatByName(path, given, formats);
   if (format !== undefined) return format;
+  const ext = extensionOf(path);
   const known = Object.keys(formats.byExtension).map((e) => `.${e}`);
   const choose = formatOption ? `, or say which format with ${formatOption}` : "";
   throw new SafetagError("E_OUTPUT_FORMAT", `${option} ${path}: safetag writes ${formats.what} as ${describe(formats)}, and .${ext} is none of these`, {

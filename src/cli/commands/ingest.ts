@@ -75,9 +75,9 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option("-o, --output <file>", "canonical labeled CSV to write", "data/labeled.csv")
     .option("--taxonomy <file>", "taxonomy file (created from the data when missing)", DEFAULT_TAXONOMY)
     .action((file: string, opts: IngestOptions) => {
-      outputFormat(opts.output, undefined, LABELED_FORMATS, { option: "--output" }); // a CSV, whatever the name says, would surprise
       // the rows it sets aside would be gone from the file; the taxonomy is read, or created when missing
       checkOutputs([{ path: opts.output, what: "--output" }], [{ path: file, what: "the spreadsheet" }, { path: opts.taxonomy, what: "the taxonomy (--taxonomy)" }]);
+      outputFormat(opts.output, undefined, LABELED_FORMATS, { option: "--output" }); // a CSV, whatever the name says, would surprise
       runIngest(ctx, file, opts);
     });
 }

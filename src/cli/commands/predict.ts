@@ -57,12 +57,12 @@ export function registerPredict(program: Command, ctx: CliContext): void {
       new Option("--workers <n>", `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1)).default(availableParallelism(), "the number of cores"),
     )
     .action(async (opts: PredictOptions) => {
-      const format = outputFormat(opts.output, opts.format, PREDICTION_FORMATS, { option: "--output", formatOption: "--format csv|jsonl" });
       const page = opts.html ? { path: opts.html, modelPath: opts.model } : undefined;
       checkOutputs(
         [{ path: opts.output, what: "--output" }, page && { path: page.path, what: "--html" }],
         [{ path: opts.model, what: "--model" }, ...opts.input.map((path) => ({ path, what: "--input" }))],
       );
+      const format = outputFormat(opts.output, opts.format, PREDICTION_FORMATS, { option: "--output", formatOption: "--format csv|jsonl" });
       const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, format, { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
       reportPredictSummary(ctx, summary, opts.output);
       if (page) say(ctx, `review page written to ${outputName(page.path)}`);

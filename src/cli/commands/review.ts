@@ -22,7 +22,7 @@ import { readAbstractInputs } from "../../ingest/abstracts.js";
 import { labeledInputs, optionalTaxonomy, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
-import { outputFormat, type OutputFormats } from "../formats.js";
+import { formatByName, outputFormat, type OutputFormats } from "../formats.js";
 import { KnownAbstracts } from "../../modelfile/knownAbstracts.js";
 
 type QueueFormat = "csv" | "label-studio" | "prodigy";
@@ -36,9 +36,9 @@ const QUEUE_FORMATS: OutputFormats<QueueFormat> = {
   what: "the review queue",
 };
 
-/** `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV; another is refused, see formats.ts). */
+/** `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV; another is refused after checkOutputs, see formats.ts). */
 function queueFormat(format: QueueFormat | undefined, output: string | undefined): QueueFormat {
-  return output === undefined ? (format ?? "csv") : outputFormat(output, format, QUEUE_FORMATS, { option: "--output", formatOption: "--format" });
+  return output === undefined ? (format ?? "csv") : (formatByName(output, format, QUEUE_FORMATS) ?? "csv");
 }
 
 /** Where the Label Studio labeling config goes: `--label-config`, else beside the tasks (`review.json` -> `review.label-config.xml`). */
@@ -114,6 +114,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
           ...(opts.data || format !== "csv" ? [taxonomyInput(opts.taxonomy)] : []),
         ],
       );
+      if (opts.output !== undefined) outputFormat(opts.output, opts.format, QUEUE_FORMATS, { option: "--output", formatOption: "--format" }); // an unknown extension, refused
       assertWritable(output);
       if (configPath !== undefined) assertWritable(configPath);
       const modelText = readInputText(opts.model);

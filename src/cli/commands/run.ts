@@ -46,9 +46,6 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--predictions <file>", "predictions to write: CSV (.csv) or JSON lines (.jsonl), by the extension", "data/predictions.csv")
     .action(async (opts: RunOptions) => {
       const page = join(opts.reportDir, "predictions.html");
-      // the files are named as they are written (formats.ts): --predictions x.jsonl writes JSON lines
-      outputFormat(opts.labeled, undefined, LABELED_FORMATS, { option: "--labeled" });
-      const predictionsFormat = outputFormat(opts.predictions, undefined, PREDICTION_FORMATS, { option: "--predictions" });
       const dumps = opts.dumps ?? bundledDumps(opts.sheet);
       // --labeled is written, then read by train: it is an output here, not an input
       checkOutputs(
@@ -70,6 +67,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
           freshInput(undefined),
         ],
       );
+      // the files are named as they are written (formats.ts): --predictions x.jsonl writes JSON lines
+      outputFormat(opts.labeled, undefined, LABELED_FORMATS, { option: "--labeled" });
+      const predictionsFormat = outputFormat(opts.predictions, undefined, PREDICTION_FORMATS, { option: "--predictions" });
       [opts.labeled, opts.model, opts.predictions, page].forEach(assertWritable);
       assertKeepable(opts.model);
       say(ctx, "== ingest");
