@@ -76,7 +76,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     log(`  train on ${trainRows} rows`);
     const taxonomyArgs = taxonomy ? ["--taxonomy", taxonomyPath] : [];
-    const train = await measureCommand(["-q", "train", "--data", trainCsv, "--out", model, "--model", DEFAULT_MODEL_KIND, ...taxonomyArgs], root);
+    const train = await measureCommand(["-q", "train", "--data", trainCsv, "--out", model, "--kind", DEFAULT_MODEL_KIND, ...taxonomyArgs], root);
     const predict: SizeResult["predict"] = [];
     const hashes = new Set<string>();
     for (const workers of options.workers) {

@@ -154,7 +154,7 @@ describe("end to end: rename one category and merge two others, then retrain", (
     expect(t.code).toBe(0);
     expect(t.stderr).toMatch(/\[E_UNKNOWN_CATEGORY\] category not in the taxonomy .*"Robustnes".*did you mean "Robustness"\?/);
     expect(t.stderr).toMatch(/1 row set aside, "Robustnes" is not in the taxonomy \(did you mean "Robustness"\?\): r\d+/);
-    expect(t.stderr).toMatch(/18 rows read, 17 used for training/);
+    expect(t.stderr).toMatch(/in all: 18 rows read = 17 used for training \+ 1 set aside by the taxonomy\n/);
     expect(JSON.parse(readFileSync(join(dir, "variant-model.json"), "utf8")).categories).toEqual(["Feedback", "Interpretability", "Robustness"]);
   });
 });

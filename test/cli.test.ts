@@ -21,7 +21,7 @@ describe("safetag CLI end to end on a small fixture", () => {
   it("trains, then predicts one row per abstract in input order", async () => {
     const t = await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...noTaxonomy]);
     expect(t.code).toBe(0);
-    expect(t.stderr).toMatch(/18 rows read, 18 used for training/);
+    expect(t.stderr).toMatch(/in all: 18 rows read = 18 used for training\n/);
     const out = join(dir, "pred.csv");
     const p = await run(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", out]);
     expect(p.code).toBe(0);

@@ -198,7 +198,7 @@ describe("items 11 and 26: every number of a model file is checked", () => {
     const extra = Array.from({ length: 30 }, (_, i) => `Acme,More ${i},1-Jan-24,https://m/${i},${categories[i % 3]},${Array.from({ length: 10 }, (_, j) => `term${i}x${j}`).join(" ")}`);
     const data = join(dir, "sheet.csv");
     writeFileSync(data, `${tinyCsv.trimEnd()}\n${extra.join("\n")}\n`);
-    expect((await cli(["train", "--data", data, "--out", model, "--model", "ensemble", ...TAXONOMY])).code).toBe(0);
+    expect((await cli(["train", "--data", data, "--out", model, "--kind", "ensemble", ...TAXONOMY])).code).toBe(0);
     good = JSON.parse(readFileSync(model, "utf8"));
     expect(terms()).toBeGreaterThan(400);
     expect((await cli(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "good.csv")])).code).toBe(0); // the unchanged model loads

@@ -88,7 +88,7 @@ describe("20: a file safetag writes always reads back", () => {
     expect(reviewed.split("\n")[1]).toMatch(/^rev-[0-9a-f]+,,,,,/); // the empty cells that fooled the old guess
     const train = await cli(["train", "--data", join(data, "labeled.csv"), "--out", m, ...tax]);
     expect(train.code, train.stderr).toBe(0);
-    expect(train.stderr).toMatch(/18 rows read \(with 2 reviewed rows from .*reviewed\.csv\), 20 used for training/);
+    expect(train.stderr).toMatch(/18 rows read, 0 problems\n.*reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
     const evaluation = await cli(["eval", "--data", join(data, "labeled.csv"), "--report-dir", at("loop", "eval"), "--folds", "3", "--repeats", "1", "--no-learning-curve", ...tax]);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const cwd = process.cwd();
@@ -97,7 +97,7 @@ describe("20: a file safetag writes always reads back", () => {
       copyFileSync(fixture("tiny-labeled.csv"), "sheet.csv");
       const r = await cli(["run", "--sheet", "sheet.csv", "--dumps", dump, "--report-dir", "eval"]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toMatch(/with 2 reviewed rows from data\/reviewed\.csv\), 20 used for training/);
+      expect(r.stderr).toMatch(/data\/reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
     } finally {
       process.chdir(cwd);
     }

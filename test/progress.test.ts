@@ -26,6 +26,37 @@ describe("progress line", () => {
   it("formats a bar when the total is known and a counter when it is not", () => {
     expect(formatProgress("cv", 5, 20, 2400)).toBe("cv [######..................] 5/20 (2s)");
     expect(formatProgress("predicting", 1234, undefined, 0)).toBe("predicting 1234 (0s)");
+    expect(formatProgress("eval: final model", undefined, undefined, 7600)).toBe("eval: final model (8s)"); // a stage with no count shows none
+  });
+
+  it("names each stage after its label as it starts, drawn at once however recent the last draw; the count starts afresh", () => {
+    const previous = process.env.CI;
+    delete process.env.CI;
+    try {
+      const { stream, text } = terminal(true);
+      let now = 0;
+      const progress = startProgress(ctxFor(stream), "eval", { delayMs: 100, intervalMs: 50, now: () => now });
+      progress.stage("cross-validation"); // before the delay: nothing
+      now = 150;
+      progress.update(5, 5);
+      now = 151;
+      progress.stage("final model"); // 1 ms after the last draw, drawn all the same
+      now = 2200;
+      progress.stage("learning curve");
+      now = 2210;
+      progress.update(1, 8); // throttled
+      now = 2300;
+      progress.update(2, 8);
+      progress.done();
+      expect(text().split("\r").filter((s) => s.trim() !== "").map((s) => s.trim())).toEqual([
+        "eval: cross-validation [########################] 5/5 (0s)",
+        "eval: final model (0s)",
+        "eval: learning curve (2s)",
+        "eval: learning curve [######..................] 2/8 (2s)",
+      ]);
+    } finally {
+      if (previous !== undefined) process.env.CI = previous;
+    }
   });
 
   it("rewrites one line with \\r, throttled, and erases it when done", () => {

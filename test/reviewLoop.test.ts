@@ -136,7 +136,8 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
 
     const t = await cli(["train", "--data", labeled, "--out", model, ...tax]);
     expect(t.code).toBe(0);
-    expect(t.stderr).toMatch(/18 rows read \(with 2 reviewed rows from .*reviewed\.csv\), 20 used for training/);
+    // one line per file, then the line that adds them up: 18 + 2 = 20
+    expect(t.stderr).toMatch(/labeled\.csv: 18 rows read, 0 problems\n.*reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
     expect(JSON.parse(readFileSync(model, "utf8")).training.rows).toBe(20);
 
     const list = await cli(["models", "--dir", models]);
@@ -180,7 +181,7 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
       copyFileSync(fixture("tiny-labeled.csv"), "sheet.csv");
       const r = await cli(["run", "--sheet", "sheet.csv", "--dumps", "dump.txt", "--labeled", "data/labeled.csv", "--model", "models/model.json", "--report-dir", "eval", "--predictions", "data/predictions.csv"]);
       expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/18 rows read \(with 2 reviewed rows from data\/reviewed\.csv\), 20 used for training/);
+      expect(r.stderr).toMatch(/data\/labeled\.csv: 18 rows read, 0 problems\ndata\/reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
       expect(existsSync("data/reviewed.csv")).toBe(true);
       const registry = JSON.parse(readFileSync("models/registry.json", "utf8"));
       expect(registry.models).toHaveLength(3);

@@ -1,6 +1,6 @@
 /**
  * The training options, through the CLI: `--titles`, `--unlabeled` (semi-supervised EM) and
- * `--model auto` for train (and eval, which trains the same way), and `eval --compare`. Each is
+ * `--kind auto` for train (and eval, which trains the same way), and `eval --compare`. Each is
  * shown to change what the model learns, on data built so that only the option can explain the
  * difference: without it, the words asked about are unknown to the model, so it can only answer
  * them both alike.
@@ -145,7 +145,7 @@ describe("--unlabeled", () => {
   });
 });
 
-describe("--model auto", () => {
+describe("--kind auto", () => {
   // three categories of six rows, words shared across categories so the candidates score differently
   const words = ["reward", "human", "preference", "attack", "adversarial", "robust", "circuit", "neuron", "feature", "model", "train", "data"];
   const categories = ["Feedback", "Robustness", "Interpretability"];
@@ -159,9 +159,9 @@ describe("--model auto", () => {
   const tax = at("auto-taxonomy.json");
   writeFileSync(tax, JSON.stringify({ format: "safetag-taxonomy", version: 1, categories: categories.map((name) => ({ name })) }));
 
-  it("train chooses among the candidates by inner cross-validation, the best macro-F1 winning, and trains that kind as --model would", async () => {
+  it("train chooses among the candidates by inner cross-validation, the best macro-F1 winning, and trains that kind as --kind would", async () => {
     const auto = at("auto-model.json");
-    const r = await cli(["train", "--data", sheet, "--out", auto, "--model", "auto", "--taxonomy", tax], "", EPOCH);
+    const r = await cli(["train", "--data", sheet, "--out", auto, "--kind", "auto", "--taxonomy", tax], "", EPOCH);
     expect(r.code, r.stderr).toBe(0);
     const report = model(auto).report;
     expect(report.requested).toBe("auto");
@@ -172,16 +172,16 @@ describe("--model auto", () => {
     expect(r.stderr).toContain(`, kind ${report.kind}`);
     // the chosen kind, asked for by name: the same model, all but what records the choice
     const named = at("named-model.json");
-    expect((await cli(["train", "--data", sheet, "--out", named, "--model", report.kind, "--taxonomy", tax], "", EPOCH)).code).toBe(0);
+    expect((await cli(["train", "--data", sheet, "--out", named, "--kind", report.kind, "--taxonomy", tax], "", EPOCH)).code).toBe(0);
     const { report: autoReport, ...autoRest } = model(auto);
     const { report: namedReport, ...namedRest } = model(named);
     expect(autoRest).toEqual(namedRest);
     expect(namedReport).toEqual({ ...autoReport, requested: report.kind, selection: [best] });
   });
 
-  it("eval takes --model auto, and names it so in the report", async () => {
+  it("eval takes --kind auto, and names it so in the report", async () => {
     const once = ["--folds", "2", "--repeats", "1"];
-    const r = await cli(["eval", "--data", sheet, "--report-dir", at("auto-eval"), "--model", "auto", ...once, ...QUICK_EVAL, "--taxonomy", tax]);
+    const r = await cli(["eval", "--data", sheet, "--report-dir", at("auto-eval"), "--kind", "auto", ...once, ...QUICK_EVAL, "--taxonomy", tax]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).settings.model).toBe("auto");
   });
@@ -195,13 +195,13 @@ describe("eval --compare", () => {
     ["eval", "--data", sheet, "--report-dir", at(name), "--folds", "3", "--repeats", "2", "--seed", "4", ...QUICK_EVAL, ...tax, ...more];
 
   it("cross-validates each kind on the same folds: the model's own figures, then each other kind's as its own eval gives them", async () => {
-    const r = await cli(evalArgs("compare-eval", "--model", "complement-nb", "--compare", "multinomial-nb,complement-nb"));
+    const r = await cli(evalArgs("compare-eval", "--kind", "complement-nb", "--compare", "multinomial-nb,complement-nb"));
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report.comparison.map((c: { model: string }) => c.model)).toEqual(["complement-nb", "multinomial-nb"]); // --model first, once
+    expect(report.comparison.map((c: { model: string }) => c.model)).toEqual(["complement-nb", "multinomial-nb"]); // --kind first, once
     expect(report.comparison[0].accuracy).toEqual(report.summary.accuracy);
     expect(report.comparison[0].macroF1).toEqual(report.summary.macroF1);
-    const alone = await cli(evalArgs("multinomial-eval", "--model", "multinomial-nb"));
+    const alone = await cli(evalArgs("multinomial-eval", "--kind", "multinomial-nb"));
     expect(alone.code, alone.stderr).toBe(0);
     const summary = JSON.parse(alone.stdout).summary;
     expect(report.comparison[1].accuracy).toEqual(summary.accuracy);

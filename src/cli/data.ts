@@ -6,6 +6,7 @@ import type { Background } from "../ingest/background.js";
 import { reviewedPathFor } from "../ingest/reviewed.js";
 import { formatAccount } from "../ingest/rowAccount.js";
 import { readTrainingData, type LabeledReading, type TrainingData } from "../ingest/trainingData.js";
+import { summarizeIngest } from "../ingest/labeled.js";
 import { readTextFile } from "../io/decode.js";
 import { describeSheet, type WorkbookSheet } from "../ingest/workbook.js";
 import { BUNDLED_TAXONOMY } from "../taxonomy/bundled.js";
@@ -87,16 +88,26 @@ export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxono
   return readTrainingData(path, taxonomy, observer, sheet);
 }
 
+/**
+ * One line per file read, with the rows read from it (those left out included) and its problems;
+ * then the "in all" line, whose rows read are the sum of those lines, broken down into the rows
+ * used and each kind set aside. No other line counts rows, so the counts cannot disagree.
+ */
 function sayLabeled(ctx: CliContext, r: LabeledReading): void {
-  const s = r.summary;
   const reviewed = r.reviewed;
-  const fromReviews = reviewed ? ` (with ${reviewed.result.rows.length} reviewed rows from ${reviewed.path})` : "";
-  say(ctx, `${r.path}: ${s.rowsRead} rows read${fromReviews}, ${r.prepared.rows.length} used for training, ${s.duplicates} duplicates and ${s.missingAbstracts} without abstract set aside, ${s.problems.length} problems`);
-  for (const p of [...r.result.problems, ...(reviewed?.result.problems ?? [])]) say(ctx, `  ${formatProblem(p)}`);
+  say(ctx, `${r.path}: ${rows(r.summary.rowsRead)} read, ${problems(r.result.problems.length)}`);
+  for (const p of r.result.problems) say(ctx, `  ${formatProblem(p)}`);
+  if (reviewed) {
+    say(ctx, `${reviewed.path}: ${rows(summarizeIngest(reviewed.result).rowsRead, "reviewed row")} read, ${problems(reviewed.result.problems.length)}`);
+    for (const p of reviewed.result.problems) say(ctx, `  ${formatProblem(p)}`);
+  }
   for (const o of r.prepared.merge?.overridden ?? []) say(ctx, `  reviewed: row ${o.row.id} relabeled "${o.from}" -> "${o.row.category}" by ${o.row.reviewer || "a reviewer"}`);
   for (const line of r.prepared.changes ? formatTaxonomyApplication(r.prepared.changes) : []) say(ctx, `  ${line}`);
   say(ctx, `  in all: ${formatAccount(r.account, "used for training")}`);
 }
+
+const rows = (n: number, what = "row") => `${n} ${what}${n === 1 ? "" : "s"}`;
+const problems = (n: number) => `${n} problem${n === 1 ? "" : "s"}`;
 
 function sayBackground(ctx: CliContext, b: Background): void {
   const aside = b.setAside.length + b.problems.length;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Help, type Option } from "commander";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { EXIT, SafetagError, formatProblem } from "../errors.js";
@@ -25,6 +25,7 @@ export function buildProgram(ctx: CliContext): Command {
     .option("-q, --quiet", "print only errors", false)
     .option("--debug", "show stack traces for unexpected errors", false)
     .showHelpAfterError()
+    .configureHelp({ optionDescription: markRequired }) // before the commands are added: they inherit it
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .hook("preAction", (cmd) => {
@@ -34,6 +35,12 @@ export function buildProgram(ctx: CliContext): Command {
     });
   for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun, registerReview, registerAccept, registerModels, registerCompare]) register(program, ctx);
   return program;
+}
+
+/** Commander's description of an option, with "(required)" after an option that must be given. */
+function markRequired(this: Help, option: Option): string {
+  const description = Help.prototype.optionDescription.call(this, option);
+  return option.mandatory ? `${description} (required)` : description;
 }
 
 /** Runs the CLI and returns the exit code; the only place errors become exit codes. */

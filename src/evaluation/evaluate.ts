@@ -35,7 +35,23 @@ export interface EvaluateOptions {
   createdAt?: string;
   /** Clock for the final model's createdAt (see cli/clock.ts). */
   now?: () => Date;
-  onProgress?: (p: CrossValidationProgress) => void;
+  /** Told as each stage starts, and after each fold of a stage that cross-validates (see EvaluationProgress). */
+  onProgress?: (p: EvaluationProgress) => void;
+}
+
+/**
+ * What the evaluation is doing, for a progress line: each stage as it starts (`done` and
+ * `total` undefined), then, in a stage that cross-validates, each fold as it is finished.
+ */
+export interface EvaluationProgress {
+  stage: string;
+  done?: number;
+  total?: number;
+}
+
+/** A cross-validation's fold callbacks, as stage `stage`. */
+function folds(onProgress: EvaluateOptions["onProgress"], stage: string): ((p: CrossValidationProgress) => void) | undefined {
+  return onProgress && ((p) => onProgress({ stage, done: p.done, total: p.total }));
 }
 
 /** Remembers each fold model's review threshold, so the report can say what the rule did out of fold. */
@@ -63,7 +79,10 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   const thresholds: number[] = [];
   // background rows train every fold and are never tested: the folds score the sheet
   const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed, answers: [...new Set(background.map((r) => r.category))] };
-  const cv = crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: opts.onProgress });
+  const tell = (stage: string) => opts.onProgress?.({ stage });
+  tell("cross-validation");
+  const cv = crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
+  tell("bootstrap intervals");
   const report = buildEvaluationReport(cv, {
     model: opts.model,
     parameters: { titles: Boolean(opts.titles), taxonomy: Boolean(opts.taxonomy), unlabeled: opts.unlabeled?.length ?? 0 },
@@ -71,10 +90,12 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     dataSha256: opts.dataSha256,
     createdAt: opts.createdAt,
   });
+  tell(`final model, trained on all ${rows.length} rows`);
   const model = trainModel(rows, { ...trainOptions, source: { path: opts.dataPath, sha256: opts.dataSha256 ?? "" }, now: opts.now });
   const notEvaluated = model.categories.filter((c) => !cv.categories.includes(c));
   if (notEvaluated.length > 0) report.notEvaluated = notEvaluated;
 
+  tell("calibration, review rule, label errors, terms");
   report.calibration = calibrationSection(cv.predictions.map((p) => ({ confidence: p.confidence, correct: p.gold === p.predicted })));
   report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds);
   report.labelErrors = labelErrorCandidates(cv.predictions, cv.repeats);
@@ -88,11 +109,15 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
       model.scopeThreshold,
     );
   }
-  if (opts.learningCurve !== false) report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers });
+  if (opts.learningCurve !== false) {
+    tell("learning curve");
+    report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers, onProgress: folds(opts.onProgress, "learning curve") });
+  }
   if (opts.compare?.length) {
     const kinds = [opts.model, ...opts.compare.filter((k) => k !== opts.model)];
     report.comparison = kinds.map((kind) => {
-      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), cvOptions);
+      if (kind !== opts.model) tell(`comparison: ${kind}`);
+      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), { ...cvOptions, onProgress: folds(opts.onProgress, `comparison: ${kind}`) });
       const per = run.model.perRepeat;
       const spread = (xs: number[]) => {
         const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -101,7 +126,10 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
       return { model: kind, accuracy: spread(per.map((r) => r.report.accuracy)), macroF1: spread(per.map((r) => r.report.macro.f1)) };
     });
   }
-  if (opts.fresh) report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
+  if (opts.fresh) {
+    tell("fresh abstracts");
+    report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
+  }
   model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
   return { report, model };
 }

@@ -7,7 +7,7 @@
 import type { Category, LabeledAbstract } from "../domain.js";
 import type { FittedClassifier, Trainer } from "../models/contract.js";
 import type { Tokenizer } from "../text/tokenize.js";
-import { crossValidate, type OutOfFoldPrediction } from "./crossValidate.js";
+import { crossValidate, type CrossValidationProgress, type OutOfFoldPrediction } from "./crossValidate.js";
 import { deriveSeed, mulberry32, shuffle } from "../sampling/random.js";
 import type { CalibrationSection, LabelErrorCandidate, LearningCurvePoint, OutOfScopeSection, ReviewSection, Spread } from "./report.js";
 
@@ -81,7 +81,7 @@ function spread(xs: readonly number[]): Spread {
 export function learningCurve(
   rows: readonly LabeledAbstract[],
   trainer: Trainer,
-  options: { fractions?: number[]; folds?: number; repeats?: number; seed?: number; answers?: readonly Category[] } = {},
+  options: { fractions?: number[]; folds?: number; repeats?: number; seed?: number; answers?: readonly Category[]; onProgress?: (p: CrossValidationProgress) => void } = {},
 ): LearningCurvePoint[] {
   const { fractions = [0.25, 0.5, 0.75, 1], folds = 5, repeats = 2, seed = 1 } = options;
   return fractions.map((fraction, fi) => {
@@ -95,7 +95,9 @@ export function learningCurve(
         return trainer.train(chosen);
       },
     };
-    const cv = crossValidate(rows, sub, { folds, repeats, seed, answers: options.answers });
+    // the folds counted over every fraction, so one bar goes from 0 to the end
+    const onProgress = options.onProgress && ((p: CrossValidationProgress) => options.onProgress!({ ...p, done: fi * p.total + p.done, total: fractions.length * p.total }));
+    const cv = crossValidate(rows, sub, { folds, repeats, seed, answers: options.answers, onProgress });
     return {
       trainFraction: fraction,
       trainRows: trainRows / (folds * repeats),

@@ -8,7 +8,7 @@ import { readTextFile } from "../io/decode.js";
 import { taxonomySpellings } from "../taxonomy/names.js";
 import { foldLabels } from "./labels.js";
 import { parsePaste } from "./paste.js";
-import type { IngestResult } from "./result.js";
+import { leftOutRow, type IngestResult } from "./result.js";
 import { splitHeader } from "../io/header.js";
 import { fieldOf, parseSheetExport, sheetHeaderScore } from "./sheet.js";
 import { decodeText, isXlsxHead, readInputBytes } from "../io/decode.js";
@@ -137,12 +137,15 @@ export function usableForTraining(rows: readonly LabeledAbstract[]): LabeledAbst
 }
 
 export interface IngestSummary {
-  /** Rows with a category (rows left out are in `problems`). */
+  /** Every row read: kept + duplicates + missingAbstracts + leftOut, as the count line of rowAccount.ts says. */
   rowsRead: number;
   /** Rows usable for training. */
   kept: number;
   duplicates: number;
+  /** Rows without abstract, duplicates not counted again. */
   missingAbstracts: number;
+  /** Rows left out while reading (each has its problem in `problems`). */
+  leftOut: number;
   emptyRows: number;
   /** Usable rows per category, most first (a Map: a category may be called `constructor`, or `2023`, and keeps its place). */
   perCategory: Map<Category, number>;
@@ -154,11 +157,13 @@ export function summarizeIngest(result: IngestResult): IngestSummary {
   const counts = new Map<Category, number>(result.categories.map((c) => [c, 0]));
   for (const row of usable) counts.set(row.category, (counts.get(row.category) ?? 0) + 1);
   const perCategory = new Map([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], "en")));
+  const leftOut = result.problems.filter(leftOutRow).length;
   return {
-    rowsRead: result.rows.length,
+    rowsRead: result.rows.length + leftOut,
     kept: usable.length,
     duplicates: result.rows.filter((r) => r.duplicate).length,
-    missingAbstracts: result.rows.filter((r) => r.abstractMissing).length,
+    missingAbstracts: result.rows.filter((r) => !r.duplicate && r.abstractMissing).length,
+    leftOut,
     emptyRows: result.emptyRows.length,
     perCategory,
     problems: result.problems,
@@ -172,7 +177,8 @@ export function formatIngestSummary(summary: IngestSummary): string[] {
   const countWidth = String(Math.max(0, ...entries.map(([, n]) => n))).length;
   return [
     `${plural(summary.rowsRead, "row")} read: ${summary.kept} usable for training, ` +
-      `${plural(summary.duplicates, "duplicate")} and ${summary.missingAbstracts} without abstract set aside; ` +
+      `${plural(summary.duplicates, "duplicate")} and ${summary.missingAbstracts} without abstract set aside` +
+      `${summary.leftOut ? `, ${summary.leftOut} left out (see the problems)` : ""}; ` +
       `${plural(summary.emptyRows, "empty row")} skipped`,
     `${plural(entries.length, "category", "categories")} (usable rows):`,
     ...entries.map(([name, n]) => `  ${name.padEnd(width)}  ${String(n).padStart(countWidth)}`),

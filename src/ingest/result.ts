@@ -15,6 +15,24 @@ export interface IngestResult {
   categories: Category[];
 }
 
+/**
+ * Problems that mean a row was left out of the result (the readers say "the row is left out").
+ * Other problems (a missing date, an unknown category) keep the row. Every count of rows read
+ * counts these too (see rowAccount.ts), so that the lines that say it agree.
+ */
+export function leftOutRow(p: InputProblem): boolean {
+  switch (p.code) {
+    case "E_PASTE_ROW":
+    case "E_SHEET_FIELDS":
+    case "E_SHEET_DUPLICATE_ID":
+      return true;
+    case "E_MISSING_CELL":
+      return p.column === "category" || p.column === "Safety_category";
+    default:
+      return false;
+  }
+}
+
 const DUPLICATE_MARK = /^\s*\[\s*duplicate\s*\]\s*/i;
 const NOT_FOUND = /^abstract not found\.?$/i;
 

@@ -3,26 +3,9 @@
  * rows written (or used) + rows set aside, each kind of set-aside named. A reader who sees the
  * numbers add up knows no row went missing without a word.
  */
-import type { InputProblem, LabeledAbstract } from "../domain.js";
-import type { IngestResult } from "./result.js";
+import type { LabeledAbstract } from "../domain.js";
+import { leftOutRow, type IngestResult } from "./result.js";
 import type { TrainingRows } from "./trainingRows.js";
-
-/**
- * Problems that mean a row was left out of the result (the readers say "the row is left out").
- * Other problems (a missing date, an unknown category) keep the row.
- */
-export function leftOutRow(p: InputProblem): boolean {
-  switch (p.code) {
-    case "E_PASTE_ROW":
-    case "E_SHEET_FIELDS":
-    case "E_SHEET_DUPLICATE_ID":
-      return true;
-    case "E_MISSING_CELL":
-      return p.column === "category" || p.column === "Safety_category";
-    default:
-      return false;
-  }
-}
 
 export interface RowAccount {
   read: number;

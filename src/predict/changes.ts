@@ -1,6 +1,7 @@
 import type { Category, UnlabeledAbstract } from "../domain.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import { makeLabeler, type LabeledPrediction } from "./label.js";
+import { probabilityText } from "./shown.js";
 
 export interface PredictionChange {
   input: UnlabeledAbstract;
@@ -32,7 +33,7 @@ export function predictionChanges(a: LoadedModel, b: LoadedModel, inputs: Iterab
 
 export function formatPredictionChanges(r: { compared: number; changed: PredictionChange[] }, maxShown = 50): string[] {
   const where = (i: UnlabeledAbstract) => (i.source ? `${i.source}:${i.line ?? ""}` : i.id);
-  const side = (s: PredictionChange["a"]) => `"${s.category}" (${s.source === "known" ? "labeled" : s.confidence.toFixed(2)})`;
+  const side = (s: PredictionChange["a"]) => `"${s.category}" (${s.source === "known" ? "labeled" : probabilityText(s.confidence)})`;
   return [
     `predictions: ${r.changed.length} of ${r.compared} abstracts changed category`,
     ...r.changed.slice(0, maxShown).map((c) => `  ${where(c.input)}  ${side(c.a)} -> ${side(c.b)}  ${JSON.stringify(c.input.abstract.slice(0, 60))}`),

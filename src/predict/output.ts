@@ -3,6 +3,7 @@ import type { LabeledPrediction } from "./label.js";
 import { csvLine } from "../io/csv.js";
 import { modelText, type LoadedModel } from "../modelfile/modelFile.js";
 import { registryEntry } from "../modelfile/kept.js";
+import { shownConfidence, shownReason, shownRunnerUpConfidence } from "./shown.js";
 
 /** The output formats `predict --format` names. */
 export type OutputFormatName = "csv" | "jsonl";
@@ -63,7 +64,7 @@ export function predictionRecord(p: LabeledPrediction): Record<(typeof PREDICTIO
     runner_up: p.runnerUp,
     runner_up_confidence: round(p.runnerUpConfidence),
     needs_review: p.needsReview ? 1 : 0,
-    reason: p.reason,
+    reason: shownReason(p),
     scope: p.scope === undefined ? "" : round(p.scope),
     out_of_scope: p.outOfScope ? 1 : 0,
     terms: p.terms.map((t) => t.term).join(" "),
@@ -78,9 +79,12 @@ export function predictionHeader(format: OutputFormat): string {
   return format === "csv" ? csvLine(PREDICTION_COLUMNS) : "";
 }
 
+/** JSONL keeps the probabilities as computed; the CSV, read by people in spreadsheets, shows them as shown.ts says. */
 export function formatPrediction(p: LabeledPrediction, format: OutputFormat): string {
   const rec = predictionRecord(p);
-  return format === "csv" ? csvLine(PREDICTION_COLUMNS.map((c) => rec[c])) : jsonLine(rec, p, format);
+  if (format !== "csv") return jsonLine(rec, p, format);
+  const shown = { ...rec, confidence: shownConfidence(p), runner_up_confidence: shownRunnerUpConfidence(p) };
+  return csvLine(PREDICTION_COLUMNS.map((c) => shown[c]));
 }
 
 /**

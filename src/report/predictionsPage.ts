@@ -11,7 +11,7 @@ import type { LabeledPrediction } from "../predict/label.js";
 import { escapeHtml as h } from "./escape.js";
 import { latexToText } from "../text/latex.js";
 import { renderPage } from "./page.js";
-import { fixed } from "./svg.js";
+import { confidenceText, probabilityText, shownReason } from "../predict/shown.js";
 
 export const DEFAULT_PAGE_CAP = 5000;
 const EXCERPT = 220;
@@ -49,7 +49,7 @@ export function predictionRow(p: LabeledPrediction, seq: number): PredictionRow 
     runnerUpConfidence: p.runnerUpConfidence,
     needsReview: p.needsReview,
     outOfScope: p.outOfScope === true,
-    reason: p.reason,
+    reason: shownReason(p),
     terms: p.terms.map((t) => t.term),
     source: p.source,
     matchedId: p.matchedId ?? "",
@@ -152,9 +152,9 @@ function row(r: PredictionRow, rank: number, category: number): string {
   return (
     `<tr data-c="${category}" data-review="${r.needsReview ? 1 : 0}"${r.needsReview ? ' class="review"' : ""}>` +
     `<td class="num rank">${rank + 1}</td>` +
-    `<td class="num confidence"><span class="conf"><span class="conf-bar" style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${fixed(r.confidence)}</td>` +
+    `<td class="num confidence"><span class="conf"><span class="conf-bar" style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${h(confidenceText(r))}</td>` +
     `<td class="category">${h(r.category === "" ? "–" : r.category)}</td>` +
-    `<td class="small runner-up">${r.runnerUp ? `${h(r.runnerUp)} <span class="muted">${fixed(r.runnerUpConfidence)}</span>` : ""}</td>` +
+    `<td class="small runner-up">${r.runnerUp ? `${h(r.runnerUp)} <span class="muted">${h(probabilityText(r.runnerUpConfidence))}</span>` : ""}</td>` +
     `<td class="small review-cell">${r.needsReview ? `<strong>needs review</strong>` : ""}${r.outOfScope ? ` <span class="badge">out of scope</span>` : ""}` +
     `${r.reason ? `<br><span class="muted">${h(r.reason)}</span>` : ""}</td>` +
     `<td class="terms">${r.terms.map((t) => `<code>${h(t)}</code>`).join(" ")}</td>` +

@@ -12,6 +12,7 @@
 import type { Category } from "../domain.js";
 import { toCsv } from "../io/csv.js";
 import type { LabeledPrediction } from "../predict/label.js";
+import { shownProbability } from "../predict/shown.js";
 import { abstractKey } from "../text/normalize.js";
 
 export const REVIEW_COLUMNS = [
@@ -94,7 +95,8 @@ export function amongCategories<P extends Pick<LabeledPrediction, "category" | "
   return { ...p, category: ranked[0]!.c, confidence: share(ranked[0]!.p), runnerUp: second.c, runnerUpConfidence: ranked[1] ? share(second.p) : 0 };
 }
 
-const round = (x: number) => Math.round(x * 1e4) / 1e4;
+/** The sheet is read by a person: the confidence as predict/shown.ts shows it, and a margin that never says the runner-up had no chance at all. */
+const shownMargin = (x: number) => Math.min(Math.round(x * 1e3) / 1e3, shownProbability(1));
 
 export function reviewQueueCsv(items: readonly ReviewItem[]): string {
   return toCsv(REVIEW_COLUMNS, items.map((q) => ({
@@ -102,9 +104,9 @@ export function reviewQueueCsv(items: readonly ReviewItem[]): string {
     file: q.file,
     line: q.line,
     predicted_category: q.predicted,
-    confidence: round(q.confidence),
+    confidence: shownProbability(q.confidence),
     runner_up: q.runnerUp,
-    margin: round(q.margin),
+    margin: shownMargin(q.margin),
     needs_review: q.needsReview ? 1 : 0,
     reason: q.reason,
     abstract: q.abstract,

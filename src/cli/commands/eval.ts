@@ -21,7 +21,7 @@ import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput } from "../data.js";
 import type { TrainingData } from "../../ingest/trainingData.js";
-import { intArg, seedArg, modelKindOption } from "../options.js";
+import { intArg, seedArg, kindOption, oldModelKindOption, refuseModelAsKind } from "../options.js";
 import { checkOutputs, type CommandPath } from "../paths.js";
 
 export interface EvalOptions {
@@ -30,7 +30,10 @@ export interface EvalOptions {
   folds: number;
   repeats: number;
   seed: number;
-  model: ModelChoice;
+  /** The classifier kind (`--kind`). */
+  kind: ModelChoice;
+  /** The old `--model <kind>`, refused (see refuseModelAsKind). */
+  model?: string;
   compare?: ModelChoice[];
   taxonomy?: string;
   titles?: boolean;
@@ -95,12 +98,12 @@ async function readOutOfScope(ctx: CliContext, path: string | undefined): Promis
 export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): Promise<{ report: EvaluationReport; model: LoadedModel }> {
   const files = reportFiles(opts.reportDir);
   checkCrossValidatable(data.rows, data.path); // before the report folder is made
-  const progress = startProgress(ctx, "cross-validation");
+  const progress = startProgress(ctx, "eval");
   files.forEach(assertWritable);
   const outOfScope = await readOutOfScope(ctx, opts.outOfScope);
   const result = evaluate(data.rows, {
     now: createdAtClock(),
-    model: opts.model,
+    model: opts.kind,
     compare: opts.compare,
     taxonomy,
     titles: opts.titles,
@@ -114,7 +117,7 @@ export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOpt
     unlabeled,
     background: data.background,
     fresh: readFresh(ctx, opts.fresh, taxonomy),
-    onProgress: (p) => progress.update(p.done, p.total),
+    onProgress: (p) => (p.done === undefined ? progress.stage(p.stage) : progress.update(p.done, p.total)),
   });
   progress.done();
   if (data.changes?.applied) result.report.taxonomy = summarizeTaxonomyApplication(data.changes);
@@ -127,7 +130,7 @@ export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOpt
   return result;
 }
 
-function modelList(value: string): ModelChoice[] {
+function kindList(value: string): ModelChoice[] {
   const kinds = value.split(",").map((s) => s.trim()).filter(Boolean);
   for (const k of kinds) if (!(MODEL_CHOICES as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown model kind ${k}; choose from ${MODEL_CHOICES.join(", ")}`);
   return kinds as ModelChoice[];
@@ -142,8 +145,9 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--folds <n>", "folds per repeat", intArg("--folds", 2), 5)
     .option("--repeats <n>", "repeats of k-fold with new shuffles", intArg("--repeats", 1), 5)
     .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
-    .addOption(modelKindOption())
-    .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(modelList))
+    .addOption(kindOption())
+    .addOption(oldModelKindOption())
+    .addOption(new Option("--compare <kinds>", `also cross-validate these classifier kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(kindList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--out-of-scope <file>", `abstracts outside every category, to measure the out-of-scope score (default ${DEFAULT_OUT_OF_SCOPE} when present)`)
@@ -153,6 +157,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--json", "print report.json to standard output instead of the table", false)
     .option("--unlabeled <files...>", "unlabeled dumps every fold also learns from (semi-supervised EM)")
     .action(async (opts: EvalOptions) => {
+      refuseModelAsKind("eval", opts.model);
       checkOutputs(
         reportFiles(opts.reportDir).map((path) => ({ path, what: "a report in --report-dir" })),
         [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), outOfScopeInput(opts.outOfScope), freshInput(opts.fresh), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],

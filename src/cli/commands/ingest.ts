@@ -11,6 +11,7 @@ import { readingTaxonomy } from "../../taxonomy/changes.js";
 import { assertWritable, writeOutput } from "../../io/output.js";
 import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
 import { checkOutputs } from "../paths.js";
+import { LABELED_FORMATS, outputFormat } from "../formats.js";
 import { say, type CliContext } from "../context.js";
 import { DEFAULT_TAXONOMY, taxonomyUsed } from "../data.js";
 import { readLabeledInput } from "../../ingest/labeled.js";
@@ -76,6 +77,7 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .action((file: string, opts: IngestOptions) => {
       // the rows it sets aside would be gone from the file; the taxonomy is read, or created when missing
       checkOutputs([{ path: opts.output, what: "--output" }], [{ path: file, what: "the spreadsheet" }, { path: opts.taxonomy, what: "the taxonomy (--taxonomy)" }]);
+      outputFormat(opts.output, undefined, LABELED_FORMATS, { option: "--output" }); // a CSV, whatever the name says, would surprise
       runIngest(ctx, file, opts);
     });
 }

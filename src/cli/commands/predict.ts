@@ -17,12 +17,14 @@ import { startProgress } from "../progress.js";
 import { readInputText } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
+import { outputFormat, PREDICTION_FORMATS } from "../formats.js";
 
 interface PredictOptions {
   model: string;
   input: string[];
   output: string;
-  format: OutputFormatName;
+  /** Given, or undefined: the --output extension says (see formats.ts). */
+  format?: OutputFormatName;
   inputFormat?: AbstractFormat;
   sheet?: string;
   html?: string;
@@ -47,7 +49,7 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .requiredOption("--model <model.json>", "a model written by `safetag train`")
     .requiredOption("-i, --input <files...>", "one or more inputs; `-` reads standard input")
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["csv", "jsonl"]).default("csv"))
+    .addOption(new Option("-f, --format <format>", "output format (default: from the --output extension, .csv or .jsonl; csv for standard output or a name with no extension)").choices(["csv", "jsonl"]))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
     .option("--sheet <name>", "the sheet of .xlsx inputs to read (default: the first)")
     .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review; `-` is standard output")
@@ -60,7 +62,8 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         [{ path: opts.output, what: "--output" }, page && { path: page.path, what: "--html" }],
         [{ path: opts.model, what: "--model" }, ...opts.input.map((path) => ({ path, what: "--input" }))],
       );
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, opts.format, { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
+      const format = outputFormat(opts.output, opts.format, PREDICTION_FORMATS, { option: "--output", formatOption: "--format csv|jsonl" });
+      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, format, { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
       reportPredictSummary(ctx, summary, opts.output);
       if (page) say(ctx, `review page written to ${outputName(page.path)}`);
     });

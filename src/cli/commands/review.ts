@@ -22,18 +22,23 @@ import { readAbstractInputs } from "../../ingest/abstracts.js";
 import { labeledInputs, optionalTaxonomy, readInputText, taxonomyInput } from "../data.js";
 import { intArg } from "../options.js";
 import { checkOutputs } from "../paths.js";
+import { formatByName, outputFormat, type OutputFormats } from "../formats.js";
 import { KnownAbstracts } from "../../modelfile/knownAbstracts.js";
 
 type QueueFormat = "csv" | "label-studio" | "prodigy";
 const FORMATS: readonly QueueFormat[] = ["csv", "label-studio", "prodigy"];
 const DEFAULT_OUTPUT: Record<QueueFormat, string> = { csv: "review.csv", "label-studio": "review.json", prodigy: "review.jsonl" };
 
-/** `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy), else CSV. */
+const QUEUE_FORMATS: OutputFormats<QueueFormat> = {
+  byExtension: { csv: "csv", json: "label-studio", jsonl: "prodigy" },
+  names: { csv: "a CSV sheet", "label-studio": "Label Studio tasks", prodigy: "Prodigy tasks" },
+  fallback: "csv",
+  what: "the review queue",
+};
+
+/** `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV; another is refused after checkOutputs, see formats.ts). */
 function queueFormat(format: QueueFormat | undefined, output: string | undefined): QueueFormat {
-  if (format) return format;
-  if (output && /\.json$/i.test(output)) return "label-studio";
-  if (output && /\.jsonl$/i.test(output)) return "prodigy";
-  return "csv";
+  return output === undefined ? (format ?? "csv") : (formatByName(output, format, QUEUE_FORMATS) ?? "csv");
 }
 
 /** Where the Label Studio labeling config goes: `--label-config`, else beside the tasks (`review.json` -> `review.label-config.xml`). */
@@ -109,6 +114,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
           ...(opts.data || format !== "csv" ? [taxonomyInput(opts.taxonomy)] : []),
         ],
       );
+      if (opts.output !== undefined) outputFormat(opts.output, opts.format, QUEUE_FORMATS, { option: "--output", formatOption: "--format" }); // an unknown extension, refused
       assertWritable(output);
       if (configPath !== undefined) assertWritable(configPath);
       const modelText = readInputText(opts.model);

@@ -8,6 +8,7 @@ import { say, type CliContext } from "../context.js";
 import { backgroundInput, DEFAULT_TAXONOMY, loadTrainingData, optionalTaxonomy, reviewedInput } from "../data.js";
 import { assertKeepable, keptOutputs, writeKeptModel } from "../keep.js";
 import { checkOutputs } from "../paths.js";
+import { LABELED_FORMATS, outputFormat, PREDICTION_FORMATS } from "../formats.js";
 import { freshInput, outOfScopeInput, reportFiles, runEval } from "./eval.js";
 import { runIngest } from "./ingest.js";
 import { predictToFile, reportPredictSummary } from "./predict.js";
@@ -42,7 +43,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option("--labeled <file>", "canonical labeled CSV to write", "data/labeled.csv")
     .option("--model <file>", "model to write", "models/model.json")
     .option("--report-dir <dir>", "folder for the eval reports", "eval")
-    .option("--predictions <file>", "predictions to write", "data/predictions.csv")
+    .option("--predictions <file>", "predictions to write: CSV (.csv) or JSON lines (.jsonl), by the extension", "data/predictions.csv")
     .action(async (opts: RunOptions) => {
       const page = join(opts.reportDir, "predictions.html");
       const dumps = opts.dumps ?? bundledDumps(opts.sheet);
@@ -66,6 +67,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
           freshInput(undefined),
         ],
       );
+      // the files are named as they are written (formats.ts): --predictions x.jsonl writes JSON lines
+      outputFormat(opts.labeled, undefined, LABELED_FORMATS, { option: "--labeled" });
+      const predictionsFormat = outputFormat(opts.predictions, undefined, PREDICTION_FORMATS, { option: "--predictions" });
       [opts.labeled, opts.model, opts.predictions, page].forEach(assertWritable);
       assertKeepable(opts.model);
       say(ctx, "== ingest");
@@ -74,12 +78,12 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const taxonomy = optionalTaxonomy(undefined, ctx);
       const data = loadTrainingData(ctx, opts.labeled, taxonomy);
       say(ctx, "== eval (cross-validation)");
-      const { model } = await runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, model: DEFAULT_MODEL_KIND }, data.taxonomy);
+      const { model } = await runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, kind: DEFAULT_MODEL_KIND }, data.taxonomy);
       const text = serializeModel(model);
       writeKeptModel(ctx, opts.model, model, text, data);
       say(ctx, `model written to ${opts.model}`);
       say(ctx, "== predict");
-      const summary = await predictToFile(ctx, model, dumps, opts.predictions, "csv", {}, { path: page, modelPath: opts.model });
+      const summary = await predictToFile(ctx, model, dumps, opts.predictions, predictionsFormat, {}, { path: page, modelPath: opts.model });
       reportPredictSummary(ctx, summary, opts.predictions);
       say(ctx, "");
       say(ctx, `done: ${opts.labeled}, ${opts.model}, ${join(opts.reportDir, "report.md")}, ${join(opts.reportDir, "report.json")}, ${join(opts.reportDir, "report.html")}, ${opts.predictions}, ${page}`);
