@@ -61,7 +61,7 @@ export function diagnose(options: TrainOptions): void {
   const tok = makeTokenizer(model.tokenizer);
   const rows = fresh.filter((r) => !process.env.PART || r.id.startsWith(process.env.PART));
   const scored = rows.map((r) => {
-    const p = g.parts(tok(r.abstract));
+    const p = g.parts(g.features.vectorize(tok(r.abstract)));
     const gate = 1 / (1 + Math.exp((p.gate[0]! - p.gate[1]!) / g.gateTemperature));
     let best = 0;
     for (let j = 1; j < p.inner.length; j++) if (p.inner[j]! > p.inner[best]!) best = j;
@@ -80,7 +80,7 @@ if (process.env.ERRS) {
   const g = model.classifier as Gated;
   const tok = makeTokenizer(model.tokenizer);
   for (const r of fresh.filter((r) => !process.env.PART || r.id.startsWith(process.env.PART))) {
-    const p = g.parts(tok(r.abstract));
+    const p = g.parts(g.features.vectorize(tok(r.abstract)));
     const gate = 1 / (1 + Math.exp((p.gate[0]! - p.gate[1]!) / g.gateTemperature));
     let best = 0;
     for (let j = 1; j < p.inner.length; j++) if (p.inner[j]! > p.inner[best]!) best = j;
