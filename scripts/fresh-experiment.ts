@@ -93,7 +93,7 @@ if (process.env.TERMS) {
   const g = model.classifier as Gated;
   const tok = makeTokenizer(model.tokenizer);
   for (const w of process.env.TERMS.split(",")) {
-    for (const t of tok(w)) { const tw = g.gate.termWeights?.(t); console.log(w, t, tw ? Array.from(tw).map((x) => x.toFixed(3)) : "unknown"); }
+    for (const t of tok(w)) { const tw = g.gate.termWeights(t); console.log(w, t, tw ? Array.from(tw).map((x) => x.toFixed(3)) : "unknown"); }
   }
   console.log("gate categories", g.gate.categories, "safety rows", background.safety.length);
 }

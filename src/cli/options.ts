@@ -1,10 +1,15 @@
 import { InvalidArgumentError, Option } from "commander";
 import { MAX_SEED } from "../sampling/random.js";
-import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/kinds.js";
+import { DEFAULT_MODEL_KIND, describeModelChoices, MODEL_CHOICES } from "../models/kinds.js";
 
 /** `--model`; its default can be set with SAFETAG_MODEL, so tools that call `train` as is (crossval.mjs) can try another kind. */
 export function modelKindOption(): Option {
   return new Option("-m, --model <kind>", "model kind").choices([...MODEL_CHOICES]).default(DEFAULT_MODEL_KIND).env("SAFETAG_MODEL");
+}
+
+/** What each model kind is, for the help of a command that takes `--model` (the kinds table's descriptions). */
+export function modelKindsHelp(): string {
+  return `\nModel kinds (--model):\n${describeModelChoices().map((line) => `  ${line}`).join("\n")}\n`;
 }
 
 /** A whole number option with a lower bound, parsed strictly ("5x" is an error, not 5). */

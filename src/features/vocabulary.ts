@@ -16,8 +16,12 @@ export interface Counted {
 export class Vocabulary {
   private readonly index = new Map<string, number>();
   readonly terms: string[] = [];
-  /** Counts this vocabulary's texts: its buffers grow with the vocabulary, so each vocabulary has its own. */
-  private readonly counter = new TermCounter();
+  /**
+   * Counts this vocabulary's texts: its buffers grow with the vocabulary, so each vocabulary has
+   * its own. Scratch space, not part of the vocabulary's value (a true private field, which no
+   * comparison of two vocabularies sees).
+   */
+  readonly #counter = new TermCounter();
 
   static from(terms: readonly string[]): Vocabulary {
     const v = new Vocabulary();
@@ -47,7 +51,7 @@ export class Vocabulary {
   addAll(tokens: readonly string[]): SparseVector {
     const found: number[] = new Array(tokens.length);
     for (let j = 0; j < tokens.length; j++) found[j] = this.add(tokens[j]!);
-    return this.counter.count(found).counts;
+    return this.#counter.count(found).counts;
   }
 
   /** Counts of known terms; unknown terms are ignored (the vocabulary comes from training only). */
@@ -59,7 +63,7 @@ export class Vocabulary {
   read(tokens: readonly string[]): Counted {
     const found: number[] = new Array(tokens.length);
     for (let j = 0; j < tokens.length; j++) found[j] = this.index.get(tokens[j]!) ?? -1;
-    return this.counter.count(found);
+    return this.#counter.count(found);
   }
 
   /**
@@ -67,7 +71,7 @@ export class Vocabulary {
    * (-1 for an unknown term), and how many were known: `read` of the tokens the ids stand for.
    */
   countIds(ids: ArrayLike<number>): Counted {
-    return this.counter.count(ids);
+    return this.#counter.count(ids);
   }
 }
 

@@ -119,7 +119,8 @@ export class KnownAbstracts {
   /** Sorted, when they apply. */
   private readonly fingerprints?: Int32Array;
   private readonly lookup = new Int32Array(3);
-  private readonly hash = abstractHasher();
+  /** Scratch space, not part of the index's value (a true private field, which no comparison of two indexes sees). */
+  readonly #hash = abstractHasher();
 
   /** `state` is trusted: parse a model file's with `checkKnown` (checks.ts). */
   constructor(
@@ -214,7 +215,7 @@ export class KnownAbstracts {
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
     if (this.size === 0) return undefined;
     if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract)) return undefined;
-    hashWords(this.hash(abstract), this.lookup, 0);
+    hashWords(this.#hash(abstract), this.lookup, 0);
     const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
     return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };
   }

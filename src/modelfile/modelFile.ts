@@ -76,6 +76,7 @@ export interface LoadedModel extends ModelMetadata {
    * threads without serializing it again (for a 100k-row model, a tenth of a second of the thread
    * that also reads and writes). `of` is the model object the text is of: a copy made with a
    * change (`{ ...model, known }`) is another object, whose text is its serialization (`modelText`).
+   * A parsed model is never changed in place (only a trained one is, before it is first written).
    */
   readonly source?: { readonly text: string; readonly of: LoadedModel };
 }

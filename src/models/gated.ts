@@ -179,7 +179,9 @@ export const fitGated: Fit<GatedParams> = (set, params, categories) => {
 export const restoreGated: Restore = (g, categories, at) => {
   const { file, field } = at;
   const outside = g.outside;
-  if (at.depth > 2 || typeof outside !== "string" || !categories.includes(outside) || categories.length < 2) throw modelError(file, "the two-stage model's outside category is missing or not one of its categories");
+  if (at.depth > 2 || typeof outside !== "string" || !categories.includes(outside) || categories.length < 2) {
+    throw modelError(file, "the two-stage model's outside category is missing or not one of its categories");
+  }
   const gateTemperature = checkNumber(g.gateTemperature, `${field}.gateTemperature`, TEMPERATURE, file);
   const innerTemperature = checkNumber(g.innerTemperature, `${field}.innerTemperature`, TEMPERATURE, file);
   const gate = at.restore(g.gate, [GATE_SAFETY, outside], `${field}.gate`);

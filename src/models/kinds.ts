@@ -27,21 +27,44 @@ function naiveBayes(description: string, over: Partial<NaiveBayesParams>, fitted
   };
 }
 
-const COMPLEMENT_NB = naiveBayes("complement naive Bayes on TF-IDF (Rennie et al. 2003), steadier for tiny categories", { complement: true, alpha: 0.3, features: TFIDF }, (p) => p.complement === true);
+const MULTINOMIAL_NB = naiveBayes(
+  "multinomial naive Bayes on raw counts, Laplace smoothing, empirical prior (the classic baseline)",
+  { features: RAW_COUNTS },
+  (p) => !p.complement && !p.features?.idf,
+);
+const COMPLEMENT_NB = naiveBayes(
+  "complement naive Bayes on TF-IDF (Rennie et al. 2003), steadier for tiny categories",
+  { complement: true, alpha: 0.3, features: TFIDF },
+  (p) => p.complement === true,
+);
+const TFIDF_NB = naiveBayes(
+  "multinomial naive Bayes on TF-IDF weights with a uniform prior",
+  { prior: "uniform", alpha: 0.1, features: TFIDF },
+  (p) => !p.complement && p.features?.idf === true,
+);
 const LOGISTIC: ModelKindEntry = {
   description: "class-balanced softmax logistic regression on TF-IDF, L2, fitted by L-BFGS",
   type: "logistic",
   fit: (set, categories) => fitLogistic(set, DEFAULT_LOGISTIC_PARAMS, categories),
   restore: restoreLogistic,
 };
+const ENSEMBLE: ModelKindEntry = {
+  description: "average of complement NB and logistic regression probabilities",
+  type: "ensemble",
+  fit: (set, categories) => fitEnsemble(set, { members: [COMPLEMENT_NB.fit, LOGISTIC.fit] }, categories),
+  restore: restoreEnsemble,
+};
 
-/** The built-in kinds, one line each. Training and model-file parsing take a table as a parameter, this one by default. */
+/**
+ * The built-in kinds, one line each (a classifier's file exports its entry, as the tests' plug-in
+ * does). Training and model-file parsing take a table as a parameter, this one by default.
+ */
 export const BUILT_IN_KINDS = {
-  "multinomial-nb": naiveBayes("multinomial naive Bayes on raw counts, Laplace smoothing, empirical prior (the classic baseline)", { features: RAW_COUNTS }, (p) => !p.complement && !p.features?.idf),
+  "multinomial-nb": MULTINOMIAL_NB,
   "complement-nb": COMPLEMENT_NB,
-  "tfidf-nb": naiveBayes("multinomial naive Bayes on TF-IDF weights with a uniform prior", { prior: "uniform", alpha: 0.1, features: TFIDF }, (p) => !p.complement && p.features?.idf === true),
+  "tfidf-nb": TFIDF_NB,
   logistic: LOGISTIC,
-  ensemble: { description: "average of complement NB and logistic regression probabilities", type: "ensemble", fit: (set, categories) => fitEnsemble(set, { members: [COMPLEMENT_NB.fit, LOGISTIC.fit] }, categories), restore: restoreEnsemble },
+  ensemble: ENSEMBLE,
 } satisfies ModelKinds;
 
 export type ModelKind = keyof typeof BUILT_IN_KINDS;
@@ -57,7 +80,8 @@ export function describeModelChoices(kinds: ModelKinds = BUILT_IN_KINDS): string
   const names = ["auto", ...Object.keys(kinds)];
   const width = Math.max(...names.map((n) => n.length));
   const line = (name: string, text: string) => `${name.padEnd(width)}  ${text}`;
-  return [line("auto", `chosen per training set by inner cross-validation among ${AUTO_CANDIDATES.join(", ")}`), ...Object.entries(kinds).map(([name, k]) => line(name, k.description))];
+  const auto = `chosen per training set by inner cross-validation among ${AUTO_CANDIDATES.join(", ")}`;
+  return [line("auto", auto), ...Object.entries(kinds).map(([name, k]) => line(name, k.description))];
 }
 
 /**
@@ -110,7 +134,8 @@ export function kindOfClassifier(classifier: FittedClassifier, kinds: ModelKinds
 export function kindEntry(kinds: ModelKinds, kind: string): ModelKindEntry {
   const entry = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
   if (!entry) {
-    throw new SafetagError("E_MODEL_KIND", `unknown model kind ${JSON.stringify(kind)}`, { exitCode: EXIT.usage, hint: `the kinds are ${Object.keys(kinds).join(", ")}` });
+    const hint = `the kinds are ${Object.keys(kinds).join(", ")}`;
+    throw new SafetagError("E_MODEL_KIND", `unknown model kind ${JSON.stringify(kind)}`, { exitCode: EXIT.usage, hint });
   }
   return entry;
 }

@@ -90,7 +90,11 @@ export function reviewThreshold(confidences: readonly number[], correct: readonl
  * The stage temperatures fitted on out-of-fold stage scores (the gate on every row, the
  * category classifier on the safety rows), and the combined scores they give.
  */
-export function calibrateStages(categories: readonly Category[], outside: Category, oof: OutOfFold): { temperatures: StageTemperatures; scores: Float64Array[] } {
+export function calibrateStages(
+  categories: readonly Category[],
+  outside: Category,
+  oof: OutOfFold,
+): { temperatures: StageTemperatures; scores: Float64Array[] } {
   const parts = oof.parts!;
   const outsideAt = categories.indexOf(outside);
   const inner = categories.filter((c) => c !== outside);

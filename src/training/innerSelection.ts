@@ -103,7 +103,13 @@ function innerFigures(oof: OutOfFold, categories: readonly Category[]): { macroF
  * ties go to the more accurate, then to the earlier candidate. A two-stage model's choice depends
  * on how its stages are calibrated, so it is scored calibrated.
  */
-export function selectSettings(recipe: Recipe, rows: readonly LabeledAbstract[], candidates: readonly Candidate[], folds: number, seed: number): { tried: Tried[]; best: Tried } {
+export function selectSettings(
+  recipe: Recipe,
+  rows: readonly LabeledAbstract[],
+  candidates: readonly Candidate[],
+  folds: number,
+  seed: number,
+): { tried: Tried[]; best: Tried } {
   const inner = new InnerFolds(rows, folds, seed);
   const tried = candidates.map((c): Tried => {
     const raw = outOfFold({ ...recipe, kind: c.kind }, inner, c.priorWeight);

@@ -11,7 +11,13 @@ import { makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
  * fitted on `texts`, the rows' abstracts alone (no titles; rows first, see trainingSetOf), the
  * fitted vectors already hold them; any other row is tokenized again.
  */
-export function knownTerms(rows: readonly LabeledAbstract[], texts: TrainingTexts, titles: boolean, classifier: FittedClassifier, settings: TokenizerSettings): (row: number) => ArrayLike<number> {
+export function knownTerms(
+  rows: readonly LabeledAbstract[],
+  texts: TrainingTexts,
+  titles: boolean,
+  classifier: FittedClassifier,
+  settings: TokenizerSettings,
+): (row: number) => ArrayLike<number> {
   const features = classifier.features;
   const vectors = titles ? undefined : texts.vectorsIn(features);
   const tokenize = makeTokenizer(settings);

@@ -7,7 +7,7 @@ import type { Category, LabeledAbstract, Taxonomy } from "../domain.js";
 import type { SparseVector } from "../features/vocabulary.js";
 import type { FeatureSpace } from "../features/featureSpace.js";
 import { TrainingTexts } from "../features/trainingTexts.js";
-import type { FittedClassifier, TrainingSet } from "../models/contract.js";
+import type { FittedClassifier, TrainingExample, TrainingSet } from "../models/contract.js";
 import { fitGated, GATE_SAFETY } from "../models/gated.js";
 import { kindEntry, type ModelKinds } from "../models/kinds.js";
 import type { Tokenizer } from "../text/tokenize.js";
@@ -55,11 +55,8 @@ export function fitModel(recipe: Recipe, set: TrainingSet, temperatures: StageTe
   const outside = recipe.outside;
   if (outside === undefined) return fit(set, recipe.categories);
   const gate = kindEntry(recipe.kinds, recipe.gateKind);
-  return fitGated(
-    set,
-    { outside, gate: gate.fit, classifier: fit, gateEvidenceWeight: recipe.gatePriorWeight, gateTemperature: temperatures.gate, innerTemperature: temperatures.inner },
-    recipe.categories,
-  );
+  const stages = { gateTemperature: temperatures.gate, innerTemperature: temperatures.inner };
+  return fitGated(set, { outside, gate: gate.fit, classifier: fit, gateEvidenceWeight: recipe.gatePriorWeight, ...stages }, recipe.categories);
 }
 
 /**
@@ -123,7 +120,7 @@ export function trainingSetOf(recipe: Recipe, rows: readonly LabeledAbstract[], 
   };
 }
 
-function textsOf(recipe: Recipe, rows: readonly LabeledAbstract[], prior: readonly { tokens: readonly string[] }[], gateOnly: readonly LabeledAbstract[]): TrainingTexts {
+function textsOf(recipe: Recipe, rows: readonly LabeledAbstract[], prior: readonly TrainingExample[], gateOnly: readonly LabeledAbstract[]): TrainingTexts {
   const interned = recipe.interned;
   if (!interned) {
     const plain = (r: LabeledAbstract) => recipe.tokenize(trainingText(recipe, r));

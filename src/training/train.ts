@@ -108,13 +108,13 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
   const rows = background.length > 0 ? [...sheetRows, ...background] : sheetRows;
   const tokenizerSettings = options.tokenizer ?? DEFAULT_TOKENIZER;
   const requested = options.kind ?? DEFAULT_MODEL_KIND;
-  const kinds: string[] = requested === "auto" ? [...AUTO_CANDIDATES] : [requested];
-  const table = options.kinds ?? BUILT_IN_KINDS;
+  const toTry: string[] = requested === "auto" ? [...AUTO_CANDIDATES] : [requested];
+  const kinds = options.kinds ?? BUILT_IN_KINDS;
   const gateKind = options.gateKind ?? DEFAULT_GATE_KIND;
-  for (const k of [...kinds, gateKind]) kindEntry(table, k); // an unknown kind fails now, not after the work
+  for (const k of [...toTry, gateKind]) kindEntry(kinds, k); // an unknown kind fails now, not after the work
   const recipe: Recipe = {
-    kind: kinds[0]!,
-    kinds: table,
+    kind: toTry[0]!,
+    kinds,
     tokenize: rememberingTokenizer(makeTokenizer(tokenizerSettings)),
     interned: internedTokenizer(tokenizerSettings),
     rowIds: new WeakMap(),
@@ -134,7 +134,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
   if (outside !== undefined && rows.some((r) => r.category === outside) && recipe.categories.filter((c) => c !== outside).length >= 1) recipe.outside = outside;
   const usesTaxonomy = recipe.categories.some((c) => options.taxonomy?.categories.some((t) => t.name === c));
   const weights = usesTaxonomy ? (options.priorWeights ?? DEFAULT_PRIOR_WEIGHTS) : [0];
-  const candidates = kinds.flatMap((kind) => weights.map((priorWeight) => ({ kind, priorWeight })));
+  const candidates = toTry.flatMap((kind) => weights.map((priorWeight) => ({ kind, priorWeight })));
   const targetPrecision = options.targetPrecision ?? DEFAULT_TARGET_PRECISION;
   const seed = options.seed ?? 1;
   const driftFolds = Math.min(options.innerFolds ?? 5, rows.length);

@@ -19,7 +19,7 @@ import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput, type TrainingData } from "../data.js";
-import { intArg, seedArg, modelKindOption } from "../options.js";
+import { intArg, seedArg, modelKindOption, modelKindsHelp } from "../options.js";
 import { checkOutputs, type CommandPath } from "../paths.js";
 
 export interface EvalOptions {
@@ -143,6 +143,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--repeats <n>", "repeats of k-fold with new shuffles", intArg("--repeats", 1), 5)
     .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
     .addOption(modelKindOption())
+    .addHelpText("after", modelKindsHelp())
     .addOption(new Option("--compare <kinds>", `also cross-validate these model kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(modelList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)

@@ -7,7 +7,7 @@ import { checkTrainingCategories, type CategoryCounts } from "../../training/cat
 import { say, type CliContext } from "../context.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readUnlabeled, taxonomyInput } from "../data.js";
 import { assertKeepable, keptOutputs, writeKeptModel } from "../keep.js";
-import { modelKindOption } from "../options.js";
+import { modelKindOption, modelKindsHelp } from "../options.js";
 import { createdAtClock } from "../clock.js";
 import { checkOutputs } from "../paths.js";
 
@@ -18,6 +18,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .requiredOption("-d, --data <file>", "labeled data")
     .requiredOption("-o, --out <model.json>", "where to write the model")
     .addOption(modelKindOption())
+    .addHelpText("after", modelKindsHelp())
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
