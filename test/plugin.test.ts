@@ -10,7 +10,7 @@ import { FeatureSpace, TFIDF, type FeatureState } from "../src/features/featureS
 import type { SparseVector } from "../src/features/vocabulary.js";
 import type { Fit, FittedClassifier, ModelKindEntry, Restore } from "../src/models/contract.js";
 import { Gated } from "../src/models/gated.js";
-import { BUILT_IN_KINDS, kindOfClassifier, MODEL_KINDS, type ModelKinds } from "../src/models/kinds.js";
+import { BUILT_IN_KINDS, describeModelChoices, kindOfClassifier, MODEL_KINDS, type ModelKinds } from "../src/models/kinds.js";
 import { checkMatrix, COEFFICIENT, modelError } from "../src/models/numbers.js";
 import { modelText, parseModel, serializeModel } from "../src/modelfile/modelFile.js";
 import { makeLabeler } from "../src/predict/label.js";
@@ -155,6 +155,9 @@ describe("a classifier plugged in by a kinds table of its own", () => {
     expect([e.code, e.exitCode, e.message]).toEqual(["E_MODEL_KIND", 2, 'unknown model kind "test-centroids"']);
     expect(e.hint).toBe(`the kinds are ${MODEL_KINDS.join(", ")}`);
     expect(Object.keys(BUILT_IN_KINDS)).toEqual(["multinomial-nb", "complement-nb", "tfidf-nb", "logistic", "ensemble"]);
+    // what --help lists is the table's: the plug-in's line is in its table's list only
+    expect(describeModelChoices(KINDS)).toContain("test-centroids  nearest centroid on TF-IDF (a test's own)");
+    expect(describeModelChoices().some((line) => line.includes("test-centroids"))).toBe(false);
     expect("test-centroids" in BUILT_IN_KINDS).toBe(false);
   });
 });
