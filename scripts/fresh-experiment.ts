@@ -62,7 +62,7 @@ export function diagnose(options: TrainOptions): void {
   const tok = makeTokenizer(model.tokenizer);
   const rows = fresh.filter((r) => !process.env.PART || r.id.startsWith(process.env.PART));
   const scored = rows.map((r) => {
-    const p = g.parts(tok(r.abstract));
+    const p = g.parts(g.features.vectorize(tok(r.abstract)));
     const gate = 1 / (1 + Math.exp((p.gate[0]! - p.gate[1]!) / g.gateTemperature));
     let best = 0;
     for (let j = 1; j < p.inner.length; j++) if (p.inner[j]! > p.inner[best]!) best = j;
@@ -81,7 +81,7 @@ if (process.env.ERRS) {
   const g = model.classifier as Gated;
   const tok = makeTokenizer(model.tokenizer);
   for (const r of fresh.filter((r) => !process.env.PART || r.id.startsWith(process.env.PART))) {
-    const p = g.parts(tok(r.abstract));
+    const p = g.parts(g.features.vectorize(tok(r.abstract)));
     const gate = 1 / (1 + Math.exp((p.gate[0]! - p.gate[1]!) / g.gateTemperature));
     let best = 0;
     for (let j = 1; j < p.inner.length; j++) if (p.inner[j]! > p.inner[best]!) best = j;
@@ -94,7 +94,7 @@ if (process.env.TERMS) {
   const g = model.classifier as Gated;
   const tok = makeTokenizer(model.tokenizer);
   for (const w of process.env.TERMS.split(",")) {
-    for (const t of tok(w)) { const tw = g.gate.termWeights?.(t); console.log(w, t, tw ? Array.from(tw).map((x) => x.toFixed(3)) : "unknown"); }
+    for (const t of tok(w)) { const tw = g.gate.termWeights(t); console.log(w, t, tw ? Array.from(tw).map((x) => x.toFixed(3)) : "unknown"); }
   }
   console.log("gate categories", g.gate.categories, "safety rows", background.safety.length);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapIntervals, quantile } from "../src/evaluation/bootstrap.js";
-import { classificationReport } from "../src/evaluation/metrics.js";
+import { classificationReport } from "../src/metrics/metrics.js";
 import { mulberry32 } from "../src/sampling/random.js";
 
 const labels = ["a", "b", "c"];

@@ -9,11 +9,16 @@ import { WORD_PATTERN, words } from "../src/text/words.js";
 import { DEFAULT_TOKENIZER, makeTokenIds, makeTokenizer, type TokenizerSettings } from "../src/text/tokenize.js";
 import { ENGLISH_STOP_WORDS, porterStem } from "../src/text/natural.js";
 import { abstractKey, foldSpace, isAscii, isPlain, nfkc, PlainBreaks } from "../src/text/normalize.js";
-import { countIds, Vocabulary } from "../src/features/vocabulary.js";
-import { explain, explainCounts } from "../src/predict/explain.js";
-import { FeatureSpace, fitExamples, RAW_COUNTS, shareFitted, TFIDF } from "../src/features/featureSpace.js";
-import { abstractHash, textHash } from "../src/modelfile/knownAbstracts.js";
-import type { FittedClassifier } from "../src/models/contract.js";
+import { TermCounter, Vocabulary } from "../src/features/vocabulary.js";
+import { makeExplainer } from "../src/predict/explain.js";
+import { commonSpace, FeatureSpace, RAW_COUNTS, TFIDF } from "../src/features/featureSpace.js";
+import { TrainingTexts } from "../src/features/trainingTexts.js";
+import { abstractHasher, textHash } from "../src/modelfile/knownAbstracts.js";
+import { trainingSet, type FittedClassifier } from "../src/models/contract.js";
+import { BUILT_IN_KINDS } from "../src/models/kinds.js";
+import { fitGated, Gated } from "../src/models/gated.js";
+import { Ensemble } from "../src/models/ensemble.js";
+import { scoreTokens } from "../src/models/scoring.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
 const pieces = fc.constantFrom("a", "Z", "model", "The", "é", "9", "٣", "\u0301", "'", "’", " ", "  ", "\t", "\n", "\u00a0", "-", "😀", "𝐀", "\ud800", "東", "ﬁ", "Ｆ", "\\emph{", "}", "x's", "it's2", "—", "“", "…", "™", "①", "\u0338", "=");
@@ -168,6 +173,7 @@ describe("fast paths give exactly what the plain definitions give", () => {
       expect([cp, foldSpace(`a${ch}b`) !== `a${ch}b`]).toEqual([cp, /\s/.test(ch) && ch !== " "]);
     }
     expect(foldSpace("a  b")).toBe("a b");
+    const abstractHash = abstractHasher(); // one buffer for every text, as training and the known-abstract index use it
     // the key made as bytes: every ASCII character between two letters, and runs at either end
     for (let c = 0; c < 128; c++) for (const t of [`aB${String.fromCharCode(c)}Cd`, `${String.fromCharCode(c)} X \t${String.fromCharCode(c)}`]) expect(abstractHash(t)).toBe(textHash(abstractKey(t)));
     fc.assert(
@@ -201,12 +207,13 @@ describe("fast paths give exactly what the plain definitions give", () => {
   it("counting term ids gives each distinct known id once, in increasing order, with its count, for vocabularies of any size", () => {
     // few and many distinct terms (insertion and radix sorts), indices needing one to three bytes
     const ids = fc.oneof(fc.integer({ min: -1, max: 300 }), fc.integer({ min: -1, max: 70_000 }), fc.integer({ min: -1, max: 300_000 }));
+    const counter = new TermCounter(); // its buffers kept from one text to the next, as a vocabulary keeps them
     fc.assert(
       fc.property(fc.array(ids, { maxLength: 400, size: "max" }), (list) => {
         const counts = new Map<number, number>();
         for (const id of list) if (id >= 0) counts.set(id, (counts.get(id) ?? 0) + 1);
         const expected = [...counts].sort((x, y) => x[0] - y[0]);
-        const { counts: x, known } = countIds(list);
+        const { counts: x, known } = counter.count(list);
         expect([...x.indices].map((i, k) => [i, x.values[k]])).toEqual(expected);
         expect(known).toBe(list.filter((id) => id >= 0).length);
       }),
@@ -214,25 +221,79 @@ describe("fast paths give exactly what the plain definitions give", () => {
     );
   });
 
-  it("a space fitted for examples serves others only when their tokens are the same, whatever their weights", () => {
+  it("a training set's texts are fitted once per settings, to the space and vectors their tokens give", () => {
     const table = ["reward", "model", "attack", "circuit"];
     const ids = [Int32Array.from([0, 1, 1]), Int32Array.from([2, 3])];
-    const interned = (w: number) => ids.map((termIds, i) => ({ tokens: Array.from(termIds, (t) => table[t]!), termIds, terms: table, weight: i === 1 ? w : 1 }));
-    const [a, b] = [interned(3), interned(10)];
-    expect(shareFitted(b, a)).toBe(true);
-    expect(fitExamples(b, TFIDF)).toBe(fitExamples(a, TFIDF)); // fitted once
+    const tokens = ids.map((list) => Array.from(list, (t) => table[t]!));
     const same = (x: { space: FeatureSpace; vectors: unknown }, y: { space: FeatureSpace; vectors: unknown }) => {
       expect(x.space.toJSON()).toEqual(y.space.toJSON());
       expect(x.vectors).toEqual(y.vectors);
     };
-    same(fitExamples(b, TFIDF), FeatureSpace.fitTransform(b.map((e) => e.tokens), TFIDF));
-    // other tokens, another order, or tokens alone that differ: not shared
-    const other = [{ tokens: ["reward", "model", "model"] }, { tokens: ["attack", "model"] }];
-    expect(shareFitted(other, a)).toBe(false);
-    expect(shareFitted([a[1]!, a[0]!], a)).toBe(false);
-    expect(shareFitted([{ tokens: ["reward", "model", "model"] }, { tokens: ["attack", "circuit"] }], other)).toBe(false);
-    expect(fitExamples(other, TFIDF)).not.toBe(fitExamples(a, TFIDF));
-    same(FeatureSpace.fitTransformIds(ids, table, RAW_COUNTS), FeatureSpace.fitTransform(a.map((e) => e.tokens), RAW_COUNTS));
+    const texts = TrainingTexts.ofIds(ids, table);
+    expect(texts.inSpace(TFIDF)).toBe(texts.inSpace(TFIDF)); // fitted once
+    for (const settings of [TFIDF, RAW_COUNTS]) {
+      same(texts.inSpace(settings), FeatureSpace.fitTransform(tokens, settings));
+      same(TrainingTexts.ofTokens(tokens).inSpace(settings), FeatureSpace.fitTransform(tokens, settings));
+      same(FeatureSpace.fitTransformIds(ids, table, settings), FeatureSpace.fitTransform(tokens, settings));
+    }
+    // the vectors of a space it fitted, and of no other
+    expect(texts.vectorsIn(texts.inSpace(RAW_COUNTS).space)).toBe(texts.inSpace(RAW_COUNTS).vectors);
+    expect(texts.vectorsIn(FeatureSpace.fitTransform(tokens, TFIDF).space)).toBeUndefined();
+    // more texts after these: by ids when both are ids of one table, by tokens otherwise
+    const more = [["model", "probe"], ["reward"]];
+    const both = [...tokens, ...more];
+    same(texts.concat(TrainingTexts.ofIds([Int32Array.from([1])], table)).inSpace(TFIDF), FeatureSpace.fitTransform([...tokens, ["model"]], TFIDF));
+    same(texts.concat(TrainingTexts.ofTokens(more)).inSpace(TFIDF), FeatureSpace.fitTransform(both, TFIDF));
+    same(TrainingTexts.ofTokens(more).concat(texts).inSpace(TFIDF), FeatureSpace.fitTransform([...more, ...tokens], TFIDF));
+  });
+
+  it("an ensemble's members and a two-stage model's stages score one reading of a text as they score their own", () => {
+    const examples = [
+      { tokens: ["reward", "model", "model", "hacking"], category: "a" },
+      { tokens: ["attack", "circuit", "probe"], category: "b" },
+      { tokens: ["probe", "model", "neurons"], category: "b" },
+      { tokens: ["weather", "crops", "model"], category: "out" },
+      { tokens: ["crops", "soil"], category: "out" },
+    ];
+    const set = trainingSet(examples);
+    const categories = ["a", "b", "out"];
+    const words = fc.array(fc.constantFrom("reward", "model", "hacking", "attack", "circuit", "probe", "neurons", "weather", "crops", "soil", "unseen"), { maxLength: 20 });
+    const stage = (kind: keyof typeof BUILT_IN_KINDS) => BUILT_IN_KINDS[kind].fit;
+    // same settings (one space, as training fits them) and different ones (raw counts, each stage weighing them)
+    for (const [gate, inner] of [["tfidf-nb", "complement-nb"], ["tfidf-nb", "multinomial-nb"], ["multinomial-nb", "logistic"]] as const) {
+      const gated = fitGated(set, { outside: "out", gate: stage(gate), classifier: stage(inner), gateEvidenceWeight: 1, gateTemperature: 0.5, innerTemperature: 2 }, categories) as Gated;
+      expect(gated.features === gated.gate.features).toBe(gate !== "multinomial-nb" && inner !== "multinomial-nb");
+      fc.assert(
+        fc.property(words, (tokens) => {
+          expect(scoreTokens(gated, tokens)).toEqual(gated.combine(scoreTokens(gated.gate, tokens), scoreTokens(gated.classifier, tokens)));
+        }),
+        { numRuns: 200 },
+      );
+    }
+    const members = [BUILT_IN_KINDS["multinomial-nb"].fit(set, categories), BUILT_IN_KINDS.logistic.fit(set, categories)];
+    expect(commonSpace(members.map((m) => m.features))?.shared).toBe(false);
+    const ensemble = BUILT_IN_KINDS.ensemble.fit(set, categories) as Ensemble;
+    expect(ensemble.features).toBe(ensemble.members[0]!.features); // one space, fitted once
+    const fused = (tokens: string[], of: readonly FittedClassifier[]) => {
+      const out = new Float64Array(categories.length);
+      for (const m of of) {
+        const s = scoreTokens(m, tokens);
+        const mean = s.reduce((x, y) => x + y, 0) / s.length;
+        const sd = Math.sqrt(s.reduce((x, y) => x + (y - mean) ** 2, 0) / s.length);
+        for (let c = 0; c < out.length; c++) out[c]! += (sd > 0 ? (s[c]! - mean) / sd : 0) / of.length;
+      }
+      return out;
+    };
+    const mixed = new Ensemble(categories, members); // raw counts, each member weighing them
+    fc.assert(
+      fc.property(words, (tokens) => {
+        expect(scoreTokens(ensemble, tokens)).toEqual(fused(tokens, ensemble.members));
+        expect(scoreTokens(mixed, tokens)).toEqual(fused(tokens, members));
+      }),
+      { numRuns: 200 },
+    );
+    // spaces of different terms are not read as one
+    expect(commonSpace([new FeatureSpace(TFIDF, { terms: ["a"], idf: [1] }), new FeatureSpace(TFIDF, { terms: ["b"], idf: [1] })])).toBeUndefined();
   });
 
   it("a space fitted on token ids vectorizes ids as it vectorizes their tokens, tokens it never saw included", () => {
@@ -252,6 +313,7 @@ describe("fast paths give exactly what the plain definitions give", () => {
   it("explanations pick the same top terms as sorting them all", () => {
     const weights: Record<string, number[]> = { a: [1, 0], b: [0.5, 0], c: [2, -1], d: [0, 1], e: [0.25, 0.25], f: [3, 1] };
     const classifier = { termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
+    const explainer = makeExplainer(classifier); // one per model: terms worked out once are kept
     fc.assert(
       fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "unknown"), { maxLength: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
         const counts = new Map<string, number>();
@@ -261,7 +323,7 @@ describe("fast paths give exactly what the plain definitions give", () => {
           .map(([term, n]) => ({ term, weight: n * (weights[term]![category]! - (weights[term]![0]! + weights[term]![1]!) / 2) }))
           .filter((e) => e.weight > 0)
           .sort((x, y) => y.weight - x.weight || (x.term < y.term ? -1 : 1));
-        expect(explain(classifier, tokens, category, top)).toEqual(all.slice(0, top));
+        expect(explainer.ofTokens(tokens, category, top)).toEqual(all.slice(0, top));
       }),
     );
   });
@@ -270,9 +332,10 @@ describe("fast paths give exactly what the plain definitions give", () => {
     const weights: Record<string, number[]> = { a: [1, 0], b: [0.5, 0], c: [2, -1], d: [0, 1], e: [0.25, 0.25], f: [3, 1], g: [1, 0] };
     const features = new FeatureSpace(RAW_COUNTS, { terms: Object.keys(weights) });
     const classifier = { categories: ["x", "y"], features, termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
+    const explainer = makeExplainer(classifier);
     fc.assert(
       fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "unknown"), { maxLength: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
-        expect(explainCounts(classifier, features.read(tokens).counts, category, top)).toEqual(explain(classifier, tokens, category, top));
+        expect(explainer.ofCounts(features.read(tokens).counts, category, top)).toEqual(explainer.ofTokens(tokens, category, top));
       }),
     );
   });

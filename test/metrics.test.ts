@@ -6,7 +6,7 @@ import {
   macroF1,
   reportFromConfusion,
   sumConfusionMatrices,
-} from "../src/evaluation/metrics.js";
+} from "../src/metrics/metrics.js";
 import { EXIT, SafetagError } from "../src/errors.js";
 import { thrown } from "./thrown.js";
 

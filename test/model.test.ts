@@ -10,6 +10,8 @@ import { makeLabeler } from "../src/predict/label.js";
 import { fitNaiveBayes, DEFAULT_NB_PARAMS } from "../src/models/naiveBayes.js";
 import { minimize } from "../src/models/lbfgs.js";
 import { RAW_COUNTS } from "../src/features/featureSpace.js";
+import { trainingSet } from "../src/models/contract.js";
+import { scoreTokens } from "../src/models/scoring.js";
 import { KnownAbstracts } from "../src/modelfile/knownAbstracts.js";
 
 const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data.map((r, i) => ({
@@ -109,14 +111,14 @@ describe("complement naive Bayes", () => {
     // A: "x x y", B: "y z". Complement of A = B's counts (x0 y1 z1, N=2); alpha 1, V 3:
     // theta~A = (1/5, 2/5, 2/5); w = log theta~A; normalised by sum |w| = log5 + 2 log(5/2).
     const nb = fitNaiveBayes(
-      [{ tokens: ["x", "x", "y"], category: "A" }, { tokens: ["y", "z"], category: "B" }],
+      trainingSet([{ tokens: ["x", "x", "y"], category: "A" }, { tokens: ["y", "z"], category: "B" }]),
       { ...DEFAULT_NB_PARAMS, complement: true, alpha: 1, features: RAW_COUNTS },
       ["A", "B"],
     );
     const z = Math.log(5) + 2 * Math.log(5 / 2);
     expect(nb.termWeights("x")![0]).toBeCloseTo(-Math.log(1 / 5) / z, 12);
     expect(nb.termWeights("y")![0]).toBeCloseTo(-Math.log(2 / 5) / z, 12);
-    const s = nb.jointLogLikelihood(["x"]);
+    const s = scoreTokens(nb, ["x"]);
     expect(s[0]!).toBeGreaterThan(s[1]!);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { LabeledAbstract, Taxonomy } from "../src/domain.js";
 import { freshSection, type FreshOutcome } from "../src/evaluation/fresh.js";
-import { confusionMatrix, reportFromConfusion } from "../src/evaluation/metrics.js";
+import { confusionMatrix, reportFromConfusion } from "../src/metrics/metrics.js";
 import { backgroundRows } from "../src/ingest/background.js";
 import { parseTaxonomy } from "../src/taxonomy/file.js";
 import { taxonomyFromCategories } from "../src/taxonomy/create.js";

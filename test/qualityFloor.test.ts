@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { LabeledAbstract } from "../src/domain.js";
 import { freshSection } from "../src/evaluation/fresh.js";
-import { classificationReport } from "../src/evaluation/metrics.js";
+import { classificationReport } from "../src/metrics/metrics.js";
 import { backgroundRows } from "../src/ingest/background.js";
 import { readLabeled, usableForTraining } from "../src/ingest/labeled.js";
 import { loadTaxonomy } from "../src/taxonomy/file.js";

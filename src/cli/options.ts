@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from "commander";
 import { EXIT, SafetagError } from "../errors.js";
 import { MAX_SEED } from "../sampling/random.js";
-import { DEFAULT_MODEL_KIND, MODEL_CHOICES } from "../models/kinds.js";
+import { DEFAULT_MODEL_KIND, describeModelChoices, MODEL_CHOICES } from "../models/kinds.js";
 
 /**
  * `--kind`, the classifier kind of `train` and `eval`; `--model` is always a model file. Its default
@@ -30,6 +30,11 @@ export function refuseModelAsKind(command: string, model: string | undefined): v
       ? `write --kind ${model}`
       : `give the classifier kind with --kind (${MODEL_CHOICES.join(", ")})${command === "train" ? "; train writes its model file to --out" : ""}`,
   });
+}
+
+/** What each model kind is, for the help of a command that takes `--model` (the kinds table's descriptions). */
+export function modelKindsHelp(): string {
+  return `\nClassifier kinds (--kind):\n${describeModelChoices().map((line) => `  ${line}`).join("\n")}\n`;
 }
 
 /** A whole number option with a lower bound, parsed strictly ("5x" is an error, not 5). */

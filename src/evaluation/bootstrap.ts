@@ -22,7 +22,7 @@
  */
 import type { Category } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
-import { labelIndex, reportFromConfusion, confusionMatrix } from "./metrics.js";
+import { labelIndex, reportFromConfusion, confusionMatrix } from "../metrics/metrics.js";
 import { mulberry32, randomInt } from "../sampling/random.js";
 
 export interface Interval {

@@ -18,7 +18,7 @@ import {
   sumConfusionMatrices,
   type ClassificationReport,
   type ConfusionMatrix,
-} from "./metrics.js";
+} from "../metrics/metrics.js";
 
 export interface CrossValidationProgress {
   /** 0-based. */

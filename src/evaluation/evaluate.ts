@@ -3,7 +3,8 @@ import type { Predictor, Trainer } from "../models/contract.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import type { ModelChoice } from "../models/kinds.js";
 import { SafetagError } from "../errors.js";
-import { checkTrainingCategories, DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../training/train.js";
+import { DEFAULT_TARGET_PRECISION, modelTrainer, trainModel, type TrainOptions } from "../training/train.js";
+import { checkTrainingCategories } from "../training/categories.js";
 import { makeLabeler } from "../predict/label.js";
 import { abstractKey } from "../text/normalize.js";
 import { freshSection, type FreshOutcome } from "./fresh.js";
@@ -157,7 +158,7 @@ function scoreFresh(model: LoadedModel, fresh: NonNullable<EvaluateOptions["fres
 
 /**
  * Refuses rows that cross-validation cannot measure a model on: one category, or most categories
- * with a single row (see sparseCategories in training/train.ts), where the figures would be near 0
+ * with a single row (see sparseCategories in training/categories.ts), where the figures would be near 0
  * whatever the model, after minutes of fitting thousands of categories. The rows are the sheet's
  * (the folds test them), not the background set's, which is all one category.
  */

@@ -11,7 +11,7 @@
  * other in the table; the last four figures tell it apart.
  */
 import type { Category } from "../domain.js";
-import { confusionMatrix, reportFromConfusion, type ClassificationReport, type ConfusionMatrix } from "./metrics.js";
+import { confusionMatrix, reportFromConfusion, type ClassificationReport, type ConfusionMatrix } from "../metrics/metrics.js";
 
 export interface FreshOutcome {
   id: string;

@@ -112,7 +112,7 @@ export function indicativeTerms(classifier: FittedClassifier, terms: Iterable<st
   const k = classifier.categories.length;
   const scored: { term: string; w: Float64Array }[] = [];
   for (const term of new Set(terms)) {
-    const w = classifier.termWeights?.(term);
+    const w = classifier.termWeights(term);
     if (w) scored.push({ term, w });
   }
   return classifier.categories.map((category, c) => ({

@@ -8,7 +8,7 @@ import type { TaxonomySummary } from "../taxonomy/changeSummary.js";
 import { bootstrapIntervals, type BootstrapIntervals, type CategoryInterval } from "./bootstrap.js";
 import type { Fresh } from "./fresh.js";
 import type { CrossValidationResult, MajorityChoice, OutOfFoldPrediction, ScoredRun } from "./crossValidate.js";
-import type { ClassificationReport, ConfusionMatrix } from "./metrics.js";
+import type { ClassificationReport, ConfusionMatrix } from "../metrics/metrics.js";
 
 export const EVALUATION_FORMAT = "safetag-evaluation";
 export const EVALUATION_VERSION = 1;

@@ -1,6 +1,6 @@
 import { documentFrequencies, inverseDocumentFrequency, weight, type TfidfSettings } from "./tfidf.js";
 import { makeTokenIds, type TokenizerSettings } from "../text/tokenize.js";
-import { countByFirstSight, countIds, Vocabulary, type SparseVector } from "./vocabulary.js";
+import { countByFirstSight, Vocabulary, type SparseVector } from "./vocabulary.js";
 
 export type FeatureSettings = TfidfSettings;
 
@@ -46,13 +46,11 @@ export class FeatureSpace {
   constructor(
     readonly settings: FeatureSettings,
     readonly state: FeatureState,
+    /** The vocabulary of `state.terms`, when another space already has it (see `counting`). */
+    vocabulary?: Vocabulary,
   ) {
-    this.vocabulary = Vocabulary.from(state.terms);
+    this.vocabulary = vocabulary ?? Vocabulary.from(state.terms);
     if (state.idf) this.idf = Float64Array.from(state.idf);
-  }
-
-  static fit(tokenLists: readonly (readonly string[])[], settings: FeatureSettings): FeatureSpace {
-    return FeatureSpace.fitTransform(tokenLists, settings).space;
   }
 
   /** Fits the space and returns the training texts' vectors too, so a model need not vectorize them again. */
@@ -83,7 +81,7 @@ export class FeatureSpace {
     if (m?.table !== table) return undefined;
     const found = new Int32Array(ids.length);
     for (let j = 0; j < ids.length; j++) found[j] = ids[j]! < m.local.length ? m.local[ids[j]!]! : -1;
-    return weight(countIds(found).counts, this.settings, this.idf);
+    return this.weigh(this.vocabulary.countIds(found).counts);
   }
 
   private static fromCounts(terms: string[], counts: SparseVector[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
@@ -110,7 +108,23 @@ export class FeatureSpace {
   }
 
   vectorize(tokens: readonly string[]): SparseVector {
-    return weight(this.vocabulary.vectorize(tokens), this.settings, this.idf);
+    return this.weigh(this.vocabulary.vectorize(tokens));
+  }
+
+  /** Raw counts of this space's terms (as `read` gives them) weighted as this space weighs them: `vectorize` of the counted tokens. */
+  weigh(counts: SparseVector): SparseVector {
+    return weight(counts, this.settings, this.idf);
+  }
+
+  /**
+   * This space's terms with raw counts for vectors, sharing its vocabulary (and, when fitted on
+   * ids, its ids): the one space of classifiers that weigh the same terms differently (see
+   * `commonSpace`).
+   */
+  counting(): FeatureSpace {
+    const space = new FeatureSpace(RAW_COUNTS, { terms: this.state.terms }, this.vocabulary);
+    if (this.interned) space.interned = this.interned;
+    return space;
   }
 
   /**
@@ -120,16 +134,14 @@ export class FeatureSpace {
    * was a large share of labeling time.
    */
   read(tokens: readonly string[]): TextFeatures {
-    const counts = this.vocabulary.vectorize(tokens);
-    let known = 0;
-    for (let k = 0; k < counts.values.length; k++) known += counts.values[k]!;
-    return { counts, vector: weight(counts, this.settings, this.idf), unknownShare: unknownShare(tokens.length - known, tokens.length) };
+    const { counts, known } = this.vocabulary.read(tokens);
+    return { counts, vector: this.weigh(counts), unknownShare: unknownShare(tokens.length - known, tokens.length) };
   }
 
   /** `read` of the tokens that term ids (see makeTokenIds: term indices of this space, -1 for an unknown term) stand for. */
   readIds(ids: readonly number[]): TextFeatures {
-    const { counts, known } = countIds(ids);
-    return { counts, vector: weight(counts, this.settings, this.idf), unknownShare: unknownShare(ids.length - known, ids.length) };
+    const { counts, known } = this.vocabulary.countIds(ids);
+    return { counts, vector: this.weigh(counts), unknownShare: unknownShare(ids.length - known, ids.length) };
   }
 
   /** Share of a text's tokens that the training texts never used: high means the text is unlike them. */
@@ -148,9 +160,14 @@ export class FeatureSpace {
     const a = this.settings;
     const b = other.settings;
     if (a.sublinearTf !== b.sublinearTf || a.idf !== b.idf || a.l2 !== b.l2) return false;
-    if (!sameItems(this.terms, other.terms)) return false;
+    if (!this.sameTerms(other)) return false;
     if (!this.idf || !other.idf) return this.idf === other.idf;
     return sameItems(this.idf, other.idf);
+  }
+
+  /** Whether `other` has the same terms in the same order (whatever its weighting). */
+  sameTerms(other: FeatureSpace): boolean {
+    return other === this || other.vocabulary === this.vocabulary || sameItems(this.terms, other.terms);
   }
 
   toJSON(): { settings: FeatureSettings; state: FeatureState } {
@@ -159,57 +176,16 @@ export class FeatureSpace {
 }
 
 /**
- * Spaces fitted per training set and settings. A classifier and its scope model are fitted on
- * the same examples with the same TF-IDF settings, during training's inner cross-validation and
- * for the final model; this fits and vectorizes them once. Keyed by the examples array itself
- * (callers never change a training set once built), so an entry goes when its examples do.
+ * The one space of classifiers read together (an ensemble's members, a two-stage model's stages),
+ * so that a text is read once for all of them: their own space when they all have the same one
+ * (as training fits them: one space per training set and settings, see TrainingTexts), `shared`;
+ * otherwise, when they have the same terms and weigh them differently, a space of raw counts over
+ * those terms (see `counting`), which each re-weighs with `weigh` (the same vector as its own
+ * `vectorize`). Undefined for spaces with different terms, which no one vector serves.
  */
-const fittedSpaces = new WeakMap<readonly FittableExample[], Map<string, { space: FeatureSpace; vectors: SparseVector[] }>>();
-
-/** What fitting a space reads of a training example (see TrainingExample in models/contract.ts). */
-export interface FittableExample {
-  readonly tokens: readonly string[];
-  readonly termIds?: Int32Array;
-  readonly terms?: readonly string[];
-}
-
-/**
- * Lets `examples` use whatever is fitted for `reference` when both have the same tokens in the same
- * order (they may differ in weights, which no feature space reads): the inner cross-validation
- * fits the same fold once per candidate taxonomy weight. Checked token by token (ids when both
- * are interned), so a different training set is never mistaken for the same; says whether it shares.
- */
-export function shareFitted(examples: readonly FittableExample[], reference: readonly FittableExample[]): boolean {
-  if (examples.length !== reference.length) return false;
-  for (let i = 0; i < examples.length; i++) {
-    const a = examples[i]!;
-    const b = reference[i]!;
-    const same = a.termIds && b.termIds && a.terms === b.terms ? a.termIds === b.termIds || sameItems(a.termIds, b.termIds) : sameItems(a.tokens, b.tokens);
-    if (!same) return false;
-  }
-  let fitted = fittedSpaces.get(reference);
-  if (!fitted) fittedSpaces.set(reference, (fitted = new Map()));
-  fittedSpaces.set(examples, fitted);
-  return true;
-}
-
-/** What `fitExamples` has fitted for these examples and settings, if it has. */
-export function fittedExamples(examples: readonly FittableExample[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } | undefined {
-  return fittedSpaces.get(examples)?.get(settingsKey(settings));
-}
-
-function settingsKey(settings: FeatureSettings): string {
-  return `${settings.sublinearTf} ${settings.idf} ${settings.l2}`;
-}
-
-/** `FeatureSpace.fitTransform` of the examples' tokens, shared by every model fitted on the same examples; the vectors must not be changed. */
-export function fitExamples(examples: readonly FittableExample[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
-  const cached = fittedExamples(examples, settings);
-  if (cached) return cached;
-  const table = examples[0]?.terms;
-  const interned = table !== undefined && examples.every((e) => e.termIds !== undefined && e.terms === table);
-  const fitted = interned ? FeatureSpace.fitTransformIds(examples.map((e) => e.termIds!), table, settings) : FeatureSpace.fitTransform(examples.map((e) => e.tokens), settings);
-  const bySettings = fittedSpaces.get(examples) ?? new Map();
-  fittedSpaces.set(examples, bySettings.set(settingsKey(settings), fitted));
-  return fitted;
+export function commonSpace(spaces: readonly FeatureSpace[]): { space: FeatureSpace; shared: boolean } | undefined {
+  const first = spaces[0];
+  if (!first || !spaces.every((s) => s.sameTerms(first))) return undefined;
+  if (spaces.every((s) => s.sameAs(first))) return { space: first, shared: true };
+  return { space: first.counting(), shared: false };
 }

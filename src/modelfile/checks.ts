@@ -4,13 +4,14 @@
  * E_MODEL_FORMAT (exit 65), never crash or hang safetag later: a tokenizer asking for a billion
  * n-grams, a `report` whose `selection` is a number, nesting deep enough to overflow the stack when
  * the model is serialised for worker threads. Written by hand (no schema library), like the
- * classifier checks in registry.ts.
+ * classifiers' own restore functions (each in its classifier's file, see models/kinds.ts).
  */
 import type { Category } from "../domain.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
 import type { FittedClassifier } from "../models/contract.js";
 import type { KnownState } from "./knownAbstracts.js";
 import type { ScopeModel } from "../models/scope.js";
+import { scoreTokens } from "../models/scoring.js";
 import type { DriftBaseline } from "./drift.js";
 import { checkNumber, checkOptionalNumber, COUNT, found, modelError, SHARE, TEMPERATURE, TOTAL, type NumberRule } from "../models/numbers.js";
 
@@ -112,7 +113,7 @@ export function checkTraining(x: unknown, file: string): { path: string; rows: n
   return { path: x.path, rows: checkNumber(x.rows, "training.rows", COUNT, file), sha256: x.sha256 };
 }
 
-/** Seeds, as `--seed` takes them (see evaluation/random.ts). */
+/** Seeds, as `--seed` takes them (see sampling/random.ts). */
 const SEED: NumberRule = { min: 0, max: 2 ** 32 - 1, integer: true };
 
 /** The training report is shown by `compare` and `models`; every field they read is checked, every number by its rule. */
@@ -159,7 +160,7 @@ export function checkEvaluation(x: unknown, file: string): void {
   for (const [f, rule] of rules) checkOptionalNumber(x[f], `evaluation.${f}`, rule, file);
 }
 
-/** The drift baseline (models/drift.ts): absent in older files; present, each number by its rule. */
+/** The drift baseline (drift.ts): absent in older files; present, each number by its rule. */
 export function checkDrift(x: unknown, file: string): DriftBaseline | undefined {
   if (x === undefined) return undefined;
   if (!isObject(x)) throw modelError(file, "drift must be an object");
@@ -173,19 +174,12 @@ export function checkDrift(x: unknown, file: string): DriftBaseline | undefined 
 /**
  * Scores a few texts with the restored model: every score must be a finite number. Catches what
  * shape checks cannot (totals so large their sum overflows, a negative count under a logarithm).
+ * The texts are none at all, and the first 200 terms of the classifier's space.
  */
-export function checkScores(classifier: FittedClassifier, scope: ScopeModel | undefined, probe: readonly string[], file: string): void {
-  for (const tokens of [[], probe.slice(0, 200)]) {
-    const scores = classifier.jointLogLikelihood(tokens);
+export function checkScores(classifier: FittedClassifier, scope: ScopeModel | undefined, file: string): void {
+  for (const tokens of [[], classifier.features.terms.slice(0, 200)]) {
+    const scores = scoreTokens(classifier, tokens);
     if (scores.length !== classifier.categories.length || !scores.every(Number.isFinite)) throw modelError(file, "the model's scores are not finite numbers");
     if (scope && !Number.isFinite(scope.score(tokens))) throw modelError(file, "the model's scope scores are not finite numbers");
   }
-}
-
-/** Terms of the model's (first member's) vocabulary, to probe it with. */
-export function probeTerms(model: unknown): string[] {
-  let m = model as { members?: unknown[]; gate?: unknown; state?: { features?: { terms?: unknown } } } | undefined;
-  for (let depth = 0; depth < 4 && (Array.isArray(m?.members) || m?.gate !== undefined); depth++) m = (Array.isArray(m!.members) ? m!.members[0] : m!.gate) as typeof m;
-  const terms = m?.state?.features?.terms;
-  return Array.isArray(terms) ? terms.filter((t): t is string => typeof t === "string").slice(0, 200) : [];
 }

@@ -1,5 +1,5 @@
 /**
- * The models kept so far (not to be confused with registry.ts, the model kinds). Every model
+ * The models kept so far (not to be confused with models/kinds.ts, the model kinds). Every model
  * `train` and `run` write is also copied to `registry/<created>-<sha>.json` beside it, and listed
  * in `registry.json` with what it was trained on and how well it did, so that a retrained model
  * can be compared with the one before, and the one before restored by copying its file back.
@@ -13,6 +13,7 @@ import { withLock } from "../io/lock.js";
 import { readTextFile } from "../io/decode.js";
 import { sha256 } from "../io/hash.js";
 import type { LoadedModel } from "./modelFile.js";
+import { kindOfClassifier } from "../models/kinds.js";
 
 export const MODEL_REGISTRY_FORMAT = "safetag-model-registry";
 export const MODEL_REGISTRY_VERSION = 1;
@@ -162,13 +163,9 @@ export function compactTime(iso: string): string {
   return m ? `${m[1]}${m[2]}${m[3]}T${m[4]}${m[5]}${m[6]}Z` : "undated";
 }
 
-/** Which kind a model file is, from its training report, or from its classifier for older files. */
+/** Which model kind a model file is, from its training report, or from its classifier for older files. */
 export function modelKindOf(model: LoadedModel): string {
-  if (model.report?.kind) return model.report.kind;
-  const json = model.classifier.toJSON() as { kind?: string; params?: { complement?: boolean; prior?: string; features?: { idf?: boolean } } };
-  if (json.kind !== "naive-bayes") return json.kind ?? model.classifier.kind;
-  if (json.params?.complement) return "complement-nb";
-  return json.params?.features?.idf ? "tfidf-nb" : "multinomial-nb";
+  return model.report?.kind || kindOfClassifier(model.classifier);
 }
 
 export interface EntryContext {

@@ -45,33 +45,36 @@ export function textHash(normalised: string): string {
 }
 
 const encoder = new TextEncoder();
-let keyBytes = new Uint8Array(1 << 12);
 
 /**
- * `textHash(abstractKey(abstract))`. An ASCII abstract's key is made as bytes, in place: letters
- * lowered, each run of white space (tab to carriage return, and space: all JavaScript's `\s` has
- * in ASCII) one space, none at either end. Training hashes every labeled row, and making the key
- * as a string (lower case, then spaces folded) was most of that time.
+ * `textHash(abstractKey(abstract))`, as a function that keeps its buffer from one abstract to the
+ * next (whoever hashes many abstracts makes one). An ASCII abstract's key is made as bytes, in
+ * place: letters lowered, each run of white space (tab to carriage return, and space: all
+ * JavaScript's `\s` has in ASCII) one space, none at either end. Training hashes every labeled
+ * row, and making the key as a string (lower case, then spaces folded) was most of that time.
  */
-export function abstractHash(abstract: string): string {
-  if (keyBytes.length < abstract.length * 3) keyBytes = new Uint8Array(abstract.length * 3);
-  const n = encoder.encodeInto(abstract, keyBytes).written;
-  if (n !== abstract.length) return textHash(abstractKey(abstract));
-  let k = 0;
-  let space = false;
-  for (let i = 0; i < n; i++) {
-    const b = keyBytes[i]!;
-    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
-      space = k > 0;
-      continue;
+export function abstractHasher(): (abstract: string) => string {
+  let bytes = new Uint8Array(1 << 12);
+  return (abstract) => {
+    if (bytes.length < abstract.length * 3) bytes = new Uint8Array(abstract.length * 3);
+    const n = encoder.encodeInto(abstract, bytes).written;
+    if (n !== abstract.length) return textHash(abstractKey(abstract));
+    let k = 0;
+    let space = false;
+    for (let i = 0; i < n; i++) {
+      const b = bytes[i]!;
+      if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
+        space = k > 0;
+        continue;
+      }
+      if (space) {
+        bytes[k++] = 0x20;
+        space = false;
+      }
+      bytes[k++] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
     }
-    if (space) {
-      keyBytes[k++] = 0x20;
-      space = false;
-    }
-    keyBytes[k++] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
-  }
-  return sha256(keyBytes.subarray(0, k)).slice(0, 24);
+    return sha256(bytes.subarray(0, k)).slice(0, 24);
+  };
 }
 
 export interface KnownAbstract {
@@ -116,8 +119,10 @@ export class KnownAbstracts {
   /** Sorted, when they apply. */
   private readonly fingerprints?: Int32Array;
   private readonly lookup = new Int32Array(3);
+  /** Scratch space, not part of the index's value (a true private field, which no comparison of two indexes sees). */
+  readonly #hash = abstractHasher();
 
-  /** `state` is trusted: parse a model file's with `checkKnown` (modelShape.ts). */
+  /** `state` is trusted: parse a model file's with `checkKnown` (checks.ts). */
   constructor(
     readonly categories: readonly Category[],
     state: KnownState,
@@ -178,7 +183,8 @@ export class KnownAbstracts {
     termsOf?: (row: number) => ArrayLike<number>,
   ): KnownAbstracts {
     const byHash = new Map<string, { row: number }>();
-    rows.forEach((r, row) => byHash.set(abstractHash(r.abstract), { row }));
+    const hash = abstractHasher();
+    rows.forEach((r, row) => byHash.set(hash(r.abstract), { row }));
     const categoryIndex = new Map(categories.map((c, i) => [c, i]));
     const state: KnownState = { hashes: [...byHash.keys()], ids: [], categories: [] };
     for (const { row } of byHash.values()) {
@@ -209,7 +215,7 @@ export class KnownAbstracts {
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
     if (this.size === 0) return undefined;
     if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract)) return undefined;
-    hashWords(abstractHash(abstract), this.lookup, 0);
+    hashWords(this.#hash(abstract), this.lookup, 0);
     const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
     return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };
   }

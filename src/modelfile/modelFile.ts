@@ -1,13 +1,12 @@
 import type { Category } from "../domain.js";
-import { SafetagError, EXIT } from "../errors.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
-import { restoreClassifier, restoreScope } from "../models/kinds.js";
-import type { ScopeModel, ScopeState } from "../models/scope.js";
+import { BUILT_IN_KINDS, restoreClassifier, type ModelKinds } from "../models/kinds.js";
+import { restoreScope, type ScopeModel, type ScopeState } from "../models/scope.js";
 import type { FittedClassifier } from "../models/contract.js";
 import type { DriftBaseline } from "./drift.js";
 import { KnownAbstracts } from "./knownAbstracts.js";
-import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining, probeTerms } from "./checks.js";
-import { checkNumber, SHARE, TEMPERATURE } from "../models/numbers.js";
+import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining } from "./checks.js";
+import { checkNumber, modelError, SHARE, TEMPERATURE } from "../models/numbers.js";
 
 export const MODEL_FORMAT = "safetag-model";
 /** 2: the known-abstract index in columns, with fingerprints of each entry's terms (version 1 files are still read). */
@@ -37,7 +36,7 @@ export interface ModelMetadata {
   /** How training chose its settings and calibrated itself (inner cross-validation). */
   report?: TrainingReport;
   evaluation?: unknown;
-  /** What the training data looks like to its own model out of fold, to tell when a dump does not (models/drift.ts). */
+  /** What the training data looks like to its own model out of fold, to tell when a dump does not (drift.ts). */
   drift?: DriftBaseline;
 }
 
@@ -72,43 +71,40 @@ export interface ModelFile extends ModelMetadata {
 export interface LoadedModel extends ModelMetadata {
   classifier: FittedClassifier;
   scope?: ScopeModel;
+  /**
+   * The text this model was parsed from (set by parseModel), so it can be handed on to worker
+   * threads without serializing it again (for a 100k-row model, a tenth of a second of the thread
+   * that also reads and writes). `of` is the model object the text is of: a copy made with a
+   * change (`{ ...model, known }`) is another object, whose text is its serialization (`modelText`).
+   * A parsed model is never changed in place (only a trained one is, before it is first written).
+   */
+  readonly source?: { readonly text: string; readonly of: LoadedModel };
 }
 
 export function serializeModel(model: LoadedModel): string {
-  const { classifier, scope, ...meta } = model;
+  const { classifier, scope, source: _parsed, ...meta } = model;
   const file: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, ...meta, model: classifier.toJSON(), scope: scope?.toJSON() };
   return JSON.stringify(file);
 }
 
-/**
- * The text each model was parsed from, so it can be handed on (to worker threads) without
- * serializing it again (for a 100k-row model, a tenth of a second of the thread that also reads
- * and writes). A loaded model is never changed in place; a changed copy is a new object, not in here.
- */
-const parsedFrom = new WeakMap<LoadedModel, string>();
-
 /** A model file's text for `model`: the text it was parsed from, or its serialization. Either parses to the same model. */
 export function modelText(model: LoadedModel): string {
-  return parsedFrom.get(model) ?? serializeModel(model);
-}
-
-function bad(file: string, message: string, hint?: string): SafetagError {
-  return new SafetagError("E_MODEL_FORMAT", `${file}: ${message}`, { exitCode: EXIT.dataError, hint });
+  return model.source?.of === model ? model.source.text : serializeModel(model);
 }
 
 /** Parses and validates a model file's text; never trusts a field it has not checked. */
-export function parseModel(text: string, file: string): LoadedModel {
+export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT_IN_KINDS): LoadedModel {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw bad(file, `not a JSON model file (${(e as Error).message})`, "the file may be truncated; train again with `safetag train`");
+    throw modelError(file, `not a JSON model file (${(e as Error).message})`, "the file may be truncated; train again with `safetag train`");
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw bad(file, "not a safetag model (expected a JSON object)");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw modelError(file, "not a safetag model (expected a JSON object)");
   const m = raw as Partial<ModelFile>;
-  if (m.format !== MODEL_FORMAT) throw bad(file, `unknown model format ${JSON.stringify(m.format)}; expected "${MODEL_FORMAT}"`, "is this a safetag model file?");
+  if (m.format !== MODEL_FORMAT) throw modelError(file, `unknown model format ${JSON.stringify(m.format)}; expected "${MODEL_FORMAT}"`, "is this a safetag model file?");
   if (Number.isInteger(m.version) && (m.version as number) > MODEL_VERSION) {
-    throw bad(file, `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
+    throw modelError(file, `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
   }
   checkNumber(m.version, "model format version", { min: 1, max: MODEL_VERSION, integer: true }, file);
   checkDepth(raw, file); // before anything walks it (the checks here, JSON.stringify for worker threads)
@@ -118,7 +114,7 @@ export function parseModel(text: string, file: string): LoadedModel {
   const training = checkTraining(m.training, file);
   checkReport(m.report, file);
   checkEvaluation(m.evaluation, file);
-  if (m.createdAt !== undefined && typeof m.createdAt !== "string") throw bad(file, "createdAt must be a string");
+  if (m.createdAt !== undefined && typeof m.createdAt !== "string") throw modelError(file, "createdAt must be a string");
   // every number is checked, none defaulted: a threshold read as 0 sends nothing to review
   const temperature = checkNumber(m.temperature, "temperature", TEMPERATURE, file);
   const reviewThreshold = checkNumber(m.reviewThreshold, "reviewThreshold", SHARE, file);
@@ -128,9 +124,9 @@ export function parseModel(text: string, file: string): LoadedModel {
   const outside = checkCategoryList(m.outside === undefined ? undefined : [m.outside], categories, "outside", file)?.[0];
   const unevaluated = checkCategoryList(m.unevaluated, categories, "unevaluated", file);
   const scope = m.scope === undefined ? undefined : restoreScope(m.scope, categories, file);
-  const classifier = restoreClassifier(m.model, categories, file);
-  checkScores(classifier, scope, probeTerms(m.model), file);
-  const model: LoadedModel = {
+  const classifier = restoreClassifier(m.model, categories, file, kinds);
+  checkScores(classifier, scope, file);
+  const model: { -readonly [K in keyof LoadedModel]: LoadedModel[K] } = {
     createdAt: m.createdAt ?? "",
     training,
     tokenizer,
@@ -147,7 +143,7 @@ export function parseModel(text: string, file: string): LoadedModel {
     ...(drift ? { drift } : {}),
     classifier,
   };
-  parsedFrom.set(model, text);
+  model.source = { text, of: model };
   return model;
 }
 
@@ -155,7 +151,7 @@ export function parseModel(text: string, file: string): LoadedModel {
 function checkCategoryList(x: unknown, categories: readonly Category[], field: string, file: string): Category[] | undefined {
   if (x === undefined) return undefined;
   if (!Array.isArray(x) || !x.every((c) => typeof c === "string" && categories.includes(c))) {
-    throw bad(file, `${field} must name categories of the model`, "the file may be damaged; train again with `safetag train`");
+    throw modelError(file, `${field} must name categories of the model`, "the file may be damaged; train again with `safetag train`");
   }
   return x as Category[];
 }

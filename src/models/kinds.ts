@@ -1,148 +1,141 @@
 import type { Category } from "../domain.js";
-import { SafetagError } from "../errors.js";
-import { RAW_COUNTS, TFIDF, type FeatureSettings } from "../features/featureSpace.js";
-import type { FittedClassifier, TrainingExample } from "./contract.js";
-import { Ensemble } from "./ensemble.js";
-import { Gated, GATE_SAFETY } from "./gated.js";
-import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, LogisticRegression, type LogisticParams, type LogisticState } from "./logistic.js";
-import { ScopeModel, type ScopeState } from "./scope.js";
-import { checkMatrix, checkNumber, checkNumbers, COEFFICIENT, MAX_MAGNITUDE, TEMPERATURE, TOTAL, type NumberRule } from "./numbers.js";
-import { DEFAULT_NB_PARAMS, fitNaiveBayes, NaiveBayes, type NaiveBayesParams, type NaiveBayesState } from "./naiveBayes.js";
+import { EXIT, SafetagError } from "../errors.js";
+import { RAW_COUNTS, TFIDF } from "../features/featureSpace.js";
+import type { FittedClassifier, ModelKindEntry, Restore, RestoreContext } from "./contract.js";
+import { fitEnsemble, restoreEnsemble } from "./ensemble.js";
+import { restoreGated } from "./gated.js";
+import { DEFAULT_LOGISTIC_PARAMS, fitLogistic, restoreLogistic } from "./logistic.js";
+import { modelError } from "./numbers.js";
+import { DEFAULT_NB_PARAMS, fitNaiveBayes, restoreNaiveBayes, type NaiveBayesParams } from "./naiveBayes.js";
 
 /**
- * The model kinds users can pick with `--model`. Each is a named recipe over the classifiers
- * behind the one contract; new kinds are added here and nowhere else.
+ * The model kinds: what `--model` names (a user's word, e.g. "complement-nb"), each a classifier
+ * type ("naive-bayes", what a model file stores) fitted with given settings. A model kind is an
+ * entry here; a classifier type is read back by the `restore` of the kinds that fit it.
  */
-export const MODEL_KINDS = ["multinomial-nb", "complement-nb", "tfidf-nb", "logistic", "ensemble"] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+export type ModelKinds = Readonly<Record<string, ModelKindEntry>>;
+
+/** Naive Bayes with these settings (the rest as DEFAULT_NB_PARAMS). */
+function naiveBayes(description: string, over: Partial<NaiveBayesParams>, fitted: (p: Partial<NaiveBayesParams>) => boolean): ModelKindEntry {
+  const params: NaiveBayesParams = { ...DEFAULT_NB_PARAMS, ...over };
+  return {
+    description,
+    type: "naive-bayes",
+    fit: (set, categories) => fitNaiveBayes(set, params, categories),
+    restore: restoreNaiveBayes,
+    fitted: (json) => fitted((json.params ?? {}) as Partial<NaiveBayesParams>),
+  };
+}
+
+const MULTINOMIAL_NB = naiveBayes(
+  "multinomial naive Bayes on raw counts, Laplace smoothing, empirical prior (the classic baseline)",
+  { features: RAW_COUNTS },
+  (p) => !p.complement && !p.features?.idf,
+);
+const COMPLEMENT_NB = naiveBayes(
+  "complement naive Bayes on TF-IDF (Rennie et al. 2003), steadier for tiny categories",
+  { complement: true, alpha: 0.3, features: TFIDF },
+  (p) => p.complement === true,
+);
+const TFIDF_NB = naiveBayes(
+  "multinomial naive Bayes on TF-IDF weights with a uniform prior",
+  { prior: "uniform", alpha: 0.1, features: TFIDF },
+  (p) => !p.complement && p.features?.idf === true,
+);
+const LOGISTIC: ModelKindEntry = {
+  description: "class-balanced softmax logistic regression on TF-IDF, L2, fitted by L-BFGS",
+  type: "logistic",
+  fit: (set, categories) => fitLogistic(set, DEFAULT_LOGISTIC_PARAMS, categories),
+  restore: restoreLogistic,
+};
+const ENSEMBLE: ModelKindEntry = {
+  description: "average of complement NB and logistic regression probabilities",
+  type: "ensemble",
+  fit: (set, categories) => fitEnsemble(set, { members: [COMPLEMENT_NB.fit, LOGISTIC.fit] }, categories),
+  restore: restoreEnsemble,
+};
+
+/**
+ * The built-in kinds, one line each (a classifier's file exports its entry, as the tests' plug-in
+ * does). Training and model-file parsing take a table as a parameter, this one by default.
+ */
+export const BUILT_IN_KINDS = {
+  "multinomial-nb": MULTINOMIAL_NB,
+  "complement-nb": COMPLEMENT_NB,
+  "tfidf-nb": TFIDF_NB,
+  logistic: LOGISTIC,
+  ensemble: ENSEMBLE,
+} satisfies ModelKinds;
+
+export type ModelKind = keyof typeof BUILT_IN_KINDS;
+export const MODEL_KINDS = Object.keys(BUILT_IN_KINDS) as ModelKind[];
 /** What `--model` accepts: a kind, or "auto" (chosen by inner cross-validation on the training rows). */
 export const MODEL_CHOICES = ["auto", ...MODEL_KINDS] as const;
 export type ModelChoice = (typeof MODEL_CHOICES)[number];
 export const AUTO_CANDIDATES: readonly ModelKind[] = ["complement-nb", "tfidf-nb", "ensemble"];
 export const DEFAULT_MODEL_KIND: ModelChoice = "complement-nb";
 
-export const MODEL_DESCRIPTIONS: Record<ModelChoice, string> = {
-  auto: `chosen per training set by inner cross-validation among ${AUTO_CANDIDATES.join(", ")}`,
-  "multinomial-nb": "multinomial naive Bayes on raw counts, Laplace smoothing, empirical prior (the classic baseline)",
-  "complement-nb": "complement naive Bayes on TF-IDF (Rennie et al. 2003), steadier for tiny categories",
-  "tfidf-nb": "multinomial naive Bayes on TF-IDF weights with a uniform prior",
-  logistic: "class-balanced softmax logistic regression on TF-IDF, L2, fitted by L-BFGS",
-  ensemble: "average of complement NB and logistic regression probabilities",
-};
-
-export interface KindParams {
-  nb?: Partial<NaiveBayesParams>;
-  logistic?: Partial<LogisticParams>;
-}
-
-const nbParams = (over: Partial<NaiveBayesParams>, p?: Partial<NaiveBayesParams>): NaiveBayesParams => ({ ...DEFAULT_NB_PARAMS, ...over, ...p });
-const lrParams = (p?: Partial<LogisticParams>): LogisticParams => ({ ...DEFAULT_LOGISTIC_PARAMS, ...p });
-const COMPLEMENT = { complement: true, alpha: 0.3, features: TFIDF };
-
-export function fitClassifier(kind: ModelKind, examples: readonly TrainingExample[], categories: readonly Category[], params: KindParams = {}): FittedClassifier {
-  switch (kind) {
-    case "multinomial-nb":
-      return fitNaiveBayes(examples, nbParams({ features: RAW_COUNTS }, params.nb), categories);
-    case "complement-nb":
-      return fitNaiveBayes(examples, nbParams(COMPLEMENT, params.nb), categories);
-    case "tfidf-nb":
-      return fitNaiveBayes(examples, nbParams({ prior: "uniform", alpha: 0.1, features: TFIDF }, params.nb), categories);
-    case "logistic":
-      return fitLogistic(examples, lrParams(params.logistic), categories);
-    case "ensemble":
-      return new Ensemble(categories, [
-        fitNaiveBayes(examples, nbParams(COMPLEMENT, params.nb), categories),
-        fitLogistic(examples, lrParams(params.logistic), categories),
-      ]);
-  }
-}
-
-function fail(file: string, what: string): SafetagError {
-  return new SafetagError("E_MODEL_FORMAT", `${file}: ${what}`, { hint: "the model file is damaged or was not written by safetag; train again" });
+/** One line per choice of `--model`, for --help. */
+export function describeModelChoices(kinds: ModelKinds = BUILT_IN_KINDS): string[] {
+  const names = ["auto", ...Object.keys(kinds)];
+  const width = Math.max(...names.map((n) => n.length));
+  const line = (name: string, text: string) => `${name.padEnd(width)}  ${text}`;
+  const auto = `chosen per training set by inner cross-validation among ${AUTO_CANDIDATES.join(", ")}`;
+  return [line("auto", auto), ...Object.entries(kinds).map(([name, k]) => line(name, k.description))];
 }
 
 /**
- * The feature space of a classifier or scope model: distinct string terms, and an IDF weight
- * per term (each checked, see checkNumbers in modelShape.ts) when there is one.
+ * Classifier types that no kind fits alone, and how they are read back: the two-stage model
+ * training makes of a kind when rows teach the outside answer (gated.ts).
  */
-function checkFeatures(f: unknown, file: string, field: string): { settings: FeatureSettings; terms: string[] } {
-  const s = f as { terms?: unknown; idf?: unknown } | undefined;
-  if (!s || !Array.isArray(s.terms)) throw fail(file, "model terms are missing");
-  const terms = s.terms as unknown[];
-  for (let i = 0; i < terms.length; i++) if (typeof terms[i] !== "string") throw fail(file, `model terms are missing (${field}.terms[${i}] is not a string)`);
-  if (new Set(terms).size !== terms.length) throw fail(file, "model terms are listed twice"); // columns would shift
-  if (s.idf !== undefined) checkNumbers(s.idf, `${field}.idf`, terms.length, TOTAL, file, "model IDF weights do not match its terms");
-  return { settings: RAW_COUNTS, terms: terms as string[] };
-}
+const COMPOSITES: Readonly<Record<string, Restore>> = { gated: restoreGated };
 
-function checkFeatureSettings(x: unknown, file: string): FeatureSettings {
-  const s = x as Partial<FeatureSettings> | undefined;
-  if (!s || typeof s.sublinearTf !== "boolean" || typeof s.idf !== "boolean" || typeof s.l2 !== "boolean") throw fail(file, "model feature settings are missing");
-  return { sublinearTf: s.sublinearTf, idf: s.idf, l2: s.l2 };
+/** Each classifier type of `kinds` (and the composites), with its restore. */
+function restores(kinds: ModelKinds): ReadonlyMap<string, Restore> {
+  const byType = new Map<string, Restore>(Object.entries(COMPOSITES));
+  for (const [name, k] of Object.entries(kinds)) {
+    const known = byType.get(k.type);
+    if (known !== undefined && known !== k.restore) throw new Error(`model kind ${name}: classifier type ${k.type} is already read back by another restore`);
+    byType.set(k.type, k.restore);
+  }
+  return byType;
 }
-
-/** Lidstone smoothing: below it, totals divided by alpha overflow. */
-const ALPHA: NumberRule = { min: 1e-6, max: 1e6 };
-const POSITIVE: NumberRule = { min: 0, max: MAX_MAGNITUDE, above: true };
 
 /**
- * Rebuilds a classifier from its JSON, checking every size against the categories and every
- * number by its rule (modelShape.ts), so a crafted file cannot crash us or score wrongly later.
- * `field` is where the classifier is in the file, for the messages (`model.members[1]`).
+ * Rebuilds a classifier from its section of a model file (`model`), by the restore of its type,
+ * checking everything (see Restore). `kinds` says which types there are.
  */
-export function restoreClassifier(json: unknown, categories: readonly Category[], file: string, depth = 0, field = "model"): FittedClassifier {
-  const m = json as { kind?: unknown; params?: Record<string, unknown>; state?: Record<string, unknown>; members?: unknown } | null;
-  if (typeof m !== "object" || m === null) throw fail(file, "model section is missing");
-  const k = categories.length;
-  switch (m.kind) {
-    case "naive-bayes": {
-      const p = m.params ?? {};
-      const s = m.state ?? {};
-      const { terms } = checkFeatures(s.features, file, `${field}.state.features`);
-      checkMatrix(s.classTotals, `${field}.state.classTotals`, k, terms.length, TOTAL, file, "model term totals do not match its categories and terms");
-      checkNumbers(s.docCounts, `${field}.state.docCounts`, k, TOTAL, file, "model document counts do not match its categories");
-      const params: NaiveBayesParams = {
-        alpha: checkNumber(p.alpha, `${field}.params.alpha`, ALPHA, file),
-        prior: p.prior === "uniform" ? "uniform" : "empirical",
-        complement: p.complement === true,
-        features: checkFeatureSettings(p.features, file),
-      };
-      return new NaiveBayes(categories, params, s as unknown as NaiveBayesState);
-    }
-    case "logistic": {
-      const p = m.params ?? {};
-      const s = m.state ?? {};
-      const { terms } = checkFeatures(s.features, file, `${field}.state.features`);
-      const sizes = "model weights do not match its categories and terms";
-      checkMatrix(s.weights, `${field}.state.weights`, k, terms.length, COEFFICIENT, file, sizes);
-      checkNumbers(s.bias, `${field}.state.bias`, k, COEFFICIENT, file, sizes);
-      const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: checkNumber(p.C, `${field}.params.C`, POSITIVE, file), features: checkFeatureSettings(p.features, file) };
-      return new LogisticRegression(categories, params, s as unknown as LogisticState);
-    }
-    case "ensemble": {
-      if (depth > 2 || !Array.isArray(m.members) || m.members.length === 0 || m.members.length > 16) throw fail(file, "ensemble members are missing");
-      return new Ensemble(categories, m.members.map((x, i) => restoreClassifier(x, categories, file, depth + 1, `${field}.members[${i}]`)));
-    }
-    case "gated": {
-      const g = json as { outside?: unknown; gateTemperature?: unknown; innerTemperature?: unknown; gate?: unknown; classifier?: unknown };
-      const outside = g.outside;
-      if (depth > 2 || typeof outside !== "string" || !categories.includes(outside) || k < 2) throw fail(file, "the two-stage model's outside category is missing or not one of its categories");
-      const gateTemperature = checkNumber(g.gateTemperature, `${field}.gateTemperature`, TEMPERATURE, file);
-      const innerTemperature = checkNumber(g.innerTemperature, `${field}.innerTemperature`, TEMPERATURE, file);
-      const gate = restoreClassifier(g.gate, [GATE_SAFETY, outside], file, depth + 1, `${field}.gate`);
-      const classifier = restoreClassifier(g.classifier, categories.filter((c) => c !== outside), file, depth + 1, `${field}.classifier`);
-      return new Gated(categories, outside, gate, classifier, gateTemperature, innerTemperature);
-    }
-    default:
-      throw fail(file, `unknown model kind ${JSON.stringify(m.kind)}`);
-  }
+export function restoreClassifier(json: unknown, categories: readonly Category[], file: string, kinds: ModelKinds = BUILT_IN_KINDS): FittedClassifier {
+  const byType = restores(kinds);
+  const restoreAt = (x: unknown, cats: readonly Category[], field: string, depth: number): FittedClassifier => {
+    if (typeof x !== "object" || x === null) throw modelError(file, "model section is missing");
+    const m = x as Record<string, unknown>;
+    const restore = typeof m.kind === "string" ? byType.get(m.kind) : undefined;
+    if (!restore) throw modelError(file, `unknown model kind ${JSON.stringify(m.kind)}`);
+    const at: RestoreContext = { file, field, depth, restore: (y, c, f) => restoreAt(y, c, f, depth + 1) };
+    return restore(m, cats, at);
+  };
+  return restoreAt(json, categories, "model", 0);
 }
 
-export function restoreScope(json: unknown, categories: readonly Category[], file: string): ScopeModel {
-  const s = json as Partial<ScopeState> | null;
-  if (typeof s !== "object" || s === null) throw fail(file, "scope section is malformed");
-  const { terms } = checkFeatures(s.features, file, "scope.features");
-  checkMatrix(s.centroids, "scope.centroids", categories.length, terms.length, COEFFICIENT, file, "scope centroids do not match its categories and terms");
-  if (s.features?.idf === undefined) throw fail(file, "scope IDF weights are missing");
-  return new ScopeModel(categories, s as ScopeState);
+/**
+ * The model kind a classifier was fitted as, from what it stores: the kind of `kinds` that fits its
+ * type and says it fitted it; its type itself when none does (a two-stage model). For model files
+ * older than the training report, which names the kind.
+ */
+export function kindOfClassifier(classifier: FittedClassifier, kinds: ModelKinds = BUILT_IN_KINDS): string {
+  const json = classifier.toJSON() as Record<string, unknown>;
+  const type = typeof json.kind === "string" ? json.kind : classifier.type;
+  const kind = Object.entries(kinds).find(([, k]) => k.type === type && (k.fitted?.(json) ?? true));
+  return kind ? kind[0] : type;
+}
+
+/** The entry of a kind the table has; an unknown kind is an error (E_MODEL_KIND) naming the ones it has. */
+export function kindEntry(kinds: ModelKinds, kind: string): ModelKindEntry {
+  const entry = Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  if (!entry) {
+    const hint = `the kinds are ${Object.keys(kinds).join(", ")}`;
+    throw new SafetagError("E_MODEL_KIND", `unknown model kind ${JSON.stringify(kind)}`, { exitCode: EXIT.usage, hint });
+  }
+  return entry;
 }

@@ -1,5 +1,5 @@
 import type { Category } from "../domain.js";
-import { FeatureSpace, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { FeatureSpace, FeatureState } from "../features/featureSpace.js";
 import type { SparseVector } from "../features/vocabulary.js";
 import type { FittedClassifier } from "./contract.js";
 import { LinearScorer } from "./linearScorer.js";
@@ -10,28 +10,23 @@ import { LinearScorer } from "./linearScorer.js";
  * state becomes that table; scoring, explanations and saving are the same.
  */
 export abstract class LinearClassifier<P, S extends { features: FeatureState }> implements FittedClassifier {
-  abstract readonly kind: string;
-  readonly features: FeatureSpace;
+  abstract readonly type: string;
   private readonly scorer: LinearScorer;
 
   protected constructor(
     readonly categories: readonly Category[],
     readonly params: P,
     readonly state: S,
-    settings: FeatureSettings,
+    /** The space of `state.features`: the one fitted (see TrainingTexts), or one rebuilt from a model file. */
+    readonly features: FeatureSpace,
     /** weights[c][t] */
     weights: readonly ArrayLike<number>[],
     offset: ArrayLike<number>,
   ) {
-    this.features = new FeatureSpace(settings, state.features);
-    this.scorer = LinearScorer.fromRows(this.features, weights, offset);
+    this.scorer = LinearScorer.fromRows(features, weights, offset);
   }
 
-  jointLogLikelihood(tokens: readonly string[]): Float64Array {
-    return this.scorer.score(tokens);
-  }
-
-  jointLogLikelihoodOf(x: SparseVector): Float64Array {
+  jointLogLikelihood(x: SparseVector): Float64Array {
     return this.scorer.scoreVector(x);
   }
 
@@ -41,6 +36,6 @@ export abstract class LinearClassifier<P, S extends { features: FeatureState }> 
   }
 
   toJSON(): unknown {
-    return { kind: this.kind, params: this.params, state: this.state };
+    return { kind: this.type, params: this.params, state: this.state };
   }
 }

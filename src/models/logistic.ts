@@ -1,8 +1,10 @@
 import type { Category } from "../domain.js";
-import { fitExamples, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
-import type { TrainingExample } from "./contract.js";
+import { FeatureSpace, TFIDF, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { Fit, Restore } from "./contract.js";
 import { LinearClassifier } from "./linearClassifier.js";
 import { minimize } from "./lbfgs.js";
+import { checkMatrix, checkNumber, checkNumbers, COEFFICIENT, MAX_MAGNITUDE, type NumberRule } from "./numbers.js";
+import { checkFeatureSettings, checkFeatures } from "./restoring.js";
 import { logSumExp } from "./scoring.js";
 
 export interface LogisticParams {
@@ -28,28 +30,29 @@ export interface LogisticState {
  * fitted by L-BFGS. Scores are log-probabilities up to a constant.
  */
 export class LogisticRegression extends LinearClassifier<LogisticParams, LogisticState> {
-  readonly kind = "logistic";
+  readonly type = "logistic";
 
-  constructor(categories: readonly Category[], params: LogisticParams, state: LogisticState) {
-    super(categories, params, state, params.features, state.weights, state.bias);
+  /** `features` is the space `state.features` describes (the fitted one; rebuilt from it when not given). */
+  constructor(categories: readonly Category[], params: LogisticParams, state: LogisticState, features = new FeatureSpace(params.features, state.features)) {
+    super(categories, params, state, features, state.weights, state.bias);
   }
 }
 
-export function fitLogistic(examples: readonly TrainingExample[], params: LogisticParams, categories: readonly Category[]): LogisticRegression {
+export const fitLogistic: Fit<LogisticParams> = (set, params, categories) => {
   const k = categories.length;
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const { space: features, vectors: xs } = fitExamples(examples, params.features);
+  const { space: features, vectors: xs } = set.texts.inSpace(params.features);
   const v = features.size;
-  const ys = examples.map((e) => {
-    const c = catIndex.get(e.category);
-    if (c === undefined) throw new Error(`category ${JSON.stringify(e.category)} is not among the model's categories`);
+  const ys = set.labels.map((label) => {
+    const c = catIndex.get(label);
+    if (c === undefined) throw new Error(`category ${JSON.stringify(label)} is not among the model's categories`);
     return c;
   });
   const perClass = new Array<number>(k).fill(0);
-  examples.forEach((e, i) => (perClass[ys[i]!]! += e.weight ?? 1));
+  set.weights.forEach((weight, i) => (perClass[ys[i]!]! += weight));
   const present = perClass.filter((n) => n > 0).length;
   const total = perClass.reduce((a, b) => a + b, 0);
-  const w = examples.map((e, i) => (e.weight ?? 1) * (params.classWeight === "balanced" ? total / (present * perClass[ys[i]!]!) : 1));
+  const w = set.weights.map((weight, i) => weight * (params.classWeight === "balanced" ? total / (present * perClass[ys[i]!]!) : 1));
   const wSum = w.reduce((a, b) => a + b, 0) || 1;
   // scikit-learn's objective: C · Σ w_i loss_i + ½‖W‖²; divided by C · Σw for a scale-free step.
   const lambda = 1 / (params.C * wSum);
@@ -84,5 +87,19 @@ export function fitLogistic(examples: readonly TrainingExample[], params: Logist
   const { x: theta } = minimize(objective, new Float64Array(k * (v + 1)), { maxIterations: params.maxIterations });
   const weights = categories.map((_, c) => Array.from(theta.subarray(c * v, (c + 1) * v)));
   const bias = Array.from(theta.subarray(k * v, k * v + k));
-  return new LogisticRegression(categories, params, { features: features.state, weights, bias });
-}
+  return new LogisticRegression(categories, params, { features: features.state, weights, bias }, features);
+};
+
+const POSITIVE: NumberRule = { min: 0, max: MAX_MAGNITUDE, above: true };
+
+export const restoreLogistic: Restore = (m, categories, { file, field }) => {
+  const p = (m.params ?? {}) as Record<string, unknown>;
+  const s = (m.state ?? {}) as Record<string, unknown>;
+  const k = categories.length;
+  const { terms } = checkFeatures(s.features, file, `${field}.state.features`);
+  const sizes = "model weights do not match its categories and terms";
+  checkMatrix(s.weights, `${field}.state.weights`, k, terms.length, COEFFICIENT, file, sizes);
+  checkNumbers(s.bias, `${field}.state.bias`, k, COEFFICIENT, file, sizes);
+  const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: checkNumber(p.C, `${field}.params.C`, POSITIVE, file), features: checkFeatureSettings(p.features, file) };
+  return new LogisticRegression(categories, params, s as unknown as LogisticState);
+};

@@ -1,8 +1,10 @@
 import { createRequire } from "node:module";
 import type { Category } from "../domain.js";
-import { fitExamples, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
-import type { TrainingExample } from "./contract.js";
+import { FeatureSpace, RAW_COUNTS, type FeatureSettings, type FeatureState } from "../features/featureSpace.js";
+import type { Fit, Restore } from "./contract.js";
 import { LinearClassifier } from "./linearClassifier.js";
+import { checkMatrix, checkNumber, checkNumbers, TOTAL, type NumberRule } from "./numbers.js";
+import { checkFeatureSettings, checkFeatures } from "./restoring.js";
 
 const require = createRequire(import.meta.url);
 const { MultinomialNB } = require("ml-naivebayes") as {
@@ -45,11 +47,12 @@ export interface NaiveBayesState {
  * Its prior would then be uniform over the rows, so the prior is computed here.
  */
 export class NaiveBayes extends LinearClassifier<NaiveBayesParams, NaiveBayesState> {
-  readonly kind = "naive-bayes";
+  readonly type = "naive-bayes";
 
-  constructor(categories: readonly Category[], params: NaiveBayesParams, state: NaiveBayesState) {
+  /** `features` is the space `state.features` describes (the fitted one; rebuilt from it when not given). */
+  constructor(categories: readonly Category[], params: NaiveBayesParams, state: NaiveBayesState, features = new FeatureSpace(params.features, state.features)) {
     const weights = params.complement ? complementWeights(state.classTotals, params.alpha) : logConditionalTable(state.classTotals, params.alpha);
-    super(categories, params, state, params.features, weights, logPrior(params, state.docCounts));
+    super(categories, params, state, features, weights, logPrior(params, state.docCounts));
   }
 }
 
@@ -92,20 +95,39 @@ function complementWeights(classTotals: number[][], alpha: number): number[][] {
   return normalised;
 }
 
-export function fitNaiveBayes(examples: readonly TrainingExample[], params: NaiveBayesParams, categories: readonly Category[]): NaiveBayes {
+export const fitNaiveBayes: Fit<NaiveBayesParams> = (set, params, categories) => {
   const catIndex = new Map(categories.map((c, i) => [c, i]));
-  const { space: features, vectors } = fitExamples(examples, params.features);
+  const { space: features, vectors } = set.texts.inSpace(params.features);
   const v = features.size;
   const classTotals = categories.map(() => new Array<number>(v).fill(0));
   const docCounts = categories.map(() => 0);
-  examples.forEach((ex, i) => {
-    const c = catIndex.get(ex.category);
-    if (c === undefined) throw new Error(`category ${JSON.stringify(ex.category)} is not among the model's categories`);
-    const w = ex.weight ?? 1;
+  set.labels.forEach((label, i) => {
+    const c = catIndex.get(label);
+    if (c === undefined) throw new Error(`category ${JSON.stringify(label)} is not among the model's categories`);
+    const w = set.weights[i]!;
     docCounts[c]! += w;
     const x = vectors[i]!;
     const row = classTotals[c]!;
     for (let j = 0; j < x.indices.length; j++) row[x.indices[j]!]! += w * x.values[j]!;
   });
-  return new NaiveBayes(categories, params, { features: features.state, classTotals, docCounts });
-}
+  return new NaiveBayes(categories, params, { features: features.state, classTotals, docCounts }, features);
+};
+
+/** Lidstone smoothing: below it, totals divided by alpha overflow. */
+const ALPHA: NumberRule = { min: 1e-6, max: 1e6 };
+
+export const restoreNaiveBayes: Restore = (m, categories, { file, field }) => {
+  const p = (m.params ?? {}) as Record<string, unknown>;
+  const s = (m.state ?? {}) as Record<string, unknown>;
+  const k = categories.length;
+  const { terms } = checkFeatures(s.features, file, `${field}.state.features`);
+  checkMatrix(s.classTotals, `${field}.state.classTotals`, k, terms.length, TOTAL, file, "model term totals do not match its categories and terms");
+  checkNumbers(s.docCounts, `${field}.state.docCounts`, k, TOTAL, file, "model document counts do not match its categories");
+  const params: NaiveBayesParams = {
+    alpha: checkNumber(p.alpha, `${field}.params.alpha`, ALPHA, file),
+    prior: p.prior === "uniform" ? "uniform" : "empirical",
+    complement: p.complement === true,
+    features: checkFeatureSettings(p.features, file),
+  };
+  return new NaiveBayes(categories, params, s as unknown as NaiveBayesState);
+};

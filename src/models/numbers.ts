@@ -1,16 +1,14 @@
 /**
  * The numbers of a saved model, each checked by a rule before anything computes with it: a model
  * file may come from anywhere, so a crafted or damaged one is answered with E_MODEL_FORMAT (exit
- * 65), the one error every model-file check throws (`modelError`). The classifiers' own restore
- * functions (kinds.ts) and the model file's checks (modelfile/checks.ts) both use these.
+ * 65), the one error every model-file check throws (`modelError`, its one builder). The classifiers'
+ * own restore functions (each in its classifier's file) and the model file's checks
+ * (modelfile/checks.ts) both use these.
  */
 import { EXIT, SafetagError } from "../errors.js";
 
-export function modelError(file: string, what: string): SafetagError {
-  return new SafetagError("E_MODEL_FORMAT", `${file}: ${what}`, {
-    exitCode: EXIT.dataError,
-    hint: "the model file is damaged or was not written by safetag; train again with `safetag train`",
-  });
+export function modelError(file: string, what: string, hint = "the model file is damaged or was not written by safetag; train again with `safetag train`"): SafetagError {
+  return new SafetagError("E_MODEL_FORMAT", `${file}: ${what}`, { exitCode: EXIT.dataError, hint });
 }
 
 /**

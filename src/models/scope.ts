@@ -1,8 +1,10 @@
 import type { Category } from "../domain.js";
-import { FeatureSpace, fitExamples, TFIDF, type FeatureState } from "../features/featureSpace.js";
-import type { TrainingExample } from "./contract.js";
+import { FeatureSpace, TFIDF, type FeatureState } from "../features/featureSpace.js";
+import type { TrainingSet } from "./contract.js";
 import { LinearScorer } from "./linearScorer.js";
 import type { SparseVector } from "../features/vocabulary.js";
+import { checkMatrix, COEFFICIENT, modelError } from "./numbers.js";
+import { checkFeatures } from "./restoring.js";
 
 /**
  * The "unlike every category" score: the cosine similarity between an abstract's TF-IDF vector
@@ -18,14 +20,14 @@ export interface ScopeState {
 }
 
 export class ScopeModel {
-  readonly features: FeatureSpace;
   private readonly scorer: LinearScorer;
 
   constructor(
     readonly categories: readonly Category[],
     readonly state: ScopeState,
+    /** The TF-IDF space `state.features` describes (the fitted one; rebuilt from it when not given). */
+    readonly features = new FeatureSpace(TFIDF, state.features),
   ) {
-    this.features = new FeatureSpace(TFIDF, state.features);
     this.scorer = LinearScorer.fromRows(this.features, state.centroids);
   }
 
@@ -47,21 +49,32 @@ export class ScopeModel {
   }
 }
 
-export function fitScope(examples: readonly TrainingExample[], categories: readonly Category[]): ScopeModel {
-  const { space: features, vectors } = fitExamples(examples, TFIDF);
+/** The scope model of a training set, in its TF-IDF space (examples of a label not among `categories` are left out). */
+export function fitScope(set: TrainingSet, categories: readonly Category[]): ScopeModel {
+  const { space: features, vectors } = set.texts.inSpace(TFIDF);
   const index = new Map(categories.map((c, i) => [c, i]));
   const centroids = categories.map(() => new Array<number>(features.size).fill(0));
-  examples.forEach((e, i) => {
-    const row = centroids[index.get(e.category)!];
+  set.labels.forEach((label, i) => {
+    const row = centroids[index.get(label)!];
     if (!row) return;
     const x = vectors[i]!;
-    for (let j = 0; j < x.indices.length; j++) row[x.indices[j]!]! += (e.weight ?? 1) * x.values[j]!;
+    const w = set.weights[i]!;
+    for (let j = 0; j < x.indices.length; j++) row[x.indices[j]!]! += w * x.values[j]!;
   });
   for (const row of centroids) {
     const norm = Math.sqrt(row.reduce((a, b) => a + b * b, 0));
     if (norm > 0) for (let t = 0; t < row.length; t++) row[t]! /= norm;
   }
-  return new ScopeModel(categories, { features: features.state, centroids });
+  return new ScopeModel(categories, { features: features.state, centroids }, features);
+}
+
+export function restoreScope(json: unknown, categories: readonly Category[], file: string): ScopeModel {
+  const s = json as Partial<ScopeState> | null;
+  if (typeof s !== "object" || s === null) throw modelError(file, "scope section is malformed");
+  const { terms } = checkFeatures(s.features, file, "scope.features");
+  checkMatrix(s.centroids, "scope.centroids", categories.length, terms.length, COEFFICIENT, file, "scope centroids do not match its categories and terms");
+  if (s.features?.idf === undefined) throw modelError(file, "scope IDF weights are missing");
+  return new ScopeModel(categories, s as ScopeState);
 }
 
 /** Linear-interpolated quantile of unsorted values. */

@@ -1,4 +1,5 @@
 import type { Category } from "../domain.js";
+import type { FittedClassifier } from "./contract.js";
 
 /** log(sum(exp(x))) without overflow. */
 export function logSumExp(xs: ArrayLike<number>): number {
@@ -41,4 +42,9 @@ export function topTwo(scores: ArrayLike<number>): Ranked {
 
 export function argmaxCategory(categories: readonly Category[], scores: ArrayLike<number>): Category {
   return categories[topTwo(scores).best]!;
+}
+
+/** A classifier's scores for a tokenised text: its vector in the classifier's space, scored. */
+export function scoreTokens(classifier: FittedClassifier, tokens: readonly string[]): Float64Array {
+  return classifier.jointLogLikelihood(classifier.features.vectorize(tokens));
 }

@@ -4,7 +4,7 @@ import type { SparseVector } from "../features/vocabulary.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
 import { makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
-import { explain, explainCounts, type TermEvidence } from "./explain.js";
+import { makeExplainer, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
   input: UnlabeledAbstract;
@@ -26,37 +26,29 @@ export interface LabeledPrediction extends Prediction {
 /** What labeling needs from one abstract, computed by `makeReader`. */
 interface Reading {
   jll: Float64Array;
-  /** Raw counts in the classifier's feature space, when it has one (for `explainCounts`); otherwise `tokens` is set. */
-  counts?: SparseVector;
-  tokens?: readonly string[];
+  /** Raw counts in the classifier's feature space (for explanations and the known-abstract fingerprint). */
+  counts: SparseVector;
   scope?: number;
   unknownShare?: number;
 }
 
 /**
- * Reads an abstract once for the classifier, the scope model and the unknown-word share. When
- * the classifier exposes its feature space, one vocabulary pass (fused with tokenizing, for
- * unigrams) gives its vector, the counts for explanations and the unknown count; when the scope
- * model's space is the same (same settings, terms and IDF, as with a TF-IDF classifier trained on
- * the same texts) its vector is reused too. Otherwise each reads the tokens itself. The numbers
- * are the same either way.
+ * Reads an abstract once for the classifier, the scope model and the unknown-word share: one
+ * vocabulary pass of the classifier's feature space (fused with tokenizing, for unigrams) gives
+ * its vector, the counts for explanations and the unknown count; when the scope model's space is
+ * the same (same settings, terms and IDF, as with a TF-IDF classifier trained on the same texts)
+ * its vector is reused too, and otherwise it reads the tokens itself. The numbers are those of
+ * vectorizing the tokens in each space.
  */
 function makeReader(model: LoadedModel): (abstract: string) => Reading {
   const tokenize = makeTokenizer(model.tokenizer);
   const { classifier, scope } = model;
   const features = classifier.features;
-  const ofVector = classifier.jointLogLikelihoodOf?.bind(classifier);
-  if (!features || !ofVector) {
-    return (abstract) => {
-      const tokens = tokenize(abstract);
-      return { jll: classifier.jointLogLikelihood(tokens), tokens, scope: scope?.score(tokens), unknownShare: scope?.features.outOfVocabularyShare(tokens) };
-    };
-  }
   const readText = featureReader(model.tokenizer, features);
   const shared = scope !== undefined && scope.features.sameAs(features);
   return (abstract) => {
     const text = readText(abstract);
-    const jll = ofVector(text.vector);
+    const jll = classifier.jointLogLikelihood(text.vector);
     const { counts } = text;
     if (!scope) return { jll, counts };
     if (shared) return { jll, counts, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
@@ -82,7 +74,8 @@ function featureReader(settings: TokenizerSettings, features: FeatureSpace): (ab
  */
 export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => LabeledPrediction {
   const read = makeReader(model);
-  const { classifier, categories, scopeThreshold, reviewThreshold } = model;
+  const explainer = makeExplainer(model.classifier);
+  const { categories, scopeThreshold, reviewThreshold } = model;
   const unevaluated = new Set(model.unevaluated);
   return (input) => {
     if (input.abstract.trim() === "") {
@@ -93,9 +86,9 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const { best, second } = topTwo(proba);
     const runnerUp = categories[second]!;
     const runnerUpConfidence = proba[second]!;
-    const terms = text.counts ? explainCounts(classifier, text.counts, best) : explain(classifier, text.tokens ?? [], best);
+    const terms = explainer.ofCounts(text.counts, best);
     const scope = text.scope;
-    const known = model.known.find(input.abstract, text.counts?.indices);
+    const known = model.known.find(input.abstract, text.counts.indices);
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
       return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason, probabilities: proba };

@@ -9,7 +9,7 @@
  * Cells carry `data-t` / `data-p` (row and column index) and `data-count`; the page script uses
  * them to list the predictions behind a cell, and the browser test to find the cells.
  */
-import type { ConfusionMatrix } from "../evaluation/metrics.js";
+import type { ConfusionMatrix } from "../metrics/metrics.js";
 import { group, rect, shade, svg, text, textLines, textWidth, title, wrapLabel } from "./svg.js";
 
 const BLUE: [number, number, number] = [31, 95, 168];

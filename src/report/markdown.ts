@@ -1,6 +1,6 @@
 /** The evaluation report (evaluation/report.ts) as Markdown. */
 import { averagedCount, type EvaluationReport } from "../evaluation/report.js";
-import type { AverageScores } from "../evaluation/metrics.js";
+import type { AverageScores } from "../metrics/metrics.js";
 import { meanSd, num, percent, range, tooFewPapers } from "./format.js";
 import { freshMarkdown } from "./fresh.js";
 import { qualityMarkdown } from "./quality.js";

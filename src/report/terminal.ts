@@ -1,7 +1,7 @@
 /** The evaluation report (evaluation/report.ts) as a plain-text terminal summary. */
 import type { EvaluationReport, Spread } from "../evaluation/report.js";
 import type { Interval } from "../evaluation/bootstrap.js";
-import type { AverageScores } from "../evaluation/metrics.js";
+import type { AverageScores } from "../metrics/metrics.js";
 import { bracket, clip, clipStart, meanSd, num, percent, plain, tooFewPapers } from "./format.js";
 import { freshTerminal } from "./fresh.js";
 import { qualityTerminal } from "./quality.js";

@@ -1,4 +1,24 @@
-import { logSumExp } from "../models/scoring.js";
+/**
+ * Calibration and thresholds, all fitted on out-of-fold scores of the inner cross-validation (see
+ * innerSelection.ts): the softmax temperature, a two-stage model's stage temperatures, the review
+ * threshold and the scope threshold.
+ */
+import type { Category } from "../domain.js";
+import { combineStages } from "../models/gated.js";
+import { quantileOf } from "../models/scope.js";
+import { logSumExp, probabilities, topTwo } from "../models/scoring.js";
+import type { StageTemperatures } from "./recipe.js";
+
+/** Out-of-fold evidence: every row scored by a model that never saw it. */
+export interface OutOfFold {
+  scores: Float64Array[];
+  /** A two-stage model's raw stage scores of every row (see gated.ts). */
+  parts?: { gate: Float64Array[]; inner: Float64Array[] };
+  /** Each row's category, as an index into the model's categories. */
+  gold: number[];
+  /** Scope score of each row under a scope model that never saw it. */
+  scope: number[];
+}
 
 /**
  * Temperature scaling (Guo et al. 2017): one number T that divides the scores before the
@@ -64,4 +84,55 @@ export function reviewThreshold(confidences: readonly number[], correct: readonl
     if (precision >= targetPrecision) best = { threshold: order[i]![0], coverage: (i + 1) / order.length, precision };
   }
   return best;
+}
+
+/**
+ * The stage temperatures fitted on out-of-fold stage scores (the gate on every row, the
+ * category classifier on the safety rows), and the combined scores they give.
+ */
+export function calibrateStages(
+  categories: readonly Category[],
+  outside: Category,
+  oof: OutOfFold,
+): { temperatures: StageTemperatures; scores: Float64Array[] } {
+  const parts = oof.parts!;
+  const outsideAt = categories.indexOf(outside);
+  const inner = categories.filter((c) => c !== outside);
+  const innerAt = Int32Array.from(inner, (c) => categories.indexOf(c));
+  const innerIndex = new Map(inner.map((c, j) => [categories.indexOf(c), j]));
+  const safety = oof.gold.flatMap((g, i) => (g === outsideAt ? [] : [i]));
+  const temperatures = {
+    gate: fitTemperature(parts.gate, oof.gold.map((g) => (g === outsideAt ? 1 : 0))),
+    inner: fitTemperature(safety.map((i) => parts.inner[i]!), safety.map((i) => innerIndex.get(oof.gold[i]!)!)),
+  };
+  const scores = parts.gate.map((g, i) => combineStages(g, parts.inner[i]!, 1, temperatures.gate, temperatures.inner, categories.length, outsideAt, innerAt));
+  return { temperatures, scores };
+}
+
+export interface Calibration {
+  temperature: number;
+  /** Out-of-fold negative log-likelihood before and after the temperature. */
+  nllBefore: number;
+  nllAfter: number;
+  review: { threshold: number; coverage: number; precision: number };
+  /** Scope scores below this are "unlike every category": the `scopeQuantile` of the rows' own. */
+  scopeThreshold: number;
+}
+
+/** The temperature, the review threshold for `targetPrecision` and the scope threshold, from out-of-fold scores. */
+export function calibrate(oof: OutOfFold, targetPrecision: number, scopeQuantile: number): Calibration {
+  const temperature = fitTemperature(oof.scores, oof.gold);
+  const calibrated = oof.scores.map((s) => probabilities(s, temperature));
+  const review = reviewThreshold(
+    calibrated.map((p) => p[topTwo(p).best]!),
+    calibrated.map((p, i) => topTwo(p).best === oof.gold[i]),
+    targetPrecision,
+  );
+  return {
+    temperature,
+    nllBefore: negativeLogLikelihood(oof.scores, oof.gold, 1),
+    nllAfter: negativeLogLikelihood(oof.scores, oof.gold, temperature),
+    review,
+    scopeThreshold: Math.min(1, quantileOf(oof.scope, scopeQuantile)), // a cosine may round to just above 1; model files hold shares in [0, 1]
+  };
 }

@@ -21,7 +21,7 @@ import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readInputText, readUnlabeled, taxonomyInput } from "../data.js";
 import type { TrainingData } from "../../ingest/trainingData.js";
-import { intArg, seedArg, kindOption, oldModelKindOption, refuseModelAsKind } from "../options.js";
+import { intArg, seedArg, kindOption, oldModelKindOption, refuseModelAsKind, modelKindsHelp } from "../options.js";
 import { checkOutputs, type CommandPath } from "../paths.js";
 
 export interface EvalOptions {
@@ -147,6 +147,7 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .option("--seed <n>", "random seed (same seed, same folds)", seedArg(), 1)
     .addOption(kindOption())
     .addOption(oldModelKindOption())
+    .addHelpText("after", modelKindsHelp())
     .addOption(new Option("--compare <kinds>", `also cross-validate these classifier kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(kindList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)

@@ -2,11 +2,12 @@ import type { Command } from "commander";
 import { assertWritable } from "../../io/output.js";
 import { serializeModel } from "../../modelfile/modelFile.js";
 import type { ModelChoice } from "../../models/kinds.js";
-import { checkTrainingCategories, trainModel, type CategoryCounts } from "../../training/train.js";
+import { trainModel } from "../../training/train.js";
+import { checkTrainingCategories, type CategoryCounts } from "../../training/categories.js";
 import { say, type CliContext } from "../context.js";
 import { backgroundInput, labeledInputs, loadTrainingData, optionalTaxonomy, readUnlabeled, taxonomyInput } from "../data.js";
 import { assertKeepable, keptOutputs, writeKeptModel } from "../keep.js";
-import { kindOption, oldModelKindOption, refuseModelAsKind } from "../options.js";
+import { kindOption, oldModelKindOption, refuseModelAsKind, modelKindsHelp } from "../options.js";
 import { createdAtClock } from "../clock.js";
 import { checkOutputs } from "../paths.js";
 
@@ -19,6 +20,7 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .requiredOption("-o, --out <model.json>", "where to write the model")
     .addOption(kindOption())
     .addOption(oldModelKindOption())
+    .addHelpText("after", modelKindsHelp())
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")

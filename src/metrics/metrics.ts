@@ -65,13 +65,7 @@ export function confusionMatrix(
   predicted: readonly Category[],
   labels: readonly Category[],
 ): ConfusionMatrix {
-  if (gold.length !== predicted.length) {
-    throw new SafetagError(
-      "EVAL_LENGTH_MISMATCH",
-      `There are ${gold.length} gold labels but ${predicted.length} predictions; they must pair up one to one.`,
-      { exitCode: EXIT.software },
-    );
-  }
+  checkLengths(gold, predicted);
   const index = labelIndex(labels);
   const counts = zeros(labels.length);
   for (let i = 0; i < gold.length; i++) {
@@ -80,6 +74,16 @@ export function confusionMatrix(
     (counts[t] as number[])[p]! += 1;
   }
   return { labels: [...labels], counts };
+}
+
+function checkLengths(gold: readonly Category[], predicted: readonly Category[]): void {
+  if (gold.length !== predicted.length) {
+    throw new SafetagError(
+      "EVAL_LENGTH_MISMATCH",
+      `There are ${gold.length} gold labels but ${predicted.length} predictions; they must pair up one to one.`,
+      { exitCode: EXIT.software },
+    );
+  }
 }
 
 /** Cell-wise sum of matrices over the same labels (e.g. pooling the repeats of cross-validation). */
@@ -96,22 +100,50 @@ export function sumConfusionMatrices(matrices: readonly ConfusionMatrix[], label
   return { labels: [...labels], counts };
 }
 
-/** Accuracy, per-category precision/recall/F1/support, and micro, macro and weighted averages. */
+/**
+ * Accuracy, per-category precision/recall/F1/support, and micro, macro and weighted averages; macro
+ * averages over `averaged` (all labels by default). Counted straight from the pairs, without the
+ * confusion matrix, so many labels cost as many numbers, not their square.
+ */
 export function classificationReport(
   gold: readonly Category[],
   predicted: readonly Category[],
   labels: readonly Category[],
+  averaged: readonly Category[] = labels,
 ): ClassificationReport {
-  return reportFromConfusion(confusionMatrix(gold, predicted, labels));
+  checkLengths(gold, predicted);
+  const index = labelIndex(labels);
+  const support = new Array<number>(labels.length).fill(0);
+  const predictedCount = new Array<number>(labels.length).fill(0);
+  const truePositive = new Array<number>(labels.length).fill(0);
+  for (let i = 0; i < gold.length; i++) {
+    const t = lookup(index, gold[i] as Category, "gold");
+    const p = lookup(index, predicted[i] as Category, "predicted");
+    support[t]! += 1;
+    predictedCount[p]! += 1;
+    if (t === p) truePositive[t]! += 1;
+  }
+  return reportFromCounts(labels, support, predictedCount, truePositive, averaged);
 }
 
 /** The same report computed from a confusion matrix (rows true, columns predicted); macro averages over `averaged` (all labels by default). */
 export function reportFromConfusion(matrix: ConfusionMatrix, averaged: readonly Category[] = matrix.labels): ClassificationReport {
   const { labels, counts } = matrix;
-  const inAverage = new Set(averaged);
   const support = counts.map((row) => sum(row));
   const predictedCount = labels.map((_, p) => sum(counts.map((row) => row[p] ?? 0)));
   const truePositive = labels.map((_, i) => counts[i]?.[i] ?? 0);
+  return reportFromCounts(labels, support, predictedCount, truePositive, averaged);
+}
+
+/** The report from each label's support (gold count), predicted count and true positives. */
+function reportFromCounts(
+  labels: readonly Category[],
+  support: readonly number[],
+  predictedCount: readonly number[],
+  truePositive: readonly number[],
+  averaged: readonly Category[],
+): ClassificationReport {
+  const inAverage = new Set(averaged);
   const total = sum(support);
   const correct = sum(truePositive);
 
