@@ -30,3 +30,21 @@ describe("the package", () => {
     expect(printed.trim()).toBe(pkg.version);
   });
 });
+
+describe("the version on what safetag writes", () => {
+  it("is recorded in a trained model's file and read back", async () => {
+    const { trainModel } = await import("../src/training/train.js");
+    const { parseModel, serializeModel } = await import("../src/modelfile/modelFile.js");
+    const rows = ["a b", "a c", "d e", "d f"].map((abstract, i) => ({
+      id: String(i), company: "", title: "", date: "", url: "", category: i < 2 ? "X" : "Y", abstract, duplicate: false, abstractMissing: false,
+    }));
+    const model = trainModel(rows, { kind: "multinomial-nb", innerFolds: 0, now: () => new Date(0) });
+    expect(model.safetagVersion).toBe(pkg.version);
+    expect(parseModel(serializeModel(model), "m.json").safetagVersion).toBe(pkg.version);
+    // a file that names no version (written before versions were recorded) still loads
+    const older = JSON.parse(serializeModel(model)) as Record<string, unknown>;
+    delete older.safetagVersion;
+    expect(parseModel(JSON.stringify(older), "old.json").safetagVersion).toBeUndefined();
+    expect(() => parseModel(JSON.stringify({ ...older, safetagVersion: 3 }), "bad.json")).toThrow(/safetagVersion must be a version string/);
+  });
+});

@@ -142,7 +142,7 @@ describe("renderJson", () => {
     expect(Object.keys(reversed)[0]).toBe("predictions");
     expect(renderJson(reversed)).toBe(json);
     expect(Object.keys(JSON.parse(json))).toEqual([
-      "format", "version", "createdAt", "settings", "summary", "pooled", "baseline", "confusion", "intervals", "predictions",
+      "format", "version", "safetagVersion", "createdAt", "settings", "summary", "pooled", "baseline", "confusion", "intervals", "predictions",
     ]);
     expect(Object.keys(JSON.parse(json).summary)).toEqual(["accuracy", "macroF1", "baseline"]);
     expect(Object.keys(JSON.parse(json).intervals)).toEqual(["resamples", "level", "seed", "unit", "accuracy", "macroF1", "perCategory"]);

@@ -4,6 +4,7 @@
  * functions, no Maps) and self-contained, so a renderer needs nothing else; the renderers only format, they never recompute a figure. Nothing here reads files or the clock.
  */
 import type { Category } from "../domain.js";
+import { TOOL_VERSION } from "../io/installation.js";
 import type { TaxonomySummary } from "../taxonomy/changeSummary.js";
 import { bootstrapIntervals, type BootstrapIntervals, type CategoryInterval } from "./bootstrap.js";
 import type { Fresh } from "./fresh.js";
@@ -60,6 +61,8 @@ export const PROBABILITY_DECIMALS = 4;
 export interface EvaluationReport {
   format: typeof EVALUATION_FORMAT;
   version: typeof EVALUATION_VERSION;
+  /** The safetag version that wrote the report. */
+  safetagVersion: string;
   createdAt?: string;
   settings: {
     model: string;
@@ -208,6 +211,7 @@ export function buildEvaluationReport(cv: CrossValidationResult, meta: Evaluatio
   const report: EvaluationReport = {
     format: EVALUATION_FORMAT,
     version: EVALUATION_VERSION,
+    safetagVersion: TOOL_VERSION,
     ...(meta.createdAt === undefined ? {} : { createdAt: meta.createdAt }),
     settings: {
       model: meta.model,

@@ -15,6 +15,8 @@ export const MODEL_VERSION = 2;
 /** Everything a model file records: how it was made, from what, and how well it did. */
 export interface ModelMetadata {
   createdAt: string;
+  /** The safetag version that wrote the file (absent from files written before versions were recorded). */
+  safetagVersion?: string;
   training: { path: string; rows: number; sha256: string };
   tokenizer: TokenizerSettings;
   categories: Category[];
@@ -115,6 +117,7 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
   checkReport(m.report, file);
   checkEvaluation(m.evaluation, file);
   if (m.createdAt !== undefined && typeof m.createdAt !== "string") throw modelError(file, "createdAt must be a string");
+  if (m.safetagVersion !== undefined && (typeof m.safetagVersion !== "string" || m.safetagVersion.length > 64)) throw modelError(file, "safetagVersion must be a version string");
   // every number is checked, none defaulted: a threshold read as 0 sends nothing to review
   const temperature = checkNumber(m.temperature, "temperature", TEMPERATURE, file);
   const reviewThreshold = checkNumber(m.reviewThreshold, "reviewThreshold", SHARE, file);
@@ -128,6 +131,7 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
   checkScores(classifier, scope, file);
   const model: { -readonly [K in keyof LoadedModel]: LoadedModel[K] } = {
     createdAt: m.createdAt ?? "",
+    ...(m.safetagVersion === undefined ? {} : { safetagVersion: m.safetagVersion }),
     training,
     tokenizer,
     categories,

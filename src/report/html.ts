@@ -46,6 +46,7 @@ export function renderHtml(report: EvaluationReport): string {
     `<p class="muted">${s.rows} labeled rows from <code>${h(s.dataPath)}</code>, ${s.categories.length} categories; ` +
       `${s.folds}-fold stratified cross-validation repeated ${s.repeats} times (seed ${s.seed})` +
       (report.createdAt ? `; run at ${h(report.createdAt)}` : "") +
+      (report.safetagVersion ? ` by safetag ${h(report.safetagVersion)}` : "") +
       `. Every figure comes from out-of-fold predictions: each row predicted by a model that never saw it.</p>`,
     `<nav class="toc">${sections.map((x) => `<a href="#${x.id}">${h(x.title)}</a>`).join("")}</nav></header>`,
     ...sections.map((x) => `<section id="${x.id}"><h2>${h(x.title)}</h2>\n${x.body}\n</section>`),

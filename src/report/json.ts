@@ -8,7 +8,7 @@ import type { EvaluationReport } from "../evaluation/report.js";
  * built or parsed. Add new keys where they read best.
  */
 const KEY_ORDER = [
-  "format", "version", "createdAt", "settings", "summary",
+  "format", "version", "safetagVersion", "createdAt", "settings", "summary",
   "model", "parameters", "dataPath", "dataSha256", "rows", "groupedRows", "categories", "rowsPerCategory",
   "folds", "repeats", "resamples", "level", "seed", "bootstrap", "unit",
   "mean", "sd", "perRepeat",

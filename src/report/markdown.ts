@@ -33,7 +33,8 @@ export function renderMarkdown(report: EvaluationReport): string {
     `${s.rows} labeled rows from ${md(s.dataPath)}, ${s.categories.length} categories. ` +
       `${s.folds}-fold stratified cross-validation repeated ${s.repeats} times (seed ${s.seed}); ` +
       `${s.groupedRows} rows share their abstract with another row (duplicates) and are kept in the same fold.` +
-      (report.createdAt ? ` Run at ${md(report.createdAt)}.` : ""),
+      (report.createdAt ? ` Run at ${md(report.createdAt)}.` : "") +
+      (report.safetagVersion ? ` Written by safetag ${md(report.safetagVersion)}.` : ""),
     "",
   );
 

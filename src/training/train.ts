@@ -17,6 +17,7 @@ import { fitScope } from "../models/scope.js";
 import { DEFAULT_INNER_ROWS, innerSample } from "./innerSample.js";
 import { driftBaseline } from "../modelfile/drift.js";
 import { outsideEntry } from "../taxonomy/outside.js";
+import { TOOL_VERSION } from "../io/installation.js";
 import { modelCategories } from "../taxonomy/active.js";
 import { sparseCategories } from "./categories.js";
 import { internedTokenizer } from "./interning.js";
@@ -195,6 +196,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
   const drift = onlyPredict ? undefined : driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: alwaysKnownTokens(recipe, priorWeight), folds: driftFolds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
+    safetagVersion: TOOL_VERSION,
     training: { path: options.source?.path ?? "", rows: sheetRows.length, sha256: options.source?.sha256 ?? "" },
     tokenizer: tokenizerSettings,
     categories: recipe.categories,
