@@ -8,7 +8,7 @@ import { checkTrainingCategories } from "../training/categories.js";
 import { makeLabeler } from "../predict/label.js";
 import { abstractKey } from "../text/normalize.js";
 import { freshSection, type FreshOutcome } from "./fresh.js";
-import { makeTokenizer } from "../text/tokenize.js";
+import { makeTokenizer, termShower } from "../text/tokenize.js";
 import { crossValidate, type CrossValidationProgress } from "./crossValidate.js";
 import { calibrationSection, indicativeTerms, labelErrorCandidates, learningCurve, outOfScopeSection, reviewSection, rowTerms } from "./quality.js";
 import { buildEvaluationReport, type EvaluationReport } from "./report.js";
@@ -100,7 +100,8 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   report.calibration = calibrationSection(cv.predictions.map((p) => ({ confidence: p.confidence, correct: p.gold === p.predicted })));
   report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds);
   report.labelErrors = labelErrorCandidates(cv.predictions, cv.repeats);
-  report.indicativeTerms = indicativeTerms(model.classifier, rowTerms(rows, makeTokenizer(model.tokenizer)));
+  const shown = termShower(model.surfaceForms); // ranked by stem, shown as words
+  report.indicativeTerms = indicativeTerms(model.classifier, rowTerms(rows, makeTokenizer(model.tokenizer))).map((c) => ({ category: c.category, terms: c.terms.map(shown) }));
   if (opts.outOfScope?.length && model.scope) {
     const tokenize = makeTokenizer(model.tokenizer);
     const scope = model.scope;

@@ -7,7 +7,7 @@
  * classifiers' own restore functions (each in its classifier's file, see models/kinds.ts).
  */
 import type { Category } from "../domain.js";
-import type { TokenizerSettings } from "../text/tokenize.js";
+import { wordToken, type SurfaceForms, type TokenizerSettings } from "../text/tokenize.js";
 import type { FittedClassifier } from "../models/contract.js";
 import type { KnownState } from "./knownAbstracts.js";
 import type { ScopeModel } from "../models/scope.js";
@@ -182,4 +182,26 @@ export function checkScores(classifier: FittedClassifier, scope: ScopeModel | un
     if (scores.length !== classifier.categories.length || !scores.every(Number.isFinite)) throw modelError(file, "the model's scores are not finite numbers");
     if (scope && !Number.isFinite(scope.score(tokens))) throw modelError(file, "the model's scope scores are not finite numbers");
   }
+}
+
+/** Longer than any word of an abstract; a form past it is not one. */
+const MAX_WORD_LENGTH = 200;
+
+/**
+ * The words shown for stems (absent in older files): each must be one word, free of control
+ * characters, that this model's tokenizer turns into its stem, so a crafted file cannot show other
+ * words than the abstracts could have used. Returned without a prototype, like surfaceForms makes it.
+ */
+export function checkSurfaceForms(x: unknown, tokenizer: TokenizerSettings, file: string): SurfaceForms | undefined {
+  if (x === undefined) return undefined;
+  if (!isObject(x)) throw modelError(file, "surfaceForms must be an object of stem -> word");
+  const token = wordToken(tokenizer);
+  const forms: Record<string, string> = Object.create(null);
+  for (const [stem, word] of Object.entries(x)) {
+    if (typeof word !== "string" || word.length > MAX_WORD_LENGTH || /\p{Cc}/u.test(word) || token(word) !== stem) {
+      throw modelError(file, `surfaceForms[${JSON.stringify(stem.slice(0, 40))}] is ${found(word)}, not a word this model's tokenizer turns into that stem`);
+    }
+    forms[stem] = word;
+  }
+  return forms;
 }

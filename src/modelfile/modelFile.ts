@@ -1,11 +1,11 @@
 import type { Category } from "../domain.js";
-import type { TokenizerSettings } from "../text/tokenize.js";
+import type { SurfaceForms, TokenizerSettings } from "../text/tokenize.js";
 import { BUILT_IN_KINDS, restoreClassifier, type ModelKinds } from "../models/kinds.js";
 import { restoreScope, type ScopeModel, type ScopeState } from "../models/scope.js";
 import type { FittedClassifier } from "../models/contract.js";
 import type { DriftBaseline } from "./drift.js";
 import { KnownAbstracts } from "./knownAbstracts.js";
-import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores, checkTokenizer, checkTraining } from "./checks.js";
+import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores, checkSurfaceForms, checkTokenizer, checkTraining } from "./checks.js";
 import { checkNumber, modelError, SHARE, TEMPERATURE } from "../models/numbers.js";
 
 export const MODEL_FORMAT = "safetag-model";
@@ -40,6 +40,8 @@ export interface ModelMetadata {
   evaluation?: unknown;
   /** What the training data looks like to its own model out of fold, to tell when a dump does not (drift.ts). */
   drift?: DriftBaseline;
+  /** The word shown for each stem: its most frequent form in the training abstracts (absent in older files, which show stems). */
+  surfaceForms?: SurfaceForms;
 }
 
 export interface TrainingReport {
@@ -124,6 +126,7 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
   // the oldest files have neither a scope model nor its threshold
   const scopeThreshold = m.scope === undefined && m.scopeThreshold === undefined ? 0 : checkNumber(m.scopeThreshold, "scopeThreshold", SHARE, file);
   const drift = checkDrift(m.drift, file);
+  const surfaceForms = checkSurfaceForms(m.surfaceForms, tokenizer, file);
   const outside = checkCategoryList(m.outside === undefined ? undefined : [m.outside], categories, "outside", file)?.[0];
   const unevaluated = checkCategoryList(m.unevaluated, categories, "unevaluated", file);
   const scope = m.scope === undefined ? undefined : restoreScope(m.scope, categories, file);
@@ -145,6 +148,7 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
     report: m.report,
     evaluation: m.evaluation,
     ...(drift ? { drift } : {}),
+    ...(surfaceForms ? { surfaceForms } : {}),
     classifier,
   };
   model.source = { text, of: model };

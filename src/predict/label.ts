@@ -3,7 +3,7 @@ import type { FeatureSpace, TextFeatures } from "../features/featureSpace.js";
 import type { SparseVector } from "../features/vocabulary.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
-import { makeTokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { makeTokenizer, termShower, type TokenizerSettings } from "../text/tokenize.js";
 import { makeExplainer, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
@@ -75,6 +75,8 @@ function featureReader(settings: TokenizerSettings, features: FeatureSpace): (ab
 export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => LabeledPrediction {
   const read = makeReader(model);
   const explainer = makeExplainer(model.classifier);
+  // ranked by stem (so the choice is the model's), shown as the words the training abstracts used
+  const shown = termShower(model.surfaceForms);
   const { categories, scopeThreshold, reviewThreshold } = model;
   const unevaluated = new Set(model.unevaluated);
   return (input) => {
@@ -86,7 +88,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const { best, second } = topTwo(proba);
     const runnerUp = categories[second]!;
     const runnerUpConfidence = proba[second]!;
-    const terms = explainer.ofCounts(text.counts, best);
+    const terms = explainer.ofCounts(text.counts, best).map((e) => ({ term: shown(e.term), weight: e.weight }));
     const scope = text.scope;
     const known = model.known.find(input.abstract, text.counts.indices);
     if (known) {

@@ -149,3 +149,78 @@ export function rememberingTokenizer(tokenize: Tokenizer): Tokenizer {
   };
 }
 
+
+/** Stems mapped to the words shown for them (see surfaceForms); a term missing from it is shown as it is. */
+export type SurfaceForms = Readonly<Record<string, string>>;
+
+/** A word as it is shown: its apostrophes made plain, lower-cased when the tokenizer lower-cases. */
+function shownWord(word: string, settings: TokenizerSettings): string {
+  const w = word.replace(/’/g, "'");
+  return settings.lowercase ? w.toLowerCase() : w;
+}
+
+/**
+ * For each token of `texts` that is in `keep` (or part of an n-gram in it), the word it came from
+ * most often, as shown (see shownWord); equally often, the word first in code-unit order. Only
+ * tokens whose word differs from them are listed, in token order, in an object with no prototype
+ * (a stem such as "constructor" is only ever its own key). Each text is read once with the
+ * tokenizer's word memo, so this costs about one tokenizing pass.
+ */
+export function surfaceForms(settings: TokenizerSettings, texts: Iterable<string>, keep: readonly string[]): SurfaceForms {
+  const tokenOf = tokenRule(settings);
+  interface Seen { word: string; token: string; count: number }
+  const made: Seen[] = [];
+  const memo = wordMemo<Seen | null>((word) => {
+    const token = tokenOf(word);
+    if (token === null) return null;
+    const seen = { word: shownWord(word, settings), token, count: 0 };
+    made.push(seen);
+    return seen;
+  }, settings);
+  const out: (Seen | null)[] = [];
+  for (const text of texts) {
+    out.length = 0;
+    memo.read(text, out, null);
+    for (const seen of out) seen!.count++;
+  }
+  // a memo that started afresh, or words that differ only in case or apostrophe, give a word more than one entry
+  const counts = new Map<string, Seen>();
+  for (const s of made) {
+    const c = counts.get(s.word);
+    if (c) c.count += s.count;
+    else counts.set(s.word, { ...s });
+  }
+  const wanted = new Set(settings.ngrams > 1 ? keep.flatMap((t) => t.split(" ")) : keep);
+  const best = new Map<string, Seen>();
+  for (const s of counts.values()) {
+    if (!wanted.has(s.token)) continue;
+    const b = best.get(s.token);
+    if (!b || s.count > b.count || (s.count === b.count && s.word < b.word)) best.set(s.token, s);
+  }
+  const forms: Record<string, string> = Object.create(null);
+  for (const token of [...best.keys()].sort()) {
+    const word = best.get(token)!.word;
+    if (word !== token) forms[token] = word;
+  }
+  return forms;
+}
+
+/**
+ * What the tokenizer makes of `word` when it is one whole word of its own (as surfaceForms lists
+ * them): its token, or null when it is dropped or is not exactly one word. For checking a model
+ * file's surface forms.
+ */
+export function wordToken(settings: TokenizerSettings): (word: string) => string | null {
+  const tokenOf = tokenRule(settings);
+  return (word) => {
+    const found = wordsOf(word);
+    return found.length === 1 && shownWord(found[0]!, settings) === word ? tokenOf(word) : null;
+  };
+}
+
+/** Shows a term as words: a stem as its surface form, an n-gram part by part; a term with no form as it is. */
+export function termShower(forms: SurfaceForms | undefined): (term: string) => string {
+  if (forms === undefined) return (term) => term;
+  const one = (t: string) => (Object.hasOwn(forms, t) ? forms[t]! : t);
+  return (term) => (Object.hasOwn(forms, term) ? forms[term]! : term.includes(" ") ? term.split(" ").map(one).join(" ") : term);
+}

@@ -6,7 +6,7 @@
  * and saved with the known-abstract index (knownTerms.ts) and the drift baseline.
  */
 import type { LabeledAbstract, Taxonomy } from "../domain.js";
-import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, type TokenizerSettings } from "../text/tokenize.js";
+import { DEFAULT_TOKENIZER, makeTokenizer, rememberingTokenizer, surfaceForms, type TokenizerSettings } from "../text/tokenize.js";
 import { calibrate } from "./calibration.js";
 import type { Predictor, Trainer } from "../models/contract.js";
 import { abstractHasher, KnownAbstracts } from "../modelfile/knownAbstracts.js";
@@ -193,6 +193,8 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     : KnownAbstracts.fromRows(rows, recipe.categories, tokenizerSettings, knownTerms(rows, set.texts, recipe.titles, classifier, tokenizerSettings));
   const withRows = new Set(rows.map((r) => r.category));
   const unevaluated = recipe.categories.filter((c) => !withRows.has(c));
+  // the words shown for the classifier's stems (predict's terms, the report's indicative terms): not needed to predict
+  const forms = onlyPredict ? undefined : surfaceForms(tokenizerSettings, rows.map((r) => r.abstract), classifier.features.terms);
   const drift = onlyPredict ? undefined : driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: alwaysKnownTokens(recipe, priorWeight), folds: driftFolds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
@@ -208,6 +210,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     ...(unevaluated.length > 0 ? { unevaluated } : {}),
     report: training,
     ...(drift ? { drift } : {}),
+    ...(forms ? { surfaceForms: forms } : {}),
     classifier,
     scope,
   };
