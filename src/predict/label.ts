@@ -19,6 +19,8 @@ export interface LabeledPrediction extends Prediction {
   outOfScope: boolean;
   /** Share of the abstract's words the model never saw in training (for the drift check, see predict/drift.ts). */
   unknownShare?: number;
+  /** Id of the predict run's first row with the same abstract, whose label this row has (see repeats.ts). */
+  duplicateOf?: string;
 }
 
 /** What labeling needs from one abstract, computed by `makeReader`. */
