@@ -179,11 +179,29 @@ export async function predictInto(model: LoadedModel, sources: readonly Abstract
     summary = await predictSources(model, sources, sink.stream, options.format, observer, options.parallel);
     await sink.commit();
   } catch (e) {
+    await closed(sink.stream); // a failed write is answered before the stream says why (below)
     sink.abort();
     throw sink.failure ?? e;
   }
   const report = drift?.result();
   return report ? { ...summary, drift: report } : summary;
+}
+
+/**
+ * Once a stream that a failed write is destroying has closed. The write's callback has the error
+ * at once, and the stream emits it as 'error' (which the sink notes, to name the output) only
+ * after it has closed its file, so the sink's failure is read after that. A stream not being
+ * destroyed is done at once; one that never says it closed is given a second.
+ */
+function closed(stream: Writable): Promise<void> {
+  if (!stream.destroyed || stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    stream.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Respects back-pressure so a slow disk does not make us buffer the whole output. */
