@@ -148,15 +148,17 @@ const scores = (s: CategoryScores | { precision: number; recall: number; f1: num
 /**
  * Both models on the same fresh abstracts, labeled as `predict` labels them (review rule
  * included), as `eval` scores its final model on them (evaluate.ts). An abstract either model
- * learned from is left out of both and counted.
+ * learned from is left out of both and counted. Categories are scored by B's names: `asB` gives
+ * a category of A's (or a gold label) as B calls it, so a category renamed between the two
+ * models is one category (modelChanges.ts, `asRenamed`).
  */
-export function compareOnFresh(a: LoadedModel, b: LoadedModel, fresh: { path: string; rows: readonly LabeledAbstract[] }): FreshComparison {
+export function compareOnFresh(a: LoadedModel, b: LoadedModel, fresh: { path: string; rows: readonly LabeledAbstract[] }, asB: (c: Category) => Category = (c) => c): FreshComparison {
   const labelA = makeLabeler(a);
   const labelB = makeLabeler(b);
   const outcomes: { a: FreshOutcome[]; b: FreshOutcome[] } = { a: [], b: [] };
   const changed: FreshChange[] = [];
   let inTraining = 0;
-  const outcome = (row: LabeledAbstract, p: LabeledPrediction): FreshOutcome => ({ id: row.id, gold: row.category, predicted: p.category, confidence: p.confidence, needsReview: p.needsReview });
+  const outcome = (row: LabeledAbstract, category: Category, p: LabeledPrediction): FreshOutcome => ({ id: row.id, gold: asB(row.category), predicted: category, confidence: p.confidence, needsReview: p.needsReview });
   for (const row of fresh.rows) {
     const input = { id: row.id, abstract: row.abstract };
     const pa = labelA(input);
@@ -165,10 +167,11 @@ export function compareOnFresh(a: LoadedModel, b: LoadedModel, fresh: { path: st
       inTraining++;
       continue;
     }
-    outcomes.a.push(outcome(row, pa));
-    outcomes.b.push(outcome(row, pb));
-    if (pa.category !== pb.category) {
-      changed.push({ id: row.id, title: row.title, gold: row.category, a: { category: pa.category, confidence: pa.confidence }, b: { category: pb.category, confidence: pb.confidence } });
+    const ca = pa.category === "" ? "" : asB(pa.category);
+    outcomes.a.push(outcome(row, ca, pa));
+    outcomes.b.push(outcome(row, pb.category, pb));
+    if (ca !== pb.category) {
+      changed.push({ id: row.id, title: row.title, gold: asB(row.category), a: { category: ca, confidence: pa.confidence }, b: { category: pb.category, confidence: pb.confidence } });
     }
   }
   const ra = freshSection(fresh.path, outcomes.a, a.outside).report;

@@ -97,10 +97,17 @@ export function categoryChanges(a: readonly Category[], b: readonly Category[], 
   return changes;
 }
 
-/** `a`'s category as `b` calls it: renamed and merged ones by their new name. */
-function mapping(changes: CategoryChanges): (c: Category) => Category {
+/**
+ * `a`'s category as `b` calls it: renamed and merged ones by their new name. With the taxonomy,
+ * any label under an old name (a fresh set's gold label) is first read as today's category.
+ */
+export function asRenamed(changes: CategoryChanges, taxonomy?: Taxonomy): (c: Category) => Category {
   const to = new Map<Category, Category>([...changes.renamed.map((r) => [r.from, r.to] as const), ...changes.merged.map((m) => [m.from, m.into] as const)]);
-  return (c) => to.get(c) ?? c;
+  const today = (c: Category) => {
+    const status = taxonomy && resolveCategory(c, taxonomy);
+    return status?.status === "active" ? status.category : c;
+  };
+  return (c) => to.get(c) ?? to.get(today(c)) ?? today(c);
 }
 
 export interface RowChange {
@@ -121,7 +128,7 @@ export interface TrainingRowChanges {
 
 /** The training rows `b` learned from against `a`'s, by abstract (see above). */
 export function trainingRowChanges(a: ModelSummary, b: ModelSummary, categories: CategoryChanges): TrainingRowChanges {
-  const asB = mapping(categories);
+  const asB = asRenamed(categories);
   const inA = new Map<string, number>();
   a.known.hashes.forEach((h, i) => inA.set(h, i));
   const changes: TrainingRowChanges = { added: [], removed: [], relabeled: [], kept: 0 };

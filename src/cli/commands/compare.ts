@@ -5,7 +5,7 @@ import type { LabeledAbstract, Taxonomy } from "../../domain.js";
 import { EXIT, formatProblem, SafetagError } from "../../errors.js";
 import { checkCrossValidatable } from "../../evaluation/evaluate.js";
 import { compareOnFresh, compareSettings, describeSettings, formatFreshComparison, formatSettingsComparison, recordedTrainOptions, sameRecipe } from "../../evaluation/compareModels.js";
-import { categoryChanges, formatCategoryChanges, formatRowChanges, sameCategories, summaryOf, trainingRowChanges, type TrainingRowChanges } from "../../evaluation/modelChanges.js";
+import { asRenamed, categoryChanges, formatCategoryChanges, formatRowChanges, sameCategories, summaryOf, trainingRowChanges, type TrainingRowChanges } from "../../evaluation/modelChanges.js";
 import { readLabeled, usableForTraining } from "../../ingest/labeled.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import { findEntry, inUse, loadRegistry, modelKindOf } from "../../modelfile/kept.js";
@@ -104,7 +104,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
       const rows = trainingRowChanges(summaryOf(a.model), summaryOf(b.model), categories);
       out.push(trainingLine(a.model, b.model, rows));
       const fresh = readFresh(ctx, opts.fresh, taxonomy);
-      if (fresh) out.push("", ...formatFreshComparison(compareOnFresh(a.model, b.model, fresh), { a: a.name, b: b.name }));
+      if (fresh) out.push("", ...formatFreshComparison(compareOnFresh(a.model, b.model, fresh, asRenamed(categories, taxonomy)), { a: a.name, b: b.name }));
       if (opts.data) {
         const data = loadTrainingData(ctx, opts.data, taxonomy);
         checkCrossValidatable(data.rows, opts.data);
