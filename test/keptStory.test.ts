@@ -281,10 +281,12 @@ describe("the key of a repeat", () => {
   it("the run's index finds every repeat among many abstracts (its table and its ids grow) and keeps the first row's id", () => {
     const seen = new SeenAbstracts(["A", "B"]);
     const n = 5000;
-    for (let i = 0; i < n; i++) expect(seen.see(repeatKey(`abstract number ${i}`), `row-${i}-${"é".repeat(i % 7)}`).repeat).toBe(false);
+    // every other row has an id of its own (kept as bytes), the others `<source>:<line>` (kept as a source and a line)
+    const row = (i: number) => (i % 2 === 0 ? { id: `row-${i}-${"é".repeat(i % 7)}` } : { id: `dump${i % 3}.txt:${i}`, source: `dump${i % 3}.txt`, line: i });
+    for (let i = 0; i < n; i++) expect(seen.see(repeatKey(`abstract number ${i}`), row(i)).repeat).toBe(false);
     for (let i = 0; i < n; i += 499) {
-      const { entry, repeat } = seen.see(repeatKey(`ABSTRACT number ${i}`), "later");
-      expect([repeat, seen.firstId(entry)]).toEqual([true, `row-${i}-${"é".repeat(i % 7)}`]);
+      const { entry, repeat } = seen.see(repeatKey(`ABSTRACT number ${i}`), { id: "later" });
+      expect([repeat, seen.firstId(entry)]).toEqual([true, row(i).id]);
     }
     expect(seen.size).toBe(n);
   });

@@ -6,18 +6,24 @@
  * white space and typographic variants folded).
  *
  * The index belongs to the run (predictSources makes one and hands it down): it keeps, for each
- * distinct abstract, a 96-bit hash of its key, the first row's id, and that row's category,
- * confidence and review mark, in typed arrays: about 50 bytes an abstract, never its text, so a
- * dump of millions of abstracts stays within a few hundred megabytes. Rows are marked as they are
+ * distinct abstract, a 96-bit hash of its key, the first row's id (as its source and line when it
+ * is `<source>:<line>`), and that row's category, confidence and review mark, in typed arrays:
+ * about 40 bytes a distinct abstract (up to twice that while a column has just doubled), never its
+ * text, so a million abstracts add some 40 to 80 MB. Rows are marked as they are
  * read, in input order, before they are labeled (on any thread), so the output is the same
  * whatever the number of threads.
  */
-import type { Category } from "../domain.js";
+import type { Category, UnlabeledAbstract } from "../domain.js";
 import { textHash } from "../modelfile/knownAbstracts.js";
 import { abstractKey, isAscii } from "../text/normalize.js";
 
-/** What abstractKey would change in an ASCII text besides its case: white space other than a single space. */
-const ASCII_FOLDABLE = /[\t-\r]| {2}/;
+/**
+ * What abstractKey would change in an ASCII text besides its case and its ends: white space other
+ * than a single space. Six native searches are twice as fast as one regular expression.
+ */
+function foldableSpace(text: string): boolean {
+  return text.includes("  ") || text.includes("\n") || text.includes("\t") || text.includes("\r") || text.includes("\f") || text.includes("\v");
+}
 
 /**
  * `textHash(abstractKey(abstract))`, or "" for an abstract with no text (an empty abstract is no
@@ -25,7 +31,7 @@ const ASCII_FOLDABLE = /[\t-\r]| {2}/;
  * lower case trimmed, made without the Unicode scans (test/keptStory.test.ts compares the two).
  */
 export function repeatKey(abstract: string): string {
-  const key = isAscii(abstract) && !ASCII_FOLDABLE.test(abstract) ? abstract.toLowerCase().trim() : abstractKey(abstract);
+  const key = isAscii(abstract) && !foldableSpace(abstract) ? abstract.toLowerCase().trim() : abstractKey(abstract);
   return key === "" ? "" : textHash(key);
 }
 
@@ -37,8 +43,13 @@ export interface FirstLabel {
   needsReview: boolean;
 }
 
+/** What names a row: its id, and where it was read (a dump's row is `<source>:<line>`, see ingest/abstracts.ts). */
+export type RowName = Pick<UnlabeledAbstract, "id" | "source" | "line">;
+
 const PENDING = -2;
 const NO_CATEGORY = -1;
+/** The id is kept as UTF-8 bytes, not as `<source>:<line>`. */
+const OWN_ID = -1;
 
 /** The abstracts one predict run has read (see above). */
 export class SeenAbstracts {
@@ -47,11 +58,18 @@ export class SeenAbstracts {
   private hashes = new Int32Array(3 * 1024);
   /** Open addressing on the hash's first word: entry + 1, 0 for an empty slot; at most half full. */
   private slots = new Int32Array(2048);
-  /** Entry e's id is the UTF-8 bytes [idEnds[e - 1] ?? 0, idEnds[e]) (bytes, so no id keeps its input line alive). */
-  private idBytes = new Uint8Array(1 << 14);
-  private idEnds = new Int32Array(1024);
+  /**
+   * Entry e's first id, as [3e, 3e + 3): a source index and a line, for the id `<source>:<line>`
+   * most rows have; or OWN_ID and where its UTF-8 bytes are in `idBytes` (bytes, so that no id
+   * keeps the input line it was cut from alive).
+   */
+  private ids = new Int32Array(3 * 1024);
+  private idBytes = new Uint8Array(1 << 12);
+  private idBytesUsed = 0;
+  private readonly sources: string[] = [];
+  private readonly sourceIndex = new Map<string, number>();
   /** Index into `categories`; PENDING until the first row is labeled, NO_CATEGORY for none. */
-  private categoryOf = new Int32Array(1024);
+  private categoryOf = new Int16Array(1024);
   private confidences = new Float64Array(1024);
   private review = new Uint8Array(1024);
   private readonly categoryIndex: Map<Category, number>;
@@ -59,6 +77,7 @@ export class SeenAbstracts {
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
+  /** `categories`: the model's (at most MAX_CATEGORIES, so an index fits in 16 bits). */
   constructor(private readonly categories: readonly Category[]) {
     this.categoryIndex = new Map(categories.map((c, i) => [c, i]));
   }
@@ -70,9 +89,9 @@ export class SeenAbstracts {
 
   /**
    * The entry of the abstract with this key (from `repeatKey`, not ""), and whether an earlier row
-   * had it; a new key is added as read by row `id`.
+   * had it; a new key is added as read by `row`.
    */
-  see(key: string, id: string): { entry: number; repeat: boolean } {
+  see(key: string, row: RowName): { entry: number; repeat: boolean } {
     words(key, this.lookup, 0);
     const slot = this.slotOf(this.lookup, 0);
     const found = this.slots[slot]!;
@@ -80,7 +99,7 @@ export class SeenAbstracts {
     const e = this.entries++;
     this.reserve(this.entries);
     this.hashes.set(this.lookup, 3 * e);
-    this.addId(e, id);
+    this.keepId(e, row);
     this.categoryOf[e] = PENDING;
     this.slots[slot] = e + 1;
     if (2 * this.entries > this.slots.length) this.rehash();
@@ -89,7 +108,9 @@ export class SeenAbstracts {
 
   /** The id of the row that read entry `e` first. */
   firstId(e: number): string {
-    return this.decoder.decode(this.idBytes.subarray(e === 0 ? 0 : this.idEnds[e - 1]!, this.idEnds[e]!));
+    const s = this.ids[3 * e]!;
+    const a = this.ids[3 * e + 1]!;
+    return s === OWN_ID ? this.decoder.decode(this.idBytes.subarray(a, this.ids[3 * e + 2]!)) : `${this.sources[s]}:${a}`;
   }
 
   /** Records the label of entry `e`'s first row, once it is labeled. */
@@ -104,6 +125,25 @@ export class SeenAbstracts {
     const c = this.categoryOf[e]!;
     if (c === PENDING) return undefined;
     return { id: this.firstId(e), category: c === NO_CATEGORY ? "" : this.categories[c]!, confidence: this.confidences[e]!, needsReview: this.review[e] === 1 };
+  }
+
+  private keepId(e: number, row: RowName): void {
+    if (row.source !== undefined && row.line !== undefined && row.id === `${row.source}:${row.line}`) {
+      let s = this.sourceIndex.get(row.source);
+      if (s === undefined) {
+        s = this.sources.push(row.source) - 1;
+        this.sourceIndex.set(row.source, s);
+      }
+      this.ids[3 * e] = s;
+      this.ids[3 * e + 1] = row.line;
+      return;
+    }
+    const start = this.idBytesUsed;
+    if (this.idBytes.length - start < row.id.length * 3) this.idBytes = grown(this.idBytes, Math.max(this.idBytes.length * 2, start + row.id.length * 3));
+    this.idBytesUsed += this.encoder.encodeInto(row.id, this.idBytes.subarray(start)).written;
+    this.ids[3 * e] = OWN_ID;
+    this.ids[3 * e + 1] = start;
+    this.ids[3 * e + 2] = this.idBytesUsed;
   }
 
   private slotOf(w: Int32Array, at: number): number {
@@ -123,19 +163,13 @@ export class SeenAbstracts {
 
   /** Room for `n` entries in every column. */
   private reserve(n: number): void {
-    if (n <= this.idEnds.length) return;
-    const cap = this.idEnds.length * 2;
+    if (n <= this.review.length) return;
+    const cap = this.review.length * 2;
     this.hashes = grown(this.hashes, 3 * cap);
-    this.idEnds = grown(this.idEnds, cap);
+    this.ids = grown(this.ids, 3 * cap);
     this.categoryOf = grown(this.categoryOf, cap);
     this.confidences = grown(this.confidences, cap);
     this.review = grown(this.review, cap);
-  }
-
-  private addId(e: number, id: string): void {
-    const start = e === 0 ? 0 : this.idEnds[e - 1]!;
-    if (this.idBytes.length - start < id.length * 3) this.idBytes = grown(this.idBytes, Math.max(this.idBytes.length * 2, start + id.length * 3));
-    this.idEnds[e] = start + this.encoder.encodeInto(id, this.idBytes.subarray(start)).written;
   }
 }
 
@@ -144,7 +178,7 @@ function words(hash: string, into: Int32Array, at: number): void {
   for (let w = 0; w < 3; w++) into[at + w] = parseInt(hash.slice(w * 8, w * 8 + 8), 16) | 0;
 }
 
-function grown<T extends Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
+function grown<T extends Int32Array | Int16Array | Float64Array | Uint8Array>(a: T, length: number): T {
   const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;

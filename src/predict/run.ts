@@ -107,7 +107,7 @@ async function* markRepeats(batches: AsyncIterable<UnlabeledAbstract[]>, seen: S
     for (const item of batch as RunAbstract[]) {
       const key = repeatKey(item.abstract);
       if (key === "") continue;
-      const { entry, repeat } = seen.see(key, item.id);
+      const { entry, repeat } = seen.see(key, item);
       item.seen = entry; // the items are the run's own, fresh from the reader
       if (repeat) item.duplicateOf = seen.firstId(entry);
     }
