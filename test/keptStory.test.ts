@@ -160,7 +160,8 @@ describe("safetag compare: both models on the fresh set", () => {
     expect(out).toContain("  macro average            0.778  0.833  +0.056   0.778  0.889  +0.111   0.667  0.822  +0.156");
     expect(out).toContain("  accuracy: A 0.600, B 0.800 (B − A +0.200)");
     expect(out).toContain("papers whose label changed: 1 of 5");
-    expect(out).toMatch(/^ {2}f3 {2}"Sycophancy grows": "Interpretability" \(\S+\) -> "Feedback" \(\S+\), gold "Feedback": B right$/m);
+    // both are sure of their answer, and a model's probability is never shown as 1
+    expect(out).toContain('\n  f3  "Sycophancy grows": "Interpretability" (>0.999) -> "Feedback" (>0.999), gold "Feedback": B right\n');
   });
 
   it("--data on two models of the same settings says what changed in their training data, not a table of zeros", () => {

@@ -8,6 +8,8 @@ import { explain, explainCounts, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
   input: UnlabeledAbstract;
+  /** Id of the predict run's first row with the same abstract, whose label this row has (see repeats.ts). */
+  duplicateOf?: string;
   /** Below the model's review threshold, or not scorable: a person should look. */
   needsReview: boolean;
   /** Why it needs review, or why it could not be scored. */
@@ -19,8 +21,6 @@ export interface LabeledPrediction extends Prediction {
   outOfScope: boolean;
   /** Share of the abstract's words the model never saw in training (for the drift check, see predict/drift.ts). */
   unknownShare?: number;
-  /** Id of the predict run's first row with the same abstract, whose label this row has (see repeats.ts). */
-  duplicateOf?: string;
 }
 
 /** What labeling needs from one abstract, computed by `makeReader`. */
