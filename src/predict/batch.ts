@@ -58,7 +58,7 @@ export function labelBatch(label: (input: UnlabeledAbstract) => LabeledPredictio
   return repeats ? { ...batch, repeats } : batch;
 }
 
-export function digestOf(p: LabeledPrediction, seen?: number): PredictionDigest {
+function digestOf(p: LabeledPrediction, seen?: number): PredictionDigest {
   const d: PredictionDigest = { category: p.category, confidence: p.confidence, source: p.source, needsReview: p.needsReview, outOfScope: p.outOfScope };
   if (p.unknownShare !== undefined) d.unknownShare = p.unknownShare;
   if (p.duplicateOf !== undefined) d.duplicateOf = p.duplicateOf;

@@ -52,7 +52,7 @@ export interface PredictObserver {
  * Labels every abstract of every source, in input order, writing each batch of rows as soon as
  * it is labeled (on `parallel.workers` threads, see parallel.ts). Only the running counts and a
  * hash of each distinct abstract (for repeats, see repeats.ts) are kept, so memory grows by
- * some 50 bytes an abstract, never by its text.
+ * about 40 bytes a distinct abstract, never by its text.
  */
 export async function predictSources(
   model: LoadedModel,
