@@ -95,7 +95,7 @@ describe("predict --format jsonl", () => {
   it("leaves the CSV columns as they were: no abstract, model id or probabilities", async () => {
     const p = await cli(["predict", "--model", modelPath, "--input", "-"], input);
     expect(p.code).toBe(0);
-    expect(p.stdout.split("\n")[0]).toBe("id,category,confidence,runner_up,runner_up_confidence,needs_review,reason,scope,out_of_scope,terms,label_source,matched_id,file,line");
+    expect(p.stdout.split("\n")[0]).toBe("id,category,confidence,runner_up,runner_up_confidence,needs_review,reason,scope,out_of_scope,terms,label_source,matched_id,duplicate_of,file,line");
     expect(p.stdout).not.toContain("circuits of attention heads");
   });
 

@@ -147,7 +147,7 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     const c = await cli(["compare", first, "current", "--dir", models, "--data", labeled, ...tax, "--input", dump, "--folds", "2"]);
     expect(c.code).toBe(0);
     expect(c.stdout).toContain("training rows: 18 -> 20 (+2), different data");
-    expect(c.stdout).toMatch(/cross-validated on the same 20 rows and folds/);
+    expect(c.stdout).toMatch(/not cross-validated: both models have the same settings \(complement-nb\), so on the same 20 rows and folds they would score the same/);
     expect(c.stdout).toMatch(/predictions: 1 of 5 abstracts changed category/);
     expect(c.stdout).toContain(`${deception.file}:${deception.line}  "${deception.predicted_category}"`);
     expect(c.stdout).toContain(`-> "${deception.reviewer_category}" (labeled)`);

@@ -133,6 +133,8 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
   }
   model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
+  // the fresh-set figures travel with the model, so `safetag models` can say how each kept model did on papers it never saw
+  if (report.fresh) model.evaluation = { ...(model.evaluation as object), fresh: { path: report.fresh.path, rows: report.fresh.rows, accuracy: report.fresh.report.accuracy, macroF1: report.fresh.report.macro.f1 } };
   return { report, model };
 }
 

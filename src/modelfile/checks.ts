@@ -158,6 +158,8 @@ export function checkEvaluation(x: unknown, file: string): void {
   if (!isObject(x)) throw modelError(file, "evaluation must be an object");
   const rules: [string, NumberRule][] = [["accuracy", SHARE], ["macroF1", SHARE], ["ece", SHARE], ["folds", COUNT], ["repeats", COUNT], ["seed", SEED]];
   for (const [f, rule] of rules) checkOptionalNumber(x[f], `evaluation.${f}`, rule, file);
+  if (x.fresh !== undefined && (!isObject(x.fresh) || typeof x.fresh.path !== "string")) throw modelError(file, "evaluation.fresh must be an object with the fresh set's path");
+  if (isObject(x.fresh)) for (const [f, rule] of [["rows", COUNT], ["accuracy", SHARE], ["macroF1", SHARE]] as const) checkNumber(x.fresh[f], `evaluation.fresh.${f}`, rule, file);
 }
 
 /** The drift baseline (drift.ts): absent in older files; present, each number by its rule. */

@@ -8,6 +8,8 @@ import { makeExplainer, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
   input: UnlabeledAbstract;
+  /** Id of the predict run's first row with the same abstract, whose label this row has (see repeats.ts). */
+  duplicateOf?: string;
   /** Below the model's review threshold, or not scorable: a person should look. */
   needsReview: boolean;
   /** Why it needs review, or why it could not be scored. */

@@ -50,6 +50,7 @@ export const PREDICTION_COLUMNS = [
   "terms",
   "label_source",
   "matched_id",
+  "duplicate_of",
   "file",
   "line",
 ] as const;
@@ -70,6 +71,7 @@ export function predictionRecord(p: LabeledPrediction): Record<(typeof PREDICTIO
     terms: p.terms.map((t) => t.term).join(" "),
     label_source: p.source,
     matched_id: p.matchedId ?? "",
+    duplicate_of: p.duplicateOf ?? "",
     file: p.input.source ?? "",
     line: p.input.line ?? "",
   };

@@ -5,8 +5,9 @@ import type { LoadedModel } from "../modelfile/modelFile.js";
 import type { DriftReport } from "../modelfile/drift.js";
 import type { UnlabeledAbstract } from "../domain.js";
 import type { LabeledPrediction } from "./label.js";
-import type { PredictionDigest } from "./batch.js";
-import { outputFormat, predictionHeader, type OutputFormat, type OutputFormatName } from "./output.js";
+import type { LabeledBatch, PredictionDigest, RunAbstract } from "./batch.js";
+import { formatPrediction, outputFormat, predictionHeader, type OutputFormat, type OutputFormatName } from "./output.js";
+import { repeatKey, SeenAbstracts } from "./repeats.js";
 import { driftMeter } from "./drift.js";
 import { labelInOrder, type ParallelOptions } from "./parallel.js";
 
@@ -22,6 +23,8 @@ export interface PredictSummary {
   written: number;
   known: number;
   empty: number;
+  /** Rows whose abstract an earlier row of the run already had: labeled as that row, and naming it in duplicate_of. */
+  repeated: number;
   skipped: SkippedLine[];
   /** Predictions per category; a Map, so a category named `constructor` or `__proto__` is a category like any other. */
   perCategory: Map<string, number>;
@@ -47,8 +50,9 @@ export interface PredictObserver {
 
 /**
  * Labels every abstract of every source, in input order, writing each batch of rows as soon as
- * it is labeled (on `parallel.workers` threads, see parallel.ts). Only the running counts are
- * kept, so memory does not grow with the dump.
+ * it is labeled (on `parallel.workers` threads, see parallel.ts). Only the running counts and a
+ * hash of each distinct abstract (for repeats, see repeats.ts) are kept, so memory grows by
+ * about 40 bytes a distinct abstract, never by its text.
  */
 export async function predictSources(
   model: LoadedModel,
@@ -58,15 +62,18 @@ export async function predictSources(
   observer: PredictObserver = {},
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, skipped: [], perCategory: new Map(), needsReview: 0, outOfScope: 0, automatic: { outside: 0, other: 0 }, workers: 1, ...(model.outside === undefined ? {} : { outside: model.outside }) };
+  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, repeated: 0, skipped: [], perCategory: new Map(), needsReview: 0, outOfScope: 0, automatic: { outside: 0, other: 0 }, workers: 1, ...(model.outside === undefined ? {} : { outside: model.outside }) };
   const { onDigest, onPrediction } = observer;
   await write(out, predictionHeader(format));
   const options = { ...parallel, format, keepPredictions: onPrediction !== undefined };
-  const labeling = await labelInOrder(model, abstractsOf(sources, summary.skipped), options);
+  const seen = new SeenAbstracts(model.categories);
+  const labeling = await labelInOrder(model, markRepeats(abstractsOf(sources, summary.skipped), seen), options);
   summary.workers = labeling.workers;
-  for await (const batch of labeling.batches) {
+  for await (const labeled of labeling.batches) {
+    const batch = withFirstLabels(labeled, seen, format);
     for (const p of batch.digests) {
       summary.abstracts++;
+      if (p.duplicateOf !== undefined) summary.repeated++;
       if (p.source === "known") summary.known++;
       if (p.source === "none") summary.empty++;
       if (p.needsReview) summary.needsReview++;
@@ -94,6 +101,54 @@ async function* abstractsOf(sources: readonly AbstractSource[], skipped: Skipped
       if (items.length > 0) yield items;
     }
   }
+}
+
+/** Each abstract marked as it is read, in input order: its entry in the run's index, and the first row it repeats (see repeats.ts). */
+async function* markRepeats(batches: AsyncIterable<UnlabeledAbstract[]>, seen: SeenAbstracts): AsyncGenerator<RunAbstract[]> {
+  for await (const batch of batches) {
+    for (const item of batch as RunAbstract[]) {
+      const key = repeatKey(item.abstract);
+      if (key === "") continue;
+      const { entry, repeat } = seen.see(key, item);
+      item.seen = entry; // the items are the run's own, fresh from the reader
+      if (repeat) item.duplicateOf = seen.firstId(entry);
+    }
+    yield batch;
+  }
+}
+
+/**
+ * The batch with each first occurrence's label recorded, in input order, and each repeat's row
+ * given its first occurrence's label. A repeat has the same normalised text, and a model that
+ * lower-cases reads the same tokens from both, so its own label is already that one; a model
+ * that keeps case may label a repeat differing in case otherwise, and then its row is written
+ * again with the first's category, confidence and review mark (the rest as read).
+ */
+function withFirstLabels(batch: LabeledBatch, seen: SeenAbstracts, format: OutputFormat): LabeledBatch {
+  const { digests } = batch;
+  let text = batch.text;
+  let changed = false;
+  let shift = 0; // how much longer the text has grown before the row in hand
+  for (let i = 0; i < digests.length; i++) {
+    const d = digests[i]!;
+    if (d.seen === undefined) continue;
+    if (d.duplicateOf === undefined) {
+      seen.settle(d.seen, d);
+      continue;
+    }
+    const first = seen.first(d.seen)!; // its row came before this one
+    if (first.category === d.category && first.confidence === d.confidence && first.needsReview === d.needsReview) continue;
+    const r = batch.repeats!.find((x) => x.row === i)!;
+    const reason = first.needsReview ? `same abstract as ${first.id}, which needs review` : "";
+    const p: LabeledPrediction = { ...r.prediction, category: first.category, confidence: first.confidence, needsReview: first.needsReview, reason };
+    const row = formatPrediction(p, format);
+    text = text.slice(0, r.start + shift) + row + text.slice(r.end + shift);
+    shift += row.length - (r.end - r.start);
+    changed = true;
+    digests[i] = { ...d, category: p.category, confidence: p.confidence, needsReview: p.needsReview };
+    if (batch.predictions) batch.predictions[i] = p;
+  }
+  return changed ? { ...batch, text } : batch;
 }
 
 export interface PredictIntoOptions {
@@ -126,11 +181,29 @@ export async function predictInto(model: LoadedModel, sources: readonly Abstract
     summary = await predictSources(model, sources, sink.stream, outputFormat(options.format, model), observer, options.parallel);
     await sink.commit();
   } catch (e) {
+    await closed(sink.stream); // a failed write is answered before the stream says why (below)
     sink.abort();
     throw sink.failure ?? e;
   }
   const report = drift?.result();
   return report ? { ...summary, drift: report } : summary;
+}
+
+/**
+ * Once a stream that a failed write is destroying has closed. The write's callback has the error
+ * at once, and the stream emits it as 'error' (which the sink notes, to name the output) only
+ * after it has closed its file, so the sink's failure is read after that. A stream not being
+ * destroyed is done at once; one that never says it closed is given a second.
+ */
+function closed(stream: Writable): Promise<void> {
+  if (!stream.destroyed || stream.closed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    stream.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Respects back-pressure so a slow disk does not make us buffer the whole output. */

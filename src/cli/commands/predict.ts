@@ -143,6 +143,7 @@ export function reportPredictSummary(ctx: CliContext, s: PredictSummary, output:
   const threads = s.workers > 1 ? ` by ${s.workers} threads (${s.workers - 1} worker${s.workers > 2 ? "s" : ""} and this one)` : "";
   say(ctx, `${s.abstracts} abstracts read, ${s.written} predictions written to ${where}${threads} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
   for (const k of s.skipped) say(ctx, `  skipped ${k.file}:${k.line}: ${k.reason}: ${JSON.stringify(k.text.slice(0, 60))}`);
+  if (s.repeated > 0) say(ctx, `  ${s.repeated} of them repeat an abstract read before: labeled as that row, which duplicate_of names`);
   const cats = [...s.perCategory].sort((a, b) => b[1] - a[1]);
   for (const [c, n] of cats) say(ctx, `  ${String(n).padStart(5)}  ${c || "(none)"}`);
   const review = `${s.needsReview} marked needs_review for a person (${s.outOfScope} unlike every category)`;
