@@ -82,7 +82,8 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed, answers: [...new Set(background.map((r) => r.category))] };
   const tell = (stage: string) => opts.onProgress?.({ stage });
   tell("cross-validation");
-  const cv = crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
+  const cv =
+    crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
   tell("bootstrap intervals");
   const report = buildEvaluationReport(cv, {
     model: opts.model,
@@ -112,13 +113,17 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   }
   if (opts.learningCurve !== false) {
     tell("learning curve");
-    report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers, onProgress: folds(opts.onProgress, "learning curve") });
+    report.learningCurve =
+      learningCurve(rows, modelTrainer(foldOptions),
+        { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers,
+          onProgress: folds(opts.onProgress, "learning curve") });
   }
   if (opts.compare?.length) {
     const kinds = [opts.model, ...opts.compare.filter((k) => k !== opts.model)];
     report.comparison = kinds.map((kind) => {
       if (kind !== opts.model) tell(`comparison: ${kind}`);
-      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), { ...cvOptions, onProgress: folds(opts.onProgress, `comparison: ${kind}`) });
+      const run = kind === opts.model ? cv
+        : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), { ...cvOptions, onProgress: folds(opts.onProgress, `comparison: ${kind}`) });
       const per = run.model.perRepeat;
       const spread = (xs: number[]) => {
         const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -131,7 +136,9 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     tell("fresh abstracts");
     report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
   }
-  model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
+  model.evaluation =
+    { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds,
+      repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
   return { report, model };
 }
 
@@ -167,8 +174,11 @@ export function checkCrossValidatable(rows: readonly LabeledAbstract[], file: st
   if (!counts.sparse) return;
   throw new SafetagError(
     "E_TOO_FEW_ROWS_PER_CATEGORY",
-    `${file}: ${counts.categories} categories for ${counts.rows} rows (${counts.singletons} with a single row): cross-validation cannot measure a model on them, since a held-out row that is its category's only one can never be predicted right`,
-    { hint: "merge small categories or label more rows of them (at least two rows per category on average); `safetag train` still trains a model on these rows, and it sends every prediction to review" },
+    `${file}: ${counts.categories} categories ` +
+      `for ${counts.rows} rows (${counts.singletons} with a single row): cross-validation cannot measure a model on them, since a ` +
+        `held-out row that is its category's only one can never be predicted right`,
+    { hint: "merge small categories or label more rows of them (at least two rows per category on average); `safetag train` still " +
+      "trains a model on these rows, and it sends every prediction to review" },
   );
 }
 

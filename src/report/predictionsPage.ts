@@ -138,7 +138,8 @@ export function renderPredictionsPage(collected: CollectedPredictions, meta: Pre
     `<label><input type="checkbox" id="review-filter"> needs review only</label>`,
     `<span id="shown-count" class="muted" aria-live="polite">${rows.length} shown</span>`,
     `</form>`,
-    `<table class="predictions"><thead><tr><th class="num">#</th><th class="num">confidence</th><th>category</th><th>runner-up</th><th>review</th><th>terms</th><th>abstract</th><th>source</th></tr></thead><tbody>`,
+    `<table class="predictions"><thead><tr><th class="num">#</th><th class="num">confidence</th><th>category</th><th>` +
+      `runner-up</th><th>review</th><th>terms</th><th>abstract</th><th>source</th></tr></thead><tbody>`,
     ...rows.map((r, i) => row(r, i, index.get(r.category) ?? -1)),
     `</tbody></table>`,
     rows.length === 0 ? `<p>No predictions.</p>` : "",
@@ -152,7 +153,8 @@ function row(r: PredictionRow, rank: number, category: number): string {
   return (
     `<tr data-c="${category}" data-review="${r.needsReview ? 1 : 0}"${r.needsReview ? ' class="review"' : ""}>` +
     `<td class="num rank">${rank + 1}</td>` +
-    `<td class="num confidence"><span class="conf"><span class="conf-bar" style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${h(confidenceText(r))}</td>` +
+    `<td class="num confidence"><span class="conf"><span class="conf-bar" ` +
+      `style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${h(confidenceText(r))}</td>` +
     `<td class="category">${h(r.category === "" ? "–" : r.category)}</td>` +
     `<td class="small runner-up">${r.runnerUp ? `${h(r.runnerUp)} <span class="muted">${h(probabilityText(r.runnerUpConfidence))}</span>` : ""}</td>` +
     `<td class="small review-cell">${r.needsReview ? `<strong>needs review</strong>` : ""}${r.outOfScope ? ` <span class="badge">out of scope</span>` : ""}` +
