@@ -12,7 +12,10 @@ export function kindOption(): Option {
   return new Option("-k, --kind <kind>", "classifier kind").choices([...MODEL_CHOICES]).default(DEFAULT_MODEL_KIND).env("SAFETAG_MODEL");
 }
 
-/** The old `--model <kind>` of `train` and `eval`, kept out of the help, so that using it gets an answer (see refuseModelAsKind) rather than "unknown option". */
+/**
+ * The old `--model <kind>` of `train` and `eval`, kept out of the help, so that using it gets an
+ * answer (see refuseModelAsKind) rather than "unknown option".
+ */
 export function oldModelKindOption(): Option {
   return new Option("-m, --model <kind>").hideHelp();
 }

@@ -56,7 +56,8 @@ export function freshTerminal(f: Fresh, plain: (s: string) => string, width: num
   lines.push(`  ${"category".padEnd(cat)}${"fresh".padStart(7)}${"prec".padStart(7)}${"recall".padStart(7)}${"F1".padStart(7)}`);
   for (const c of f.report.perCategory) {
     lines.push(
-      `  ${plain(c.category).slice(0, cat).padEnd(cat)}${String(c.support).padStart(7)}${c.precision.toFixed(3).padStart(7)}${c.recall.toFixed(3).padStart(7)}${c.f1.toFixed(3).padStart(7)}`);
+      `  ${plain(c.category).slice(0, cat).padEnd(cat)}${String(c.support).padStart(7)}` +
+        `${c.precision.toFixed(3).padStart(7)}${c.recall.toFixed(3).padStart(7)}${c.f1.toFixed(3).padStart(7)}`);
   }
   return lines;
 }

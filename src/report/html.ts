@@ -398,7 +398,8 @@ header { margin-bottom: 1rem; }
 .matrix-layout > .chart { max-width: 100%; }
 .too-few { color: var(--muted); font-style: italic; }
 .cell-papers .back { display: inline-block; margin-bottom: .3rem; color: var(--accent); }
-.cell-papers { flex: 1 1 460px; min-width: min(460px, 100%); max-height: 640px; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
+.cell-papers { flex: 1 1 460px; min-width: min(460px, 100%); max-height: 640px; overflow-y: auto; border: 1px solid var(--line); ` +
+  `border-radius: 6px; padding: .6rem .8rem; }
 .cell-papers h3 { margin-top: 0; }
 .cell-papers table { width: 100%; font-size: .9rem; }
 .cell-papers td { overflow-wrap: anywhere; }

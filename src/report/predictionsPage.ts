@@ -199,7 +199,8 @@ const SCRIPT = `
  */
 const CSS = `
 body { max-width: 1500px; }
-.filters { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: center; margin: 1rem 0 .5rem; position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); }
+.filters { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: center; margin: 1rem 0 .5rem; position: sticky; ` +
+  `top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); }
 .filters select { font: inherit; padding: .15rem .3rem; max-width: min(24rem, 100%); }
 .filters label { max-width: 100%; }
 table.predictions { width: 100%; font-size: .9rem; }
@@ -213,12 +214,15 @@ table.predictions .excerpt { color: var(--muted); }
 table.predictions td.terms { max-width: 14rem; min-width: 6rem; overflow-wrap: normal; }
 table.predictions td.where { min-width: 8rem; }
 .badge { display: inline-block; font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #ffe2dd; color: var(--bad); white-space: nowrap; }
-.conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; vertical-align: middle; overflow: hidden; }
+.conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; ` +
+  `vertical-align: middle; overflow: hidden; }
 .conf-bar { display: block; height: 100%; background: var(--accent); }
 @media (max-width: 75rem) {
   table.predictions, table.predictions tbody { display: block; }
   table.predictions thead { display: none; }
-  table.predictions tr { display: grid; grid-template-columns: 2.5rem 7.5rem minmax(0, 1fr) minmax(0, 1fr); grid-template-areas: "rank conf category review" "rank conf runner review" "abstract abstract abstract abstract" "terms terms terms where"; border-bottom: 1px solid var(--line); padding: .3rem 0; }
+  table.predictions tr { display: grid; grid-template-columns: 2.5rem 7.5rem minmax(0, 1fr) minmax(0, 1fr); ` +
+  `grid-template-areas: "rank conf category review" "rank conf runner review" "abstract abstract abstract abstract" "terms terms terms where"; ` +
+  `border-bottom: 1px solid var(--line); padding: .3rem 0; }
   table.predictions tr[hidden] { display: none; }
   table.predictions td { border: 0; padding: .15rem .5rem; min-width: 0; max-width: none; }
   table.predictions td.rank { grid-area: rank; }

@@ -58,7 +58,9 @@ function report(ctx: CliContext, r: AcceptResult, reviewedPath: string, unanswer
   say(ctx, `accepted ${n(r.added.length, "label")} into ${reviewedPath}; ${r.skipped.length} skipped (already labeled the ` +
     `same); ${n(r.conflicts.length, "conflict")}${r.conflicts.length && force ? " (the reviewer's label wins: --force)" : ""};` +
       ` ${n(unanswered, tool ? "task" : "row")} left ` +
-        `unlabeled${tool ? `; ${n(tool.skipped.length, "annotation")} skipped by ${tool.skipped.length === 1 ? "its annotator" : "their annotators"}, not counted` : ""}`);
+        `unlabeled${tool
+          ? `; ${n(tool.skipped.length, "annotation")} skipped by ${tool.skipped.length === 1 ? "its annotator" : "their annotators"}, not counted`
+          : ""}`);
   for (const a of r.added) say(ctx, `  added ${a.id}  "${a.category}"${a.reviewer ? ` by ${a.reviewer}` : ""}${a.source ? ` (${a.source})` : ""}`);
   for (const s of r.skipped) say(ctx, `  skipped ${placeOf(s.answer)}: ${s.reason}`);
   for (const c of r.conflicts) say(ctx, `  conflict ${placeOf(c.answer)}: "${c.category}" replaces "${c.existing.category}" of row ${c.existing.id}`);

@@ -36,7 +36,10 @@ const QUEUE_FORMATS: OutputFormats<QueueFormat> = {
   what: "the review queue",
 };
 
-/** `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV; another is refused after checkOutputs, see formats.ts). */
+/**
+ * `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV;
+ * another is refused after checkOutputs, see formats.ts).
+ */
 function queueFormat(format: QueueFormat | undefined, output: string | undefined): QueueFormat {
   return output === undefined ? (format ?? "csv") : (formatByName(output, format, QUEUE_FORMATS) ?? "csv");
 }

@@ -24,7 +24,10 @@ interface RunOptions {
 
 const BUNDLED_SHEET = "data/raw/001_65e12ee1781831be.txt";
 
-/** Every `.txt` and `.csv` in the sheet's folder except the sheet itself: the bundled unlabeled dumps (none when there is no such folder: ingest then says the sheet is missing). */
+/**
+ * Every `.txt` and `.csv` in the sheet's folder except the sheet itself: the bundled unlabeled dumps
+ * (none when there is no such folder: ingest then says the sheet is missing).
+ */
 function bundledDumps(sheet: string): string[] {
   const dir = join(sheet, "..");
   if (!existsSync(dir)) return [];
