@@ -51,7 +51,10 @@ try {
   for (const line of formatBenchTable(report)) console.log(line);
   for (const r of report.results) {
     const q = ratios(r);
-    if (q && r.sklearn) console.log(`${formatSize(r.size)}: safetag predicts at ${q.predict.toFixed(2)}x scikit-learn ${r.sklearn.version}'s throughput on one worker, and trains ${q.train.toFixed(2)}x as fast as it fits`);
+    if (q && r.sklearn) console.log(
+      `${formatSize(r.size)}: safetag ` +
+        `predicts at ${q.predict.toFixed(2)}x scikit-learn ${r.sklearn.version}'s throughput on one worker, and ` +
+          `trains ${q.train.toFixed(2)}x as fast as it fits`);
   }
   console.log(`written to ${opts.out}`);
 } finally {

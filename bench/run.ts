@@ -98,7 +98,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   }
   return {
     createdAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "", memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ??
+      "", memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${process.platform} ${process.arch}` },
     model: DEFAULT_MODEL_KIND,
     seed: options.seed,
     source: BUNDLED_SHEET,

@@ -33,7 +33,8 @@ export function formatBenchTable(report: BenchReport): string[] {
     }
     if (withSklearn) {
       const q = ratios(r);
-      row.push(r.sklearn ? r.sklearn.fitSeconds.toFixed(1) : "", r.sklearn ? rate(r.sklearn.predictPerSecond) : "", q ? times(q.predict) : "", q ? times(q.train) : "");
+      row.push(r.sklearn ? r.sklearn.fitSeconds.toFixed(1) : "", r.sklearn ? rate(r.sklearn.predictPerSecond) : "", q
+        ? times(q.predict) : "", q ? times(q.train) : "");
     }
     return row;
   });

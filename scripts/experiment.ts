@@ -16,7 +16,9 @@ import { probabilities } from "../src/models/scoring.js";
 
 const rows = Papa.parse<Record<string, string>>(readFileSync("../shared/reference/labeled.csv", "utf8"), { header: true, skipEmptyLines: true }).data
   .filter((r) => r.duplicate === "0" && r.abstract_missing === "0")
-  .map((r) => ({ id: r.id!, company: r.company!, title: r.title!, date: r.date!, url: r.url!, category: r.category!, abstract: r.abstract!, duplicate: false, abstractMissing: false })) as LabeledAbstract[];
+  .map((r) =>
+    ({ id: r.id!, company: r.company!, title: r.title!, date: r.date!, url: r.url!, category: r.category!,
+      abstract: r.abstract!, duplicate: false, abstractMissing: false })) as LabeledAbstract[];
 const taxonomy = JSON.parse(readFileSync("data/taxonomy.json", "utf8")) as Taxonomy;
 
 type KindFit = (set: TrainingSet, categories: readonly string[]) => FittedClassifier;
@@ -26,7 +28,9 @@ function trainer(kind: ModelKind, beta: number, titles: boolean, ngrams = 1, fit
   return {
     train(train: readonly LabeledAbstract[]) {
       const cats = [...new Set([...train.map((r) => r.category), ...taxonomy.categories.map((c) => c.name)])].sort();
-      const ex = [...train.map((r) => ({ tokens: tok(titles ? r.title + ". " + r.abstract : r.abstract), category: r.category })), ...taxonomyExamples(taxonomy, tok, beta)];
+      const ex =
+        [...train.map((r) =>
+          ({ tokens: tok(titles ? r.title + ". " + r.abstract : r.abstract), category: r.category })), ...taxonomyExamples(taxonomy, tok, beta)];
       const m = fit(trainingSet(ex), cats);
       return { categories: cats, predictProba: (a: string) => probabilities(scoreTokens(m, tok(a))) };
     },
@@ -38,7 +42,9 @@ const which = process.argv.slice(2);
 for (const beta of [1, 2, 3, 5, 10, 20]) configs.push([`complement-nb beta=${beta}`, trainer("complement-nb", beta, false)]);
 for (const beta of [3, 10]) configs.push([`complement-nb titles beta=${beta}`, trainer("complement-nb", beta, true)]);
 for (const beta of [3, 10]) configs.push([`complement-nb bigram beta=${beta}`, trainer("complement-nb", beta, false, 2)]);
-for (const alpha of [0.1, 1]) configs.push([`complement-nb a=${alpha} beta=3`, trainer("complement-nb", 3, false, 1, (set, cats) => fitNaiveBayes(set, { ...DEFAULT_NB_PARAMS, complement: true, features: TFIDF, alpha }, cats))]);
+for (const alpha of [0.1, 1]) configs.push(
+  [`complement-nb a=${alpha} beta=3`,
+    trainer("complement-nb", 3, false, 1, (set, cats) => fitNaiveBayes(set, { ...DEFAULT_NB_PARAMS, complement: true, features: TFIDF, alpha }, cats))]);
 for (const beta of [5, 10]) configs.push([`tfidf-nb beta=${beta}`, trainer("tfidf-nb", beta, false)]);
 for (const beta of [5, 10]) configs.push([`multinomial-nb beta=${beta}`, trainer("multinomial-nb", beta, false)]);
 for (const beta of [10]) configs.push([`logistic beta=${beta}`, trainer("logistic", beta, false)]);

@@ -40,9 +40,13 @@ function run(name: string, options: TrainOptions): void {
   const f = freshSection("", outcomes.filter((o) => !part || o.id.startsWith(part)), outside);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   console.log(
-    `${name.padEnd(30)} cv acc ${acc.toFixed(3)} mF1 ${mf.toFixed(3)} (->no ${(100 * toOutside).toFixed(0)}%) | fresh acc ${f.report.accuracy.toFixed(3)} mF1 ${f.report.macro.f1.toFixed(3)}` +
-      ` safety acc ${f.safety.accuracy.toFixed(3)} mF1 ${f.safety.macroF1.toFixed(3)} | no->safety auto ${pct(f.outsideTaggedSafety.share)} no->no auto ${pct(f.outsideAnswered.share)}` +
-      ` safety->no ${pct(f.safetyCalledOutside.share)} | auto ${pct(f.automatic.share)} prec ${f.automatic.precision.toFixed(3)} (thr ${model.reviewThreshold.toFixed(2)}) ${Date.now() - t0} ms`,
+    `${name.padEnd(30)} cv acc ${acc.toFixed(3)} mF1 ${mf.toFixed(3)} (->no ${(100 * toOutside).toFixed(0)}%) | fresh ` +
+      `acc ${f.report.accuracy.toFixed(3)} mF1 ${f.report.macro.f1.toFixed(3)}` +
+      ` safety ` +
+        `acc ${f.safety.accuracy.toFixed(3)} mF1 ${f.safety.macroF1.toFixed(3)} | no->safety ` +
+          `auto ${pct(f.outsideTaggedSafety.share)} no->no auto ${pct(f.outsideAnswered.share)}` +
+      ` safety->no ${pct(f.safetyCalledOutside.share)} | ` +
+        `auto ${pct(f.automatic.share)} prec ${f.automatic.precision.toFixed(3)} (thr ${model.reviewThreshold.toFixed(2)}) ${Date.now() - t0} ms`,
   );
 }
 
@@ -72,8 +76,14 @@ export function diagnose(options: TrainOptions): void {
   let auc = 0;
   for (const a of pos) for (const b of neg) auc += a.gate > b.gate ? 1 : a.gate === b.gate ? 0.5 : 0;
   const safetyAcc = neg.filter((s) => s.cat === s.gold).length / neg.length;
-  const at = (t: number) => `t=${t}: no->no ${(pos.filter((s) => s.gate > t).length / pos.length).toFixed(2)} safety->no ${(neg.filter((s) => s.gate > t).length / neg.length).toFixed(2)}`;
-  console.log(`gate AUROC ${(auc / (pos.length * neg.length)).toFixed(3)}; q-only safety accuracy ${safetyAcc.toFixed(3)} (${neg.length}); ${[0.3, 0.5, 0.7, 0.9].map(at).join("; ")}; tg ${g.gateTemperature.toPrecision(3)} tc ${g.innerTemperature.toPrecision(3)}`);
+  const at = (t: number) =>
+    `t=${t}: no->` +
+      `no ${(pos.filter((s) => s.gate > t).length / pos.length).toFixed(2)} safety->no ${(neg.filter((s) => s.gate > t).length / neg.length).toFixed(2)}`;
+  console.log(
+    `gate ` +
+      `AUROC ${(auc / (pos.length * neg.length)).toFixed(3)}; q-only safety ` +
+        `accuracy ${safetyAcc.toFixed(3)} ` +
+          `(${neg.length}); ${[0.3, 0.5, 0.7, 0.9].map(at).join("; ")}; tg ${g.gateTemperature.toPrecision(3)} tc ${g.innerTemperature.toPrecision(3)}`);
 }
 if (process.env.DIAG) for (const d of process.env.DIAG.split(";")) diagnose(JSON.parse(d));
 if (process.env.ERRS) {
@@ -86,7 +96,8 @@ if (process.env.ERRS) {
     let best = 0;
     for (let j = 1; j < p.inner.length; j++) if (p.inner[j]! > p.inner[best]!) best = j;
     const wrong = (r.category === outside) !== gate > 0.5 || (r.category !== outside && g.inner[best] !== r.category);
-    if (wrong) console.log(`${r.category === outside ? "NO " : "YES"} gate ${gate.toFixed(2)} ${r.category.padEnd(32)} q:${g.inner[best]!.padEnd(32)} ${r.title.slice(0, 70)}`);
+    if (wrong) console.log(
+      `${r.category === outside ? "NO " : "YES"} gate ${gate.toFixed(2)} ${r.category.padEnd(32)} q:${g.inner[best]!.padEnd(32)} ${r.title.slice(0, 70)}`);
   }
 }
 if (process.env.TERMS) {

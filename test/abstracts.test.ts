@@ -86,6 +86,7 @@ describe("readDumpAbstracts (the out-of-scope abstracts eval reads)", () => {
   });
 
   it("answers a missing file as reading any whole file does (E_NO_INPUT, naming it)", async () => {
-    await expect(readDumpAbstracts(join(dir, "missing.txt"))).rejects.toMatchObject({ code: "E_NO_INPUT", message: `${join(dir, "missing.txt")}: cannot read the file (no such file)` });
+    await expect(readDumpAbstracts(join(dir, "missing.txt"))).rejects
+      .toMatchObject({ code: "E_NO_INPUT", message: `${join(dir, "missing.txt")}: cannot read the file (no such file)` });
   });
 });

@@ -102,12 +102,15 @@ describe("Label Studio round trip through the CLI: review, label, export, accept
     // the model's pick), one confirmed by two annotators, one left, one skipped
     const [relabeled, confirmed, left, skipped] = tasks;
     const annotation = (id: number, user: number, choice: string, at: string) => ({
-      id, completed_by: user, result: [{ value: { choices: [choice] }, id: `r${id}`, from_name: "category", to_name: "text", type: "choices", origin: "manual" }],
+      id, completed_by: user,
+        result: [{ value: { choices: [choice] }, id: `r${id}`, from_name: "category", to_name: "text", type: "choices", origin: "manual" }],
       was_cancelled: false, ground_truth: false, created_at: at, updated_at: at, lead_time: 3.5,
     });
     const exported = [
       { ...relabeled, id: 1, annotations: [annotation(11, 1, relabeled.data.runner_up, "2024-06-01T09:00:00.250000Z")] },
-      { ...confirmed, id: 2, annotations: [annotation(12, 1, confirmed.data.predicted, "2024-06-01T09:01:00.000000Z"), annotation(13, 2, confirmed.data.predicted, "2024-06-02T11:30:00.000000Z")] },
+      { ...confirmed, id: 2,
+        annotations: [annotation(12, 1, confirmed.data.predicted, "2024-06-01T09:01:00.000000Z"),
+          annotation(13, 2, confirmed.data.predicted, "2024-06-02T11:30:00.000000Z")] },
       { ...left, id: 3, annotations: [] },
       { ...skipped, id: 4, annotations: [{ ...annotation(14, 2, skipped.data.predicted, "2024-06-02T11:31:00Z"), result: [], was_cancelled: true }] },
     ];
@@ -116,7 +119,8 @@ describe("Label Studio round trip through the CLI: review, label, export, accept
     const a = run(p, "accept", "export.json", "--data", "data/labeled.csv");
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toContain("export.json: read as a Label Studio JSON export");
-    expect(a.stderr).toMatch(/accepted 2 labels into data\/reviewed\.csv; 0 skipped \(already labeled the same\); 0 conflicts; 2 tasks left unlabeled; 1 annotation skipped by its annotator, not counted/);
+    expect(a.stderr)
+      .toMatch(/accepted 2 labels into data\/reviewed\.csv; 0 skipped \(already labeled the same\); 0 conflicts; 2 tasks left unlabeled; 1 annotation skipped by its annotator, not counted/);
     expect(a.stderr).toContain(`unlabeled task 3 (Label Studio id 3), safetag id ${left.data.id}: no annotation to read`);
     expect(a.stderr).toContain(`not counted task 4 (Label Studio id 4), by label-studio user 2: skipped in Label Studio (was_cancelled)`);
     const reviewed = parseCsv(readFileSync(join(p, "data", "reviewed.csv"), "utf8"));
@@ -162,7 +166,9 @@ describe("Prodigy round trip through the CLI: review, annotate, db-out, accept, 
     const [relabeled, confirmed, ignored, rejected] = tasks;
     const other = relabeled.options.find((o: { id: string }) => o.id !== relabeled.accept[0]).id as string;
     const answered = (t: object, answer: string, who: string, ts: number, accept?: string[]) =>
-      JSON.stringify({ ...t, ...(accept ? { accept } : {}), _input_hash: 1, _task_hash: 2, _view_id: "choice", answer, _timestamp: ts, _annotator_id: `round-${who}`, _session_id: `round-${who}` });
+      JSON.stringify(
+        { ...t, ...(accept ? { accept } : {}), _input_hash: 1, _task_hash: 2, _view_id: "choice", answer,
+          _timestamp: ts, _annotator_id: `round-${who}`, _session_id: `round-${who}` });
     writeFileSync(join(p, "export.jsonl"), [
       answered(relabeled, "accept", "ana", 1717232400, [other]),
       answered(confirmed, "accept", "ana", 1717232460),
@@ -175,7 +181,8 @@ describe("Prodigy round trip through the CLI: review, annotate, db-out, accept, 
     const a = run(p, "accept", "export.jsonl", "--data", "data/labeled.csv");
     expect(a.code, a.stderr).toBe(0);
     expect(a.stderr).toContain("export.jsonl: read as a Prodigy export (JSONL)");
-    expect(a.stderr).toMatch(/accepted 2 labels into data\/reviewed\.csv; 0 skipped .*; 0 conflicts; 0 tasks left unlabeled; 2 annotations skipped by their annotators, not counted/);
+    expect(a.stderr)
+      .toMatch(/accepted 2 labels into data\/reviewed\.csv; 0 skipped .*; 0 conflicts; 0 tasks left unlabeled; 2 annotations skipped by their annotators, not counted/);
     expect(a.stderr).toContain(`not counted line 4 (id ${ignored.meta.id}), by round-ana: ignored in Prodigy`);
     expect(a.stderr).toContain(`not counted line 5 (id ${rejected.meta.id}), by round-ben: rejected in Prodigy`);
     const reviewed = parseCsv(readFileSync(join(p, "data", "reviewed.csv"), "utf8"));
@@ -206,8 +213,13 @@ describe("the task files", () => {
     const out = labelStudioTasks([item("x", "A", 0.75), item("y", "gone", 0.6)], opts);
     expect(out.withoutPrediction).toBe(1);
     const tasks = JSON.parse(out.json);
-    expect(tasks[0].predictions).toEqual([{ model_version: "20240101T000000Z-deadbeef", score: 0.75, result: [{ from_name: "category", to_name: "text", type: "choices", value: { choices: ["A"] } }] }]);
-    expect(tasks[0].data).toEqual({ text: "Abstract x.", id: "x", file: "d.txt", line: 3, predicted: "A", confidence: 0.75, runner_up: "B", margin: 0.25, needs_review: false, reason: "" });
+    expect(tasks[0].predictions)
+      .toEqual([
+        { model_version: "20240101T000000Z-deadbeef", score: 0.75,
+          result: [{ from_name: "category", to_name: "text", type: "choices", value: { choices: ["A"] } }] }]);
+    expect(tasks[0].data)
+      .toEqual({ text: "Abstract x.", id: "x", file: "d.txt", line: 3, predicted: "A", confidence: 0.75, runner_up: "B",
+        margin: 0.25, needs_review: false, reason: "" });
     expect(tasks[1].predictions).toEqual([]);
   });
 
@@ -250,7 +262,8 @@ describe("the task files", () => {
   });
 
   it("probabilities are shown to four places, never as exactly 1, nor 0 when above 0", () => {
-    expect([shownProbability(1), shownProbability(0.99996), shownProbability(0.87654), shownProbability(0.00001), shownProbability(0)]).toEqual([0.9999, 0.9999, 0.8765, 0.0001, 0]);
+    expect([shownProbability(1), shownProbability(0.99996), shownProbability(0.87654), shownProbability(0.00001),
+      shownProbability(0)]).toEqual([0.9999, 0.9999, 0.8765, 0.0001, 0]);
     expect(isoSeconds(1714557600 * 1000)).toBe("2024-05-01T10:00:00Z");
     expect(isoSeconds(Number.NaN)).toBeUndefined();
   });
@@ -315,7 +328,10 @@ describe("reading a Label Studio export (the fixture)", () => {
     const broken = parseLabelStudioExport('[\n  {"data": {"text": "a"}, "annotations": []},\n  {"data" {"text": "b"}}\n]', "x.json");
     expect(broken.problems.map((p) => [p.code, p.line])).toEqual([["E_REVIEW_EXPORT", 3]]);
     expect(parseLabelStudioExport('{"data": {}}', "x.json").problems[0]?.message).toMatch(/not an array/);
-    const tasksFile = labelStudioTasks([{ id: "x", file: "d", predicted: "A", confidence: 0.5, runnerUp: "B", margin: 0, needsReview: false, reason: "", abstract: "An abstract.", priority: 2 }], { choices: ["A"], pick: (c) => c, modelVersion: "m" }).json;
+    const tasksFile =
+      labelStudioTasks(
+        [{ id: "x", file: "d", predicted: "A", confidence: 0.5, runnerUp: "B", margin: 0, needsReview: false,
+          reason: "", abstract: "An abstract.", priority: 2 }], { choices: ["A"], pick: (c) => c, modelVersion: "m" }).json;
     expect(parseLabelStudioExport(tasksFile, "tasks.json").problems).toEqual([expect.objectContaining({
       code: "E_REVIEW_EXPORT", line: 2, column: "annotations", message: expect.stringMatching(/^task 1: has no `annotations`: this is a task file/),
     })]);
@@ -346,11 +362,13 @@ describe("reading a Prodigy export (the fixture)", () => {
   it("E_REVIEW_CONFLICT: annotators who chose differently, or one chose and another rejected, named with their lines", () => {
     const differ = withLines({ ...lines[0], accept: ["Robustness"], _annotator_id: "safety_review-cy" });
     expect(differ.problems.map((p) => [p.code, p.line, p.message])).toEqual([
-      ["E_REVIEW_CONFLICT", 1, 'line 1 (id dump.txt:2): the annotators disagree: safety_review-ana chose "Interpretability", safety_review-cy (line 6) chose "Robustness"'],
+      ["E_REVIEW_CONFLICT", 1,
+        'line 1 (id dump.txt:2): the annotators disagree: safety_review-ana chose "Interpretability", safety_review-cy (line 6) chose "Robustness"'],
     ]);
     const rejected = withLines({ ...lines[0], answer: "reject", _annotator_id: "safety_review-cy" });
     expect(rejected.problems.map((p) => [p.code, p.message])).toEqual([
-      ["E_REVIEW_CONFLICT", 'line 1 (id dump.txt:2): the annotators disagree: safety_review-ana (line 1) chose "Interpretability", safety_review-cy (line 6) rejected it'],
+      ["E_REVIEW_CONFLICT",
+        'line 1 (id dump.txt:2): the annotators disagree: safety_review-ana (line 1) chose "Interpretability", safety_review-cy (line 6) rejected it'],
     ]);
   });
 
@@ -374,7 +392,8 @@ describe("reading a Prodigy export (the fixture)", () => {
 
 describe("the checks of a CSV sheet, on a tool's answers", () => {
   const opts = { labeled: [], reviewed: [], taxonomy: TINY, force: false, today: "2026-01-02", file: "ls.json" };
-  const answersWith = (category: string) => parseLabelStudioExport(LS_EXPORT.replace('"choices": ["Robustness"]', `"choices": ${JSON.stringify([category])}`), "ls.json").answers;
+  const answersWith = (category: string) =>
+    parseLabelStudioExport(LS_EXPORT.replace('"choices": ["Robustness"]', `"choices": ${JSON.stringify([category])}`), "ls.json").answers;
 
   it("E_REVIEW_CATEGORY: a choice the taxonomy lacks, named by its task and field, with the closest name", () => {
     const r = acceptReviews(answersWith("Robustnes"), opts);
@@ -394,7 +413,8 @@ describe("the checks of a CSV sheet, on a tool's answers", () => {
   });
 
   it("the annotation's time is recorded, not the day of acceptance", () => {
-    expect(acceptReviews(answersWith("Robustness"), opts).added.map((a) => a.reviewedAt)).toEqual(["2024-05-01T10:01:30Z", "2024-05-02T08:16:40Z", "2024-05-03T14:00:05Z"]);
+    expect(acceptReviews(answersWith("Robustness"), opts).added.map((a) => a.reviewedAt))
+      .toEqual(["2024-05-01T10:01:30Z", "2024-05-02T08:16:40Z", "2024-05-03T14:00:05Z"]);
   });
 });
 
@@ -437,8 +457,12 @@ describe("accept through the CLI: the fixtures, and exports that cannot be accep
     const r = await cli(["accept", file, "--data", join(p, "labeled.csv"), ...tax]);
     expect(r.code).toBe(65);
     expect(r.stderr).toContain("2 answers cannot be accepted; nothing was written");
-    expect(r.stderr).toContain(`${file}:3: column annotations[0].result[0].value.choices: [E_REVIEW_CONFLICT] task 2 (Label Studio id 102): the annotators disagree`);
-    expect(r.stderr).toContain(`${file}:2: column annotations[0].result[0].value.choices: [E_REVIEW_CATEGORY] task 1 (Label Studio id 101): category not in the taxonomy (value: "Interpretabilty") Hint: did you mean "Interpretability"?`);
+    expect(r.stderr)
+      .toContain(`${file}:3: column annotations[0].result[0].value.choices: [E_REVIEW_CONFLICT] task 2 (Label Studio id 102): the annotators disagree`);
+    expect(r.stderr)
+      .toContain(
+        `${file}:2: column annotations[0].result[0].value.choices: [E_REVIEW_CATEGORY] task 1 (Label Studio id 101): category not ` +
+          `in the taxonomy (value: "Interpretabilty") Hint: did you mean "Interpretability"?`);
     expect(existsSync(join(p, "reviewed.csv"))).toBe(false);
   });
 

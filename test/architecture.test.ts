@@ -51,12 +51,14 @@ function visit(node: ts.Node, f: (n: ts.Node) => void): void {
 
 /** `node` without the parentheses, `as`, `satisfies` and `!` around it. */
 function bare(node: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node)) node = node.expression;
+  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) ||
+    ts.isNonNullExpression(node)) node = node.expression;
   return node;
 }
 
 const isImportMetaUrl = (e: ts.Expression | undefined) =>
-  e !== undefined && ts.isPropertyAccessExpression(e) && ts.isMetaProperty(e.expression) && e.expression.keywordToken === ts.SyntaxKind.ImportKeyword && e.name.text === "url";
+  e !== undefined && ts.isPropertyAccessExpression(e) && ts.isMetaProperty(e.expression) &&
+    e.expression.keywordToken === ts.SyntaxKind.ImportKeyword && e.name.text === "url";
 
 /**
  * Relative imports of a source, as paths under src/: static imports and re-exports (type-only
@@ -67,8 +69,10 @@ export function importsOf(module: string, text: string): string[] {
   const specs: string[] = [];
   const urls: string[] = [];
   visit(parse(module, text), (n) => {
-    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
-    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) && ts.isStringLiteral(n.moduleReference.expression)) specs.push(n.moduleReference.expression.text);
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier &&
+      ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
+    else if (ts.isImportEqualsDeclaration(n) && ts.isExternalModuleReference(n.moduleReference) &&
+      ts.isStringLiteral(n.moduleReference.expression)) specs.push(n.moduleReference.expression.text);
     else if (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword) {
       const [arg] = n.arguments;
       specs.push(arg && ts.isStringLiteralLike(arg) ? arg.text : COMPUTED);
@@ -80,13 +84,15 @@ export function importsOf(module: string, text: string): string[] {
   });
   const resolve = (s: string) => posix.normalize(posix.join(posix.dirname(module), s)).replace(/\.js$/, ".ts");
   const inSrc = (m: string) => !m.startsWith("../") && m.endsWith(".ts");
-  return [...specs.filter((s) => s === COMPUTED || s.startsWith(".")).map((s) => (s === COMPUTED ? s : resolve(s))), ...urls.filter((s) => s.startsWith(".")).map(resolve).filter(inSrc)];
+  return [...specs.filter((s) => s === COMPUTED || s.startsWith(".")).map((s) => (s === COMPUTED ? s : resolve(s))),
+    ...urls.filter((s) => s.startsWith(".")).map(resolve).filter(inSrc)];
 }
 
 /** Arrows from a lower stage to a higher one, as `from -> to`. */
 export function upwardImports(graph: ReadonlyMap<string, readonly string[]>): string[] {
   const upward: string[] = [];
-  for (const [m, deps] of graph) for (const d of deps) if (level.has(stageOf(d)) && level.get(stageOf(d))! > level.get(stageOf(m))!) upward.push(`${m} -> ${d}`);
+  for (const [m, deps] of graph) for (const d of deps) if (level.has(stageOf(d)) &&
+    level.get(stageOf(d))! > level.get(stageOf(m))!) upward.push(`${m} -> ${d}`);
   return upward;
 }
 
@@ -108,13 +114,16 @@ export function importCycles(graph: ReadonlyMap<string, readonly string[]>): str
 /** Methods that change their receiver: of Map, Set, WeakMap, WeakSet, arrays and typed arrays. */
 const MUTATORS = new Set(["set", "add", "delete", "clear", "push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
 /** Functions that change their first argument. */
-const MUTATING_CALLS = new Set(["Object.assign", "Object.defineProperty", "Object.defineProperties", "Object.setPrototypeOf", "Reflect.set", "Reflect.deleteProperty", "Reflect.defineProperty",
+const MUTATING_CALLS =
+  new Set(["Object.assign", "Object.defineProperty", "Object.defineProperties", "Object.setPrototypeOf", "Reflect.set",
+    "Reflect.deleteProperty", "Reflect.defineProperty",
   "Atomics.store", "Atomics.add", "Atomics.sub", "Atomics.and", "Atomics.or", "Atomics.xor", "Atomics.exchange", "Atomics.compareExchange"]);
 /** Containers that are state unless typed read-only (ReadonlyMap, ReadonlySet). */
 const CONTAINERS = new Set(["Map", "Set", "WeakMap", "WeakSet"]);
 
 const isFunctionLike = (n: ts.Node) =>
-  ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n);
+  ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isArrowFunction(n) || ts.isMethodDeclaration(n) ||
+    ts.isConstructorDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n);
 
 /** A function expression called where it is made: `(() => { ... })()`. */
 function isIife(f: ts.Node): boolean {
@@ -140,13 +149,15 @@ function isWritten(node: ts.Expression): boolean {
   while (ts.isParenthesizedExpression(n.parent) || ts.isNonNullExpression(n.parent)) n = n.parent;
   const p = n.parent;
   if (ts.isBinaryExpression(p)) return isAssignment(p.operatorToken.kind) && p.left === n;
-  if (ts.isPrefixUnaryExpression(p) || ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
+  if (ts.isPrefixUnaryExpression(p) ||
+    ts.isPostfixUnaryExpression(p)) return p.operator === ts.SyntaxKind.PlusPlusToken || p.operator === ts.SyntaxKind.MinusMinusToken;
   if (ts.isDeleteExpression(p)) return true;
   if (ts.isForInStatement(p) || ts.isForOfStatement(p)) return p.initializer === n;
   // a target of a destructuring assignment: `[a[0], b.x] = pair`
   for (let q: ts.Node = n; ; q = q.parent) {
     const up = q.parent;
-    if (ts.isArrayLiteralExpression(up) || ts.isSpreadElement(up) || ts.isPropertyAssignment(up) || ts.isShorthandPropertyAssignment(up) || ts.isObjectLiteralExpression(up)) continue;
+    if (ts.isArrayLiteralExpression(up) || ts.isSpreadElement(up) || ts.isPropertyAssignment(up) ||
+      ts.isShorthandPropertyAssignment(up) || ts.isObjectLiteralExpression(up)) continue;
     return ts.isBinaryExpression(up) && up.operatorToken.kind === ts.SyntaxKind.EqualsToken && up.left === q && q !== n;
   }
 }
@@ -160,9 +171,11 @@ function changeAt(id: ts.Identifier, lastIndexed: boolean): string | undefined {
   const call = top.parent;
   if (ts.isPropertyAccessExpression(top) && ts.isCallExpression(call) && call.expression === top) {
     if (MUTATORS.has(top.name.text)) return `${text}() called after load`;
-    if (lastIndexed && top.expression === id && (top.name.text === "exec" || top.name.text === "test")) return `${text}() called after load: a global or sticky pattern keeps its lastIndex`;
+    if (lastIndexed && top.expression === id &&
+      (top.name.text === "exec" || top.name.text === "test")) return `${text}() called after load: a global or sticky pattern keeps its lastIndex`;
   }
-  if (ts.isCallExpression(id.parent) && id.parent.arguments[0] === id && MUTATING_CALLS.has(id.parent.expression.getText())) return `${id.parent.expression.getText()}(${id.text}) called after load`;
+  if (ts.isCallExpression(id.parent) && id.parent.arguments[0] === id &&
+    MUTATING_CALLS.has(id.parent.expression.getText())) return `${id.parent.expression.getText()}(${id.text}) called after load`;
   return undefined;
 }
 
@@ -180,7 +193,8 @@ function keepsPosition(init: ts.Expression | undefined): boolean {
 
 /** Typed `ReadonlyMap`, `ReadonlySet`, `Readonly<...>`, `ReadonlyArray` or `readonly T[]`. */
 const isReadonlyType = (t: ts.TypeNode | undefined) =>
-  t !== undefined && ((ts.isTypeReferenceNode(t) && /^Readonly/.test(t.typeName.getText())) || (ts.isTypeOperatorNode(t) && t.operator === ts.SyntaxKind.ReadonlyKeyword));
+  t !== undefined &&
+    ((ts.isTypeReferenceNode(t) && /^Readonly/.test(t.typeName.getText())) || (ts.isTypeOperatorNode(t) && t.operator === ts.SyntaxKind.ReadonlyKeyword));
 
 /** A value made at load that is state unless its type says it is read-only: a Map or Set, or an empty array or object (filled later). */
 function isContainer(init: ts.Expression | undefined, type: ts.TypeNode | undefined): boolean {
@@ -317,6 +331,20 @@ describe("the layout of src/", () => {
   });
 });
 
+/** The longest line a source of src/ may have, in characters. */
+const MAX_LINE = 160;
+describe("the sources' lines", () => {
+  it(`are at most ${MAX_LINE} characters long`, () => {
+    const long = modules
+      .flatMap((m) =>
+        readFileSync(join(SRC, m), "utf8")
+          .split("\n")
+          .flatMap((line, i) => ([...line].length > MAX_LINE ? [`${m}:${i + 1} (${[...line].length} characters)`] : [])),
+      );
+    expect(long).toEqual([]);
+  });
+});
+
 describe("the checks themselves", () => {
   it("find imports of every form, and not the words of a comment or a string", () => {
     const text = [
@@ -334,7 +362,8 @@ describe("the checks themselves", () => {
       `const say = 'import x from "./nothing.js"';`,
       `const f = (name: string) => import(name);`,
     ].join("\n");
-    expect(importsOf("ingest/x.ts", text)).toEqual(["io/csv.ts", "ingest/b.ts", "ingest/side.ts", "text/x.ts", "models/c.ts", "ingest/all.ts", "domain.ts", COMPUTED, "ingest/worker.ts"]);
+    expect(importsOf("ingest/x.ts", text))
+      .toEqual(["io/csv.ts", "ingest/b.ts", "ingest/side.ts", "text/x.ts", "models/c.ts", "ingest/all.ts", "domain.ts", COMPUTED, "ingest/worker.ts"]);
   });
 
   it("find an arrow to a higher stage, and let arrows to the same or a lower stage be", () => {

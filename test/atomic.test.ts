@@ -85,7 +85,8 @@ describe("a training run killed part-way", () => {
     const lines = ["id,category,abstract"];
     for (let i = 0; i < rows; i++) {
       const c = i % categories.length;
-      const words = Array.from({ length: 100 }, () => (random() < 0.3 ? vocabulary[c * 1000 + Math.floor(random() * 1000)] : vocabulary[Math.floor(random() * 5000)]));
+      const words =
+        Array.from({ length: 100 }, () => (random() < 0.3 ? vocabulary[c * 1000 + Math.floor(random() * 1000)] : vocabulary[Math.floor(random() * 5000)]));
       lines.push(`r${i},${categories[c]},${words.join(" ")}`);
     }
     const path = join(dir, "large.csv");

@@ -24,7 +24,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const ROOT = join(__dirname, "..");
 const CLI = join(ROOT, "dist", "src", "cli", "main.js");
 const FIXTURES = join(__dirname, "fixtures", "html");
-const ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
+const ARGS =
+  ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
 
 const run = promisify(execFile);
 /** Ends a CLI run still going when the file ends (e.g. after a hook timeout), so none outlives the test. */
@@ -78,7 +79,9 @@ beforeAll(async () => {
   // (the learning-curve section is checked on the hand-built report below)
   await safetag(["eval", "--data", join(FIXTURES, "labeled.csv"), "--report-dir", join(dir, "eval"), "--repeats", "2", "--no-learning-curve", "--quiet"]);
   await safetag(["train", "--data", join(FIXTURES, "labeled.csv"), "--out", join(dir, "model.json"), "--quiet"]);
-  await safetag(["predict", "--model", join(dir, "model.json"), "--input", join(FIXTURES, "dump.txt"), "--output", join(dir, "predictions.csv"), "--html", join(dir, "predictions.html"), "--quiet"]);
+  await safetag(
+    ["predict", "--model", join(dir, "model.json"), "--input", join(FIXTURES, "dump.txt"), "--output",
+      join(dir, "predictions.csv"), "--html", join(dir, "predictions.html"), "--quiet"]);
   mkdirSync(join(dir, "hand-built"));
   writeFileSync(join(dir, "hand-built", "report.html"), renderHtml(hostileReport()));
   writeFileSync(join(dir, "hand-built", "ten.html"), renderHtml(tenCategoryReport()));
@@ -227,7 +230,9 @@ async function expectNoOverflow(page: Page, what: string): Promise<void> {
 /** The element's box against the window: [top, bottom, left, right] and the window's height. */
 async function boxOf(page: Page, selector: string): Promise<{ top: number; bottom: number; left: number; right: number; height: number }> {
   return (await page.evaluate(
-    `(() => { const b = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { top: b.top, bottom: b.bottom, left: b.left, right: b.right, height: window.innerHeight }; })()`,
+    `(() => { const b = ` +
+      `document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { top: b.top, bottom: b.bottom, left: ` +
+        `b.left, right: b.right, height: window.innerHeight }; })()`,
   )) as { top: number; bottom: number; left: number; right: number; height: number };
 }
 

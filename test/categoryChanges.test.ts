@@ -30,7 +30,9 @@ describe("applyTaxonomy: category changes without editing the labeled data", () 
       { name: "Honest AI", description: "honesty and deception" },
     ],
   };
-  const rows = [row("r1", "Feedback"), row("r2", "Interpretability"), row("r3", "Robustness"), row("r4", "Power seeking"), row("r5", "Evaluations"), row("r6", "Robustnes")];
+  const rows =
+    [row("r1", "Feedback"), row("r2", "Interpretability"), row("r3", "Robustness"), row("r4", "Power seeking"),
+      row("r5", "Evaluations"), row("r6", "Robustnes")];
 
   it("renames, merges, retires, splits and reports labels it lacks, leaving the input rows as they were", () => {
     const before = structuredClone(rows);
@@ -147,7 +149,8 @@ describe("end to end: rename one category and merge two others, then retrain", (
 
   it("a label the taxonomy lacks is reported by train with the closest name and set aside; a case variant is the same category", async () => {
     const variant = join(dir, "variant.csv");
-    const text = readFileSync(fixture("tiny-labeled.csv"), "utf8").replace(",Robustness,Adversarial examples", ",robustness ,Adversarial examples").replace(",Robustness,Certified", ",Robustnes,Certified");
+    const text = readFileSync(fixture("tiny-labeled.csv"), "utf8")
+      .replace(",Robustness,Adversarial examples", ",robustness ,Adversarial examples").replace(",Robustness,Certified", ",Robustnes,Certified");
     writeFileSync(variant, text);
     writeFileSync(taxonomy, readFileSync(fixture("tiny-taxonomy.json")));
     const t = await cli(["train", "--data", variant, "--out", join(dir, "variant-model.json"), "--taxonomy", taxonomy]);

@@ -50,7 +50,8 @@ describe("safetag CLI end to end on a small fixture", () => {
 
   it("evaluates and writes the reports to --report-dir", async () => {
     const reports = join(dir, "reports");
-    const e = await run(["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", reports, "--folds", "3", "--repeats", "2", "--no-learning-curve", ...noTaxonomy]);
+    const e = await run(
+      ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", reports, "--folds", "3", "--repeats", "2", "--no-learning-curve", ...noTaxonomy]);
     expect(e.code).toBe(0);
     for (const f of ["report.md", "report.json"]) expect(existsSync(join(reports, f))).toBe(true);
     const json = JSON.parse(readFileSync(join(reports, "report.json"), "utf8"));

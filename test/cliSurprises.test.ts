@@ -73,11 +73,15 @@ describe("one meaning per flag: --kind is the classifier kind, --model a model f
     for (const [args, hint] of [
       [["train", "--data", "data/labeled.csv", "--out", "models/old.json", "--model", "multinomial-nb"], "hint: write --kind multinomial-nb"],
       [["train", "--data", "data/labeled.csv", "--out", "models/old.json", "-m", "complement-nb"], "hint: write --kind complement-nb"],
-      [["eval", "--data", "data/labeled.csv", "--report-dir", "old-eval", "--model", "models/model.json"], "hint: give the classifier kind with --kind (auto, multinomial-nb"],
+      [["eval", "--data", "data/labeled.csv", "--report-dir", "old-eval", "--model", "models/model.json"],
+        "hint: give the classifier kind with --kind (auto, multinomial-nb"],
     ] as const) {
       const r = run(p, [...args]);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toContain(`safetag: error E_USAGE: ${args[0]}: --model "${args.at(-1)}": --model names a model file (predict, review, run, compare); the classifier kind is --kind`);
+      expect(r.stderr)
+        .toContain(
+          `safetag: error ` +
+            `E_USAGE: ${args[0]}: --model "${args.at(-1)}": --model names a model file (predict, review, run, compare); the classifier kind is --kind`);
       expect(r.stderr).toContain(hint);
     }
     expect(existsSync(join(p, "models", "old.json")) || existsSync(join(p, "old-eval"))).toBe(false);
@@ -136,7 +140,10 @@ describe("the output format follows the file's extension, unless --format says o
     for (const name of ["p.json", "p.xlsx", "p.tsv"]) {
       const r = predict("--output", name);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`safetag: error E_OUTPUT_FORMAT: --output ${name}: safetag writes predictions as CSV (.csv) or JSON lines (.jsonl, .ndjson), and ${name.slice(1)} is none of these`);
+      expect(r.stderr)
+        .toContain(
+          `safetag: error E_OUTPUT_FORMAT: ` +
+            `--output ${name}: safetag writes predictions as CSV (.csv) or JSON lines (.jsonl, .ndjson), and ${name.slice(1)} is none of these`);
       expect(r.stderr).toContain("hint: name the file .csv or .jsonl or .ndjson, or say which format with --format csv|jsonl");
       expect(existsSync(join(p, name))).toBe(false);
     }
@@ -149,7 +156,9 @@ describe("the output format follows the file's extension, unless --format says o
     expect(JSON.parse(readFileSync(join(p, "r.jsonl"), "utf8").split("\n")[0]!)).toHaveProperty("options");
     const xlsx = review("r.xlsx");
     expect(xlsx.code).toBe(2);
-    expect(xlsx.stderr).toContain("E_OUTPUT_FORMAT: --output r.xlsx: safetag writes the review queue as a CSV sheet (.csv) or Label Studio tasks (.json) or Prodigy tasks (.jsonl)");
+    expect(xlsx.stderr)
+      .toContain(
+        "E_OUTPUT_FORMAT: --output r.xlsx: safetag writes the review queue as a CSV sheet (.csv) or Label Studio tasks (.json) or Prodigy tasks (.jsonl)");
     const ingest = run(p, ["ingest", fixture("tiny-labeled.csv"), "--output", "labeled.jsonl", "--taxonomy", "data/taxonomy.json"]);
     expect(ingest.code).toBe(2);
     expect(ingest.stderr).toContain("E_OUTPUT_FORMAT: --output labeled.jsonl: safetag writes the labeled rows as CSV (.csv)");
@@ -168,7 +177,8 @@ describe("figures people read", () => {
     const t = run(p, ["train", "--data", "data/labeled.csv", "--out", "models/figures.json"]);
     expect(t.code, t.stderr).toBe(0);
     expect(t.stderr).not.toMatch(/temperature/);
-    expect(t.stderr).toMatch(/chosen by inner \d-fold cross-validation on the training rows: taxonomy weight \d+ \(each category's taxonomy description counts as that many labeled rows\)/);
+    expect(t.stderr)
+      .toMatch(/chosen by inner \d-fold cross-validation on the training rows: taxonomy weight \d+ \(each category's taxonomy description counts as that many labeled rows\)/);
     expect(t.stderr).toMatch(/ {4}candidate +taxonomy weight +macro-F1 +accuracy +\(out of fold\)\n {4}complement-nb +\d+ +\d\.\d{3} +\d\.\d{3}\n/);
     // the threshold reads 1 only when it is 1 (this tiny model is that sure); otherwise with the decimals it needs
     const shown = /a prediction below confidence (\d\.\d+)\+? is marked needs_review/.exec(t.stderr)![1]!;
@@ -181,7 +191,8 @@ describe("figures people read", () => {
   it("confidences in the CSV never read 1 or 0 for a model's guess; JSONL keeps the number; a person's label keeps 1", () => {
     const input = `id,abstract\nknown,"${KNOWN}"\nnew,Adversarial perturbations and distribution shift break robustness of classifiers.\nempty,\n`;
     const csv = parseCsv(run(p, ["predict", "--model", "models/model.json", "--input", "-", "--format", "csv"], { input }).stdout);
-    const jsonl = run(p, ["predict", "--model", "models/model.json", "--input", "-", "--format", "jsonl"], { input }).stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const jsonl = run(p, ["predict", "--model", "models/model.json", "--input", "-", "--format", "jsonl"], { input })
+      .stdout.trim().split("\n").map((l) => JSON.parse(l));
     const model = csv.find((r) => r.id === "new")!;
     expect(model.label_source).toBe("model");
     // this model is sure of it: JSONL says how sure, the CSV says 0.999 rather than 1
@@ -225,7 +236,8 @@ describe("the counts add up from line to line", () => {
   it("ingest: the first line counts the rows left out, as the in-all line does", () => {
     const r = run(p, ["ingest", fixture("bad/cells.csv"), "--output", "cells.csv", "--taxonomy", "data/taxonomy.json"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("14 rows read: 11 usable for training, 0 duplicates and 1 without abstract set aside, 2 left out (see the problems); 0 empty rows skipped");
+    expect(r.stderr)
+      .toContain("14 rows read: 11 usable for training, 0 duplicates and 1 without abstract set aside, 2 left out (see the problems); 0 empty rows skipped");
     expect(r.stderr).toContain("in all: 14 rows read = 12 written to cells.csv + 2 left out (see the problems above)");
   });
 
@@ -258,7 +270,8 @@ describe("progress names the stage that is running", () => {
     const rows = usableForTraining(readLabeled(fixture("tiny-labeled.csv")).rows);
     const seen: EvaluationProgress[] = [];
     const fresh = { path: "fresh.csv", rows: rows.slice(0, 2).map((r) => ({ ...r, abstract: `${r.abstract} Seen afresh.` })) };
-    evaluate(rows, { model: "complement-nb", compare: ["multinomial-nb"], folds: 2, repeats: 1, seed: 1, dataPath: "x.csv", fresh, onProgress: (e) => seen.push(e) });
+    evaluate(rows,
+      { model: "complement-nb", compare: ["multinomial-nb"], folds: 2, repeats: 1, seed: 1, dataPath: "x.csv", fresh, onProgress: (e) => seen.push(e) });
     const stages = seen.filter((e) => e.done === undefined).map((e) => e.stage);
     expect(stages).toEqual([
       "cross-validation",
@@ -278,7 +291,9 @@ describe("progress names the stage that is running", () => {
   it("at a terminal, eval's progress line names each stage after the folds (the real data, so each stage takes long enough to be drawn)", async () => {
     const out = join(dir, "tty");
     mkdirSync(out);
-    const command = [CLI, "eval", "--data", join(ROOT, "data/labeled.csv"), "--taxonomy", join(ROOT, "data/taxonomy.json"), "--report-dir", "reports", "--folds", "2", "--repeats", "1", "--compare", "multinomial-nb", "--fresh", join(ROOT, "data/eval/fresh.csv")];
+    const command =
+      [CLI, "eval", "--data", join(ROOT, "data/labeled.csv"), "--taxonomy", join(ROOT, "data/taxonomy.json"),
+        "--report-dir", "reports", "--folds", "2", "--repeats", "1", "--compare", "multinomial-nb", "--fresh", join(ROOT, "data/eval/fresh.csv")];
     const quoted = [process.execPath, ...command].map((a) => `'${a}'`).join(" ");
     const env = { ...process.env };
     delete env.CI;

@@ -35,8 +35,10 @@ describe("determinism", () => {
 
   it("train: byte-identical model files with SOURCE_DATE_EPOCH; everything but createdAt without it", async () => {
     for (const dir of dirs) {
-      expect(await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", join(dir, "model.json"), ...TAXONOMY], { SOURCE_DATE_EPOCH: "1700000000" })).toBe(0);
-      expect(await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", join(dir, "clock.json"), ...TAXONOMY], { SOURCE_DATE_EPOCH: undefined })).toBe(0);
+      expect(await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", join(dir, "model.json"), ...TAXONOMY],
+        { SOURCE_DATE_EPOCH: "1700000000" })).toBe(0);
+      expect(await run(["train", "--data", fixture("tiny-labeled.csv"), "--out", join(dir, "clock.json"), ...TAXONOMY],
+        { SOURCE_DATE_EPOCH: undefined })).toBe(0);
     }
     expect(read(dirs[0]!, "model.json")).toBe(read(dirs[1]!, "model.json"));
     expect(JSON.parse(read(dirs[0]!, "model.json")).createdAt).toBe("2023-11-14T22:13:20.000Z");
@@ -46,7 +48,9 @@ describe("determinism", () => {
 
   it("eval: byte-identical report.json, report.md and report.html for the same seed", async () => {
     for (const dir of dirs) {
-      expect(await run(["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval"), "--folds", "3", "--repeats", "2", "--seed", "5", "--no-learning-curve", ...TAXONOMY])).toBe(0);
+      expect(await run(
+        ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval"), "--folds", "3", "--repeats",
+          "2", "--seed", "5", "--no-learning-curve", ...TAXONOMY])).toBe(0);
     }
     for (const f of ["report.json", "report.md", "report.html"]) expect(read(dirs[0]!, join("eval", f)), f).toBe(read(dirs[1]!, join("eval", f)));
   });

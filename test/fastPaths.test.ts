@@ -21,9 +21,13 @@ import { Ensemble } from "../src/models/ensemble.js";
 import { scoreTokens } from "../src/models/scoring.js";
 
 /** Text with what the fast paths branch on: ASCII and not, apostrophes, LaTeX, odd spaces, astral characters. */
-const pieces = fc.constantFrom("a", "Z", "model", "The", "é", "9", "٣", "\u0301", "'", "’", " ", "  ", "\t", "\n", "\u00a0", "-", "😀", "𝐀", "\ud800", "東", "ﬁ", "Ｆ", "\\emph{", "}", "x's", "it's2", "—", "“", "…", "™", "①", "\u0338", "=");
+const pieces =
+  fc.constantFrom("a", "Z", "model", "The", "é", "9", "٣", "\u0301", "'", "’", " ", "  ", "\t", "\n", "\u00a0", "-",
+    "😀", "𝐀", "\ud800", "東", "ﬁ", "Ｆ", "\\emph{", "}", "x's", "it's2", "—", "“", "…", "™", "①", "\u0338", "=");
 /** Plain text (see isPlain): ASCII with dashes, typographic quotes and other plain breaks, ’ as an apostrophe. */
-const plainPieces = fc.constantFrom("a", "Z", "model", "The", "9", "'", "’", " ", "\t", "-", "—", "–", "“", "”", "→", "€", "\u1680", "x’s", "don’t", "it’s2", "’a", "a’", "\\emph{", "}");
+const plainPieces =
+  fc.constantFrom("a", "Z", "model", "The", "9", "'", "’", " ", "\t", "-", "—", "–", "“", "”", "→", "€", "\u1680",
+    "x’s", "don’t", "it’s2", "’a", "a’", "\\emph{", "}");
 const plainText = fc.array(fc.oneof(plainPieces, fc.string({ maxLength: 4 })), { maxLength: 30 }).map((p) => p.join(""));
 const anyText = fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 }), fc.string({ unit: "binary", maxLength: 4 })), { maxLength: 30 }).map((p) => p.join(""));
 const asciiPieces = fc.constantFrom("a", "Z", "model", "The", "9", "'", " ", "  ", "\t", "-", "x's", "it's2", "\\emph{", "}");
@@ -46,7 +50,8 @@ function referenceTokenizer(settings: TokenizerSettings): (text: string) => stri
 
 describe("fast paths give exactly what the plain definitions give", () => {
   it("the word scan finds the regular expression's words", () => {
-    for (const t of ["The model's reward-hacking (RLHF) in 2024: it's 3x.", "it's2 don’t '’a ’' x'y'z''w", "naïve café ﬁne Ｆｕｌｌ 東京 ٣٤ e\u0301t", "𝐀𝐁 😀 \ud800 lone", ""]) {
+    for (const t of ["The model's reward-hacking (RLHF) in 2024: it's 3x.", "it's2 don’t '’a ’' x'y'z''w",
+      "naïve café ﬁne Ｆｕｌｌ 東京 ٣٤ e\u0301t", "𝐀𝐁 😀 \ud800 lone", ""]) {
       expect(words(t)).toEqual(t.match(WORD_PATTERN) ?? []);
     }
     fc.assert(
@@ -131,7 +136,8 @@ describe("fast paths give exactly what the plain definitions give", () => {
         const settings = { ...DEFAULT_TOKENIZER, ...over };
         const tokenize = makeTokenizer(settings);
         const ids = makeTokenIds(settings, id, limit);
-        for (const t of ["supercalifragilistic model's rewards", "The MODEL the model", "reward-hacking it's2 naïve modèle"]) expect(ids(t)).toEqual(tokenize(t).map(id));
+        for (const t of ["supercalifragilistic model's rewards", "The MODEL the model",
+          "reward-hacking it's2 naïve modèle"]) expect(ids(t)).toEqual(tokenize(t).map(id));
         fc.assert(
           fc.property(text, (t) => {
             expect(ids(t)).toEqual(tokenize(t).map(id));
@@ -175,7 +181,10 @@ describe("fast paths give exactly what the plain definitions give", () => {
     expect(foldSpace("a  b")).toBe("a b");
     const abstractHash = abstractHasher(); // one buffer for every text, as training and the known-abstract index use it
     // the key made as bytes: every ASCII character between two letters, and runs at either end
-    for (let c = 0; c < 128; c++) for (const t of [`aB${String.fromCharCode(c)}Cd`, `${String.fromCharCode(c)} X \t${String.fromCharCode(c)}`]) expect(abstractHash(t)).toBe(textHash(abstractKey(t)));
+    for (let c =
+      0; c < 128; c++) for (
+        const t of [
+          `aB${String.fromCharCode(c)}Cd`, `${String.fromCharCode(c)} X \t${String.fromCharCode(c)}`]) expect(abstractHash(t)).toBe(textHash(abstractKey(t)));
     fc.assert(
       fc.property(text, (t) => {
         expect(foldSpace(t)).toBe(t.replace(/\s+/g, " ").trim());
@@ -257,11 +266,15 @@ describe("fast paths give exactly what the plain definitions give", () => {
     ];
     const set = trainingSet(examples);
     const categories = ["a", "b", "out"];
-    const words = fc.array(fc.constantFrom("reward", "model", "hacking", "attack", "circuit", "probe", "neurons", "weather", "crops", "soil", "unseen"), { maxLength: 20 });
+    const words =
+      fc.array(fc.constantFrom("reward", "model", "hacking", "attack", "circuit", "probe", "neurons", "weather", "crops", "soil", "unseen"), { maxLength: 20 });
     const stage = (kind: keyof typeof BUILT_IN_KINDS) => BUILT_IN_KINDS[kind].fit;
     // same settings (one space, as training fits them) and different ones (raw counts, each stage weighing them)
     for (const [gate, inner] of [["tfidf-nb", "complement-nb"], ["tfidf-nb", "multinomial-nb"], ["multinomial-nb", "logistic"]] as const) {
-      const gated = fitGated(set, { outside: "out", gate: stage(gate), classifier: stage(inner), gateEvidenceWeight: 1, gateTemperature: 0.5, innerTemperature: 2 }, categories) as Gated;
+      const gated =
+        fitGated(set,
+          { outside: "out", gate: stage(gate), classifier: stage(inner), gateEvidenceWeight: 1, gateTemperature: 0.5,
+            innerTemperature: 2 }, categories) as Gated;
       expect(gated.features === gated.gate.features).toBe(gate !== "multinomial-nb" && inner !== "multinomial-nb");
       fc.assert(
         fc.property(words, (tokens) => {
@@ -315,7 +328,8 @@ describe("fast paths give exactly what the plain definitions give", () => {
     const classifier = { termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
     const explainer = makeExplainer(classifier); // one per model: terms worked out once are kept
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "unknown"), { maxLength: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "unknown"), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
         const counts = new Map<string, number>();
         for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
         const all = [...counts]
@@ -331,10 +345,13 @@ describe("fast paths give exactly what the plain definitions give", () => {
   it("explanations from a text's counts are the explanations from its tokens", () => {
     const weights: Record<string, number[]> = { a: [1, 0], b: [0.5, 0], c: [2, -1], d: [0, 1], e: [0.25, 0.25], f: [3, 1], g: [1, 0] };
     const features = new FeatureSpace(RAW_COUNTS, { terms: Object.keys(weights) });
-    const classifier = { categories: ["x", "y"], features, termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
+    const classifier =
+      { categories: ["x", "y"], features,
+        termWeights: (t: string) => (weights[t] ? Float64Array.from(weights[t]!) : undefined) } as unknown as FittedClassifier;
     const explainer = makeExplainer(classifier);
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "unknown"), { maxLength: 30 }), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
+      fc.property(fc.array(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "unknown"), { maxLength: 30 }),
+        fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 7 }), (tokens, category, top) => {
         expect(explainer.ofCounts(features.read(tokens).counts, category, top)).toEqual(explainer.ofTokens(tokens, category, top));
       }),
     );

@@ -64,7 +64,8 @@ beforeAll(async () => {
 describe("labeled data (ingest, train, eval)", () => {
   it("an empty file: exit 65, named, for every command that reads it", async () => {
     const empty = write("empty.csv", "");
-    for (const args of [["ingest", empty, "-o", at("o.csv"), ...TAXONOMY], ["train", "--data", empty, "--out", at("m.json")], ["eval", "--data", empty, "--report-dir", at("r")]]) {
+    for (const args of [["ingest", empty, "-o", at("o.csv"), ...TAXONOMY],
+      ["train", "--data", empty, "--out", at("m.json")], ["eval", "--data", empty, "--report-dir", at("r")]]) {
       const r = await run(args);
       expect(r.code).toBe(65);
       problem(r, "E_EMPTY_INPUT", { file: empty });
@@ -88,7 +89,11 @@ describe("labeled data (ingest, train, eval)", () => {
   });
 
   it("bytes that are not UTF-8 (a Latin-1 export): exit 65 with the line, column and bytes", async () => {
-    const latin1 = write("latin1.csv", Buffer.concat([Buffer.from(tinyCsv.split("\n").slice(0, 3).join("\n") + "\nAcme,Caf"), Buffer.from([0xe9]), Buffer.from(" study,3-Jan-24,https://a/3,Feedback,Text.\n")]));
+    const latin1 =
+      write("latin1.csv",
+        Buffer.concat(
+          [Buffer.from(tinyCsv.split("\n").slice(0, 3).join("\n") + "\nAcme,Caf"), Buffer.from([0xe9]),
+            Buffer.from(" study,3-Jan-24,https://a/3,Feedback,Text.\n")]));
     const r = await run(["train", "--data", latin1, "--out", at("m.json"), ...TAXONOMY]);
     expect(r.code).toBe(65);
     const line = problem(r, "E_ENCODING", { file: latin1, line: 4, column: "9", value: "Acme,Caf<0xE9>" });
@@ -207,7 +212,8 @@ describe("labeled data (ingest, train, eval)", () => {
       const m = /in all: (\d+) rows read = (.*)/.exec(train.stderr)!;
       const parts = m[2]!.split(" + ").map((p) => Number.parseInt(p, 10));
       expect(parts.reduce((a, b) => a + b, 0)).toBe(Number(m[1]));
-      expect(m[0]).toBe("in all: 14 rows read = 10 used for training + 1 without abstract + 1 set aside by the taxonomy + 2 left out while reading (see the problems)");
+      expect(m[0])
+        .toBe("in all: 14 rows read = 10 used for training + 1 without abstract + 1 set aside by the taxonomy + 2 left out while reading (see the problems)");
     });
   });
 
@@ -300,7 +306,8 @@ describe("abstracts to label (predict)", () => {
   });
 
   it("bytes that are not UTF-8 in a dump: exit 65 with the line, and no half-written output", async () => {
-    const latin1 = write("latin1.txt", Buffer.concat([Buffer.from("Abstract: fine\nAbstract: also fine\nAbstract: na"), Buffer.from([0xef, 0x76]), Buffer.from("e\n")]));
+    const latin1 =
+      write("latin1.txt", Buffer.concat([Buffer.from("Abstract: fine\nAbstract: also fine\nAbstract: na"), Buffer.from([0xef, 0x76]), Buffer.from("e\n")]));
     const r = await predict([latin1], at("p-latin1.csv"));
     expect(r.code).toBe(65);
     problem(r, "E_ENCODING", { file: latin1, line: 3, column: "13", value: "Abstract: na<0xEF>" });
@@ -357,20 +364,39 @@ describe("model files", () => {
     ["corrupt bytes", () => "\u0001\u0002garbage", /not a JSON model file/],
     ["another format", () => JSON.stringify({ format: "fasttext", version: 1 }), /unknown model format "fasttext"/],
     ["a newer version", () => JSON.stringify({ ...good(), version: 99 }), /version 99 is newer than this safetag reads \(2\)/],
-    ["terms that are numbers", () => { const m = good(); m.model.state.features.terms = m.model.state.features.terms.map((_: string, i: number) => i); return JSON.stringify(m); }, /model terms are missing/],
-    ["a billion n-grams (would hang the tokenizer)", () => { const m = good(); m.tokenizer.ngrams = 1e9; return JSON.stringify(m); }, /tokenizer setting ngrams must be a whole number from 1 to 5/],
+    ["terms that are numbers",
+      () => { const m = good(); m.model.state.features.terms =
+        m.model.state.features.terms.map((_: string, i: number) => i); return JSON.stringify(m); }, /model terms are missing/],
+    ["a billion n-grams (would hang the tokenizer)",
+      () => { const m = good(); m.tokenizer.ngrams = 1e9; return JSON.stringify(m); }, /tokenizer setting ngrams must be a whole number from 1 to 5/],
     ["Infinity in the totals", () => JSON.stringify(good()).replace('"classTotals":[[', '"classTotals":[[1e999,'), /term totals do not match/],
-    ["totals whose sum overflows", () => { const m = good(); m.model.state.classTotals = m.model.state.classTotals.map((r: number[]) => r.map(() => 1e308)); return JSON.stringify(m); }, /model\.state\.classTotals\[0\]\[0\] must be a number from 0 to 1e15 \(found 1e\+308\)/],
-    ["a negative count", () => { const m = good(); m.model.state.docCounts[0] = -3; return JSON.stringify(m); }, /model\.state\.docCounts\[0\] must be a number from 0 to 1e15 \(found -3\)/],
-    ["nesting 100000 deep", () => JSON.stringify({ ...good(), evaluation: 0 }).replace('"evaluation":0', `"evaluation":${"[".repeat(100_000)}${"]".repeat(100_000)}`), /nested more than 32 levels deep/],
-    ["a category holding a NUL", () => { const m = good(); m.categories[0] = "Feed\u0000back"; return JSON.stringify(m); }, /category 1 holds a control character \("Feed\\u0000back"\)/],
+    ["totals whose sum overflows",
+      () => { const m = good(); m.model.state.classTotals =
+        m.model.state.classTotals.map((r: number[]) => r.map(() => 1e308)); return JSON.stringify(m); },
+          /model\.state\.classTotals\[0\]\[0\] must be a number from 0 to 1e15 \(found 1e\+308\)/],
+    ["a negative count", () => { const m = good(); m.model.state.docCounts[0] = -3; return JSON.stringify(m); },
+      /model\.state\.docCounts\[0\] must be a number from 0 to 1e15 \(found -3\)/],
+    ["nesting 100000 deep", () => JSON.stringify({ ...good(), evaluation: 0 })
+      .replace('"evaluation":0', `"evaluation":${"[".repeat(100_000)}${"]".repeat(100_000)}`), /nested more than 32 levels deep/],
+    ["a category holding a NUL",
+      () => { const m = good(); m.categories[0] = "Feed\u0000back"; return JSON.stringify(m); }, /category 1 holds a control character \("Feed\\u0000back"\)/],
     ["a report of the wrong shape", () => { const m = good(); m.report.selection = 5; return JSON.stringify(m); }, /training report: selection/],
-    ["a known-abstract index of junk", () => { const m = good(); m.known = { hashes: ["zz"], ids: [1], categories: [0] }; return JSON.stringify(m); }, /known abstract key "zz" is not a text hash/],
-    ["known abstracts with a category out of range", () => { const m = good(); m.known = { hashes: ["0123456789abcdef"], ids: ["r1"], categories: [99] }; return JSON.stringify(m); }, /known abstract 0123456789abcdef must have a string id and one of the model's categories/],
-    ["known-abstract fingerprints that are not numbers", () => { const m = good(); m.known = { hashes: [], ids: [], categories: [], fingerprints: ["x"] }; return JSON.stringify(m); }, /fingerprints must be 32-bit whole numbers/],
-    ["a version 1 known-abstract index of junk", () => { const m = good(); m.version = 1; m.known = {}; return JSON.stringify(m).replace('"known":{}', '"known":{"__proto__":{"id":1}}'); }, /known abstract/],
+    ["a known-abstract index of junk",
+      () => { const m = good(); m.known = { hashes: ["zz"], ids: [1], categories: [0] }; return JSON.stringify(m); },
+        /known abstract key "zz" is not a text hash/],
+    ["known abstracts with a category out of range",
+      () => { const m = good(); m.known =
+        { hashes: ["0123456789abcdef"], ids: ["r1"], categories: [99] }; return JSON.stringify(m); },
+          /known abstract 0123456789abcdef must have a string id and one of the model's categories/],
+    ["known-abstract fingerprints that are not numbers",
+      () => { const m = good(); m.known =
+        { hashes: [], ids: [], categories: [], fingerprints: ["x"] }; return JSON.stringify(m); }, /fingerprints must be 32-bit whole numbers/],
+    ["a version 1 known-abstract index of junk",
+      () => { const m = good(); m.version = 1; m.known = {}; return JSON.stringify(m)
+        .replace('"known":{}', '"known":{"__proto__":{"id":1}}'); }, /known abstract/],
     ["a category more than the model's classes", () => { const m = good(); m.categories.push("Extra"); return JSON.stringify(m); }, /do not match/],
-    ["categories that are not strings", () => { const m = good(); m.categories = [1, 2, 3]; return JSON.stringify(m); }, /category 1 is not a non-empty string/],
+    ["categories that are not strings", () => { const m = good(); m.categories = [1, 2, 3]; return JSON.stringify(m); },
+      /category 1 is not a non-empty string/],
     ["a model section that is null", () => { const m = good(); m.model = null; return JSON.stringify(m); }, /model section is missing/],
   ];
 
@@ -455,7 +481,8 @@ describe("outputs", () => {
 
 describe("nothing gets in", () => {
   it("no source file evaluates text or opens a network connection", () => {
-    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith(".ts") ? [join(d, e.name)] : []));
+    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith(".ts") ? [join(d, e.name)] : []));
     const src = join(__dirname, "..", "src");
     for (const f of files(src)) {
       const code = readFileSync(f, "utf8");
@@ -466,7 +493,11 @@ describe("nothing gets in", () => {
 
 describe("review and accept", () => {
   it("review answers a crafted model and an undecodable input like predict does", async () => {
-    const crafted = write("review-model.json", JSON.stringify({ format: "safetag-model", version: 1, categories: ["A"], tokenizer: { lowercase: true, stopWords: "english", stem: "porter", minLength: 2, ngrams: 1e6 } }));
+    const crafted =
+      write("review-model.json",
+        JSON.stringify(
+          { format: "safetag-model", version: 1, categories: ["A"],
+            tokenizer: { lowercase: true, stopWords: "english", stem: "porter", minLength: 2, ngrams: 1e6 } }));
     const r = await run(["review", "--model", crafted, "--input", fixture("tiny-dump.txt"), "--output", at("r1.csv")]);
     expect(r.code).toBe(65);
     expect(r.stderr).toMatch(/tokenizer setting ngrams/);
@@ -539,7 +570,8 @@ describe("exit codes", () => {
         throw new TypeError("simulated bug");
       };
       const args = ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), ...(debug ? ["--debug"] : [])];
-      const code = await main(["node", "safetag", ...(debug ? ["--debug"] : []), ...args.filter((a) => a !== "--debug")], { stdout, stderr, stdin: new PassThrough() });
+      const code =
+        await main(["node", "safetag", ...(debug ? ["--debug"] : []), ...args.filter((a) => a !== "--debug")], { stdout, stderr, stdin: new PassThrough() });
       return { code, err };
     };
     const plain = await broken(false);

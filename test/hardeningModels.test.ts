@@ -38,7 +38,8 @@ function trainProcess(data: string, out: string): Promise<{ code: number | null;
   });
 }
 
-const registryOf = (models: string) => JSON.parse(readFileSync(join(models, "registry.json"), "utf8")) as { current?: string; models: { id: string; file: string }[] };
+const registryOf = (models: string) =>
+  JSON.parse(readFileSync(join(models, "registry.json"), "utf8")) as { current?: string; models: { id: string; file: string }[] };
 /** The id marked `*` by `safetag models`, if any. */
 const markedCurrent = (r: CliRun) => /^\*\s+(\d{8}T\d{6}Z-[0-9a-f]{8}) /m.exec(r.stdout)?.[1];
 
@@ -139,7 +140,8 @@ describe("item 10: a registry entry that lacks fields", () => {
     const good = index.models[0]!;
     const { data: _data, ...noData } = good;
     const { kind: _kind, ...noKind } = good;
-    index.models = [good, { ...noData, id: "20260101T000000Z-aaaaaaaa" }, { ...noKind, id: "20260102T000000Z-bbbbbbbb", data: { ...(good.data as object), rows: "18" } }];
+    index.models =
+      [good, { ...noData, id: "20260101T000000Z-aaaaaaaa" }, { ...noKind, id: "20260102T000000Z-bbbbbbbb", data: { ...(good.data as object), rows: "18" } }];
     const path = join(models, "registry.json");
     writeFileSync(path, JSON.stringify(index));
     const r = await cli(["models", "--dir", models]);
@@ -171,22 +173,36 @@ describe("items 11 and 26: every number of a model file is checked", () => {
   const cases: [string, () => string, RegExp][] = [
     ['reviewThreshold "0.72" (a string)', () => variant((m) => (m.reviewThreshold = "0.72")), /reviewThreshold must be a number from 0 to 1 \(found "0\.72"\)/],
     ["reviewThreshold -0.5", () => variant((m) => (m.reviewThreshold = -0.5)), /reviewThreshold must be a number from 0 to 1 \(found -0\.5\)/],
-    ["reviewThreshold 1e400", () => variant((m) => (m.reviewThreshold = 0), (t) => t.replace('"reviewThreshold":0', '"reviewThreshold":1e400')), /reviewThreshold must be a number from 0 to 1 \(found Infinity\)/],
+    ["reviewThreshold 1e400",
+      () => variant((m) => (m.reviewThreshold = 0), (t) => t.replace('"reviewThreshold":0', '"reviewThreshold":1e400')),
+        /reviewThreshold must be a number from 0 to 1 \(found Infinity\)/],
     ["scopeThreshold 1.5", () => variant((m) => (m.scopeThreshold = 1.5)), /scopeThreshold must be a number from 0 to 1 \(found 1\.5\)/],
     ["scopeThreshold null", () => variant((m) => (m.scopeThreshold = null)), /scopeThreshold must be a number from 0 to 1 \(found null\)/],
     ["temperature 0", () => variant((m) => (m.temperature = 0)), /temperature must be a number from 1e-10 to 1e10 \(found 0\)/],
     ["temperature missing", () => variant((m) => delete m.temperature), /temperature is missing/],
-    ["an IDF of 1e300 at the last term (past the first 200)", () => variant((m) => (m.model.members[0].state.features.idf[terms() - 1] = 1e300)), /model\.members\[0\]\.state\.features\.idf\[(?:[2-9]\d\d|\d{4,})\] must be a number from 0 to 1e15 \(found 1e\+300\)/],
-    ["a logistic weight of null at the last term", () => variant((m) => (m.model.members[1].state.weights[2][m.model.members[1].state.features.terms.length - 1] = null)), /model\.members\[1\]\.state\.weights\[2\]\[\d+\] must be a number from -1e15 to 1e15 \(found null\)/],
-    ["a bias of 1e16", () => variant((m) => (m.model.members[1].state.bias[0] = 1e16)), /model\.members\[1\]\.state\.bias\[0\] must be a number from -1e15 to 1e15 \(found 10000000000000000\)/],
-    ["a scope centroid of Infinity at the last term", () => variant((m) => (m.scope.centroids[1][m.scope.features.terms.length - 1] = 0), (t) => t.replace(/("centroids":\[\[[^\]]*\],\[[^\]]*),0\]/, "$1,1e999]")), /scope\.centroids\[1\]\[\d+\] must be a number from -1e15 to 1e15 \(found Infinity\)/],
-    ["logistic C of -1", () => variant((m) => (m.model.members[1].params.C = -1)), /model\.members\[1\]\.params\.C must be a number above 0, up to 1e15 \(found -1\)/],
+    ["an IDF of 1e300 at the last term (past the first 200)",
+      () => variant((m) => (m.model.members[0].state.features.idf[terms() - 1] = 1e300)),
+        /model\.members\[0\]\.state\.features\.idf\[(?:[2-9]\d\d|\d{4,})\] must be a number from 0 to 1e15 \(found 1e\+300\)/],
+    ["a logistic weight of null at the last term",
+      () => variant((m) =>
+        (m.model.members[1].state.weights[2][m.model.members[1].state.features.terms.length - 1] = null)),
+          /model\.members\[1\]\.state\.weights\[2\]\[\d+\] must be a number from -1e15 to 1e15 \(found null\)/],
+    ["a bias of 1e16", () => variant((m) => (m.model.members[1].state.bias[0] = 1e16)),
+      /model\.members\[1\]\.state\.bias\[0\] must be a number from -1e15 to 1e15 \(found 10000000000000000\)/],
+    ["a scope centroid of Infinity at the last term",
+      () => variant((m) => (m.scope.centroids[1][m.scope.features.terms.length - 1] = 0),
+        (t) => t.replace(/("centroids":\[\[[^\]]*\],\[[^\]]*),0\]/, "$1,1e999]")),
+          /scope\.centroids\[1\]\[\d+\] must be a number from -1e15 to 1e15 \(found Infinity\)/],
+    ["logistic C of -1", () => variant((m) => (m.model.members[1].params.C = -1)),
+      /model\.members\[1\]\.params\.C must be a number above 0, up to 1e15 \(found -1\)/],
     ["training rows 2.5", () => variant((m) => (m.training.rows = 2.5)), /training\.rows must be a whole number from 0 to 1e15 \(found 2\.5\)/],
     ["a report threshold of -1", () => variant((m) => (m.report.review.threshold = -1)), /report\.review\.threshold must be a number from 0 to 1 \(found -1\)/],
-    ["an evaluation macro-F1 of 2", () => variant((m) => (m.evaluation = { accuracy: 0.5, macroF1: 2 })), /evaluation\.macroF1 must be a number from 0 to 1 \(found 2\)/],
+    ["an evaluation macro-F1 of 2", () => variant((m) => (m.evaluation = { accuracy: 0.5, macroF1: 2 })),
+      /evaluation\.macroF1 must be a number from 0 to 1 \(found 2\)/],
     ["a drift mean that is a string", () => variant((m) => (m.drift.oovMean = "0.1")), /drift\.oovMean must be a number from 0 to 1 \(found "0\.1"\)/],
     ["version 2.5", () => variant((m) => (m.version = 2.5)), /model format version must be a whole number from 1 to 2 \(found 2\.5\)/],
-    ["version 1e400", () => variant((m) => (m.version = 0), (t) => t.replace('"version":0', '"version":1e400')), /model format version must be a whole number from 1 to 2 \(found Infinity\)/],
+    ["version 1e400", () => variant((m) => (m.version = 0), (t) => t.replace('"version":0', '"version":1e400')),
+      /model format version must be a whole number from 1 to 2 \(found Infinity\)/],
     ["version 0", () => variant((m) => (m.version = 0)), /model format version must be a whole number from 1 to 2 \(found 0\)/],
     ["version -7", () => variant((m) => (m.version = -7)), /model format version must be a whole number from 1 to 2 \(found -7\)/],
     ["version missing", () => variant((m) => delete m.version), /model format version is missing/],
@@ -195,13 +211,16 @@ describe("items 11 and 26: every number of a model file is checked", () => {
   beforeAll(async () => {
     // the tiny sheet and 30 rows more, of 10 words of their own each: far more than 200 terms
     const categories = ["Feedback", "Interpretability", "Robustness"];
-    const extra = Array.from({ length: 30 }, (_, i) => `Acme,More ${i},1-Jan-24,https://m/${i},${categories[i % 3]},${Array.from({ length: 10 }, (_, j) => `term${i}x${j}`).join(" ")}`);
+    const extra =
+      Array.from({ length: 30 },
+        (_, i) => `Acme,More ${i},1-Jan-24,https://m/${i},${categories[i % 3]},${Array.from({ length: 10 }, (_, j) => `term${i}x${j}`).join(" ")}`);
     const data = join(dir, "sheet.csv");
     writeFileSync(data, `${tinyCsv.trimEnd()}\n${extra.join("\n")}\n`);
     expect((await cli(["train", "--data", data, "--out", model, "--kind", "ensemble", ...TAXONOMY])).code).toBe(0);
     good = JSON.parse(readFileSync(model, "utf8"));
     expect(terms()).toBeGreaterThan(400);
-    expect((await cli(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "good.csv")])).code).toBe(0); // the unchanged model loads
+    expect((await cli(
+      ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "good.csv")])).code).toBe(0); // the unchanged model loads
   });
 
   it.each(cases)("%s: E_MODEL_FORMAT naming the field and what is wrong, exit 65", async (name, body, message) => {
@@ -256,8 +275,10 @@ describe("item 16: training data a model cannot learn categories from", () => {
 
 describe("item 17: --seed out of range", () => {
   const dir = tempDir("seed");
-  it.each([["4294967296"], ["4294967297"], ["-1"], ["1.5"], ["1e3"], ["99999999999999999999"]])("--seed %s: refused (exit 2) by eval and compare, saying the range", async (seed) => {
-    for (const args of [["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval"), ...TAXONOMY], ["compare", "a.json", "b.json", "--dir", dir]]) {
+  it.each([["4294967296"], ["4294967297"], ["-1"], ["1.5"], ["1e3"], ["99999999999999999999"]])(
+    "--seed %s: refused (exit 2) by eval and compare, saying the range", async (seed) => {
+    for (const args of [["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval"), ...TAXONOMY],
+      ["compare", "a.json", "b.json", "--dir", dir]]) {
       const r = await cli([...args, "--seed", seed]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--seed must be a whole number from 0 to 4294967295, got ${JSON.stringify(seed)}`);
@@ -266,10 +287,14 @@ describe("item 17: --seed out of range", () => {
   });
 
   it("the largest seed is taken; the benchmark refuses one past it; the generators refuse one the CLI did not check", async () => {
-    const r = await cli(["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval-max"), "--folds", "2", "--repeats", "1", "--no-learning-curve", "--json", ...TAXONOMY, "--seed", "4294967295"]);
+    const r = await cli(
+      ["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(dir, "eval-max"), "--folds", "2",
+        "--repeats", "1", "--no-learning-curve", "--json", ...TAXONOMY, "--seed", "4294967295"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).settings.seed).toBe(4294967295);
-    const bench = spawnSync(process.execPath, [join(__dirname, "..", "dist", "bench", "main.js"), "--seed", "4294967296", "--dir", join(dir, "bench")], { encoding: "utf8" });
+    const bench =
+      spawnSync(process.execPath,
+        [join(__dirname, "..", "dist", "bench", "main.js"), "--seed", "4294967296", "--dir", join(dir, "bench")], { encoding: "utf8" });
     expect(bench.status).not.toBe(0);
     expect(bench.stderr).toContain("--seed must be a whole number from 0 to 4294967295");
     const { mulberry32 } = await import("../src/sampling/random.js");
@@ -308,7 +333,8 @@ describe("item 19: CSV records whose cells are all empty, in predict input", () 
     const model = join(dir, "model.json");
     expect((await cli(["train", "--data", fixture("tiny-labeled.csv"), "--out", model, ...TAXONOMY])).code).toBe(0);
     // 14 records: the header, 9 with an abstract, 1 with an empty abstract, 3 all empty
-    const lines = ["id,abstract,title", ...Array.from({ length: 9 }, (_, i) => `a${i},Reward models from human feedback ${i},t`), "a9,,only a title", ",,", "", " , ,"];
+    const lines =
+      ["id,abstract,title", ...Array.from({ length: 9 }, (_, i) => `a${i},Reward models from human feedback ${i},t`), "a9,,only a title", ",,", "", " , ,"];
     const csv = join(dir, "in.csv");
     writeFileSync(csv, lines.join("\n") + "\n");
     const r = await cli(["predict", "--model", model, "--input", csv]);
@@ -358,12 +384,19 @@ describe("items 11 and 26 for a two-stage model: its temperatures, gate and cate
   };
   const cases: [string, () => string, RegExp][] = [
     ["innerTemperature 0", () => variant((m) => (m.model.innerTemperature = 0)), /model\.innerTemperature must be a number from 1e-10 to 1e10 \(found 0\)/],
-    ['gateTemperature "2" (a string)', () => variant((m) => (m.model.gateTemperature = "2")), /model\.gateTemperature must be a number from 1e-10 to 1e10 \(found "2"\)/],
-    ["gateTemperature 1e11", () => variant((m) => (m.model.gateTemperature = 1e11)), /model\.gateTemperature must be a number from 1e-10 to 1e10 \(found 100000000000\)/],
-    ["a negative term total in the gate", () => variant((m) => (m.model.gate.state.classTotals[0][0] = -1)), /model\.gate\.state\.classTotals\[0\]\[0\] must be a number from 0 to 1e15 \(found -1\)/],
-    ["a document count of null in the category classifier", () => variant((m) => (m.model.classifier.state.docCounts[1] = null)), /model\.classifier\.state\.docCounts\[1\] must be a number from 0 to 1e15 \(found null\)/],
-    ["a stage temperature of 0 in the training report", () => variant((m) => (m.report.stages.inner = 0)), /report\.stages\.inner must be a number from 1e-10 to 1e10 \(found 0\)/],
-    ["background rows 2.5 in the training report", () => variant((m) => (m.report.background.rows = 2.5)), /report\.background\.rows must be a whole number from 0 to 1e15 \(found 2\.5\)/],
+    ['gateTemperature "2" (a string)', () => variant((m) => (m.model.gateTemperature = "2")),
+      /model\.gateTemperature must be a number from 1e-10 to 1e10 \(found "2"\)/],
+    ["gateTemperature 1e11", () => variant((m) => (m.model.gateTemperature = 1e11)),
+      /model\.gateTemperature must be a number from 1e-10 to 1e10 \(found 100000000000\)/],
+    ["a negative term total in the gate", () => variant((m) => (m.model.gate.state.classTotals[0][0] = -1)),
+      /model\.gate\.state\.classTotals\[0\]\[0\] must be a number from 0 to 1e15 \(found -1\)/],
+    ["a document count of null in the category classifier",
+      () => variant((m) => (m.model.classifier.state.docCounts[1] = null)),
+        /model\.classifier\.state\.docCounts\[1\] must be a number from 0 to 1e15 \(found null\)/],
+    ["a stage temperature of 0 in the training report", () => variant((m) => (m.report.stages.inner = 0)),
+      /report\.stages\.inner must be a number from 1e-10 to 1e10 \(found 0\)/],
+    ["background rows 2.5 in the training report", () => variant((m) => (m.report.background.rows = 2.5)),
+      /report\.background\.rows must be a whole number from 0 to 1e15 \(found 2\.5\)/],
     ["an outside category that is not one of the model's", () => variant((m) => (m.outside = "Elsewhere")), /outside must name categories of the model/],
   ];
 
@@ -373,7 +406,8 @@ describe("items 11 and 26 for a two-stage model: its temperatures, gate and cate
     good = JSON.parse(readFileSync(model, "utf8"));
     expect(good.model.kind).toBe("gated");
     expect(good.report.stages).toBeDefined();
-    expect((await cli(["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "good.csv")])).code).toBe(0); // the unchanged model loads
+    expect((await cli(
+      ["predict", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", join(dir, "good.csv")])).code).toBe(0); // the unchanged model loads
   });
 
   it.each(cases)("%s: E_MODEL_FORMAT naming the field and what is wrong, exit 65", async (name, body, message) => {
@@ -404,7 +438,9 @@ describe("item 16 with a background set: the sheet's rows are counted, not the b
     const data = join(dir, "sparse.csv");
     // 10 rows in 8 categories: sparse; with the 40 background rows it would be 9 categories in 50 rows
     const categories = ["Feedback", "Feedback", "Interpretability", "Interpretability", "Robustness", "Cat A", "Cat B", "Cat C", "Cat D", "Cat E"];
-    writeFileSync(data, ["id,category,abstract", ...categories.map((c, i) => `r${i},${c},Safety row ${i} about ${Array.from({ length: 8 }, (_, j) => `s${i}x${j}`).join(" ")}`)].join("\n") + "\n");
+    writeFileSync(data,
+      ["id,category,abstract",
+        ...categories.map((c, i) => `r${i},${c},Safety row ${i} about ${Array.from({ length: 8 }, (_, j) => `s${i}x${j}`).join(" ")}`)].join("\n") + "\n");
     const taxonomy = backgroundTaxonomy(dir, 32);
     const out = join(dir, "model.json");
     const r = await cli(["train", "--data", data, "--out", out, ...taxonomy]);

@@ -145,7 +145,8 @@ describe("renderHtml with markup in every data string", () => {
   });
 
   it("renders every optional section it is given", () => {
-    for (const id of ["summary", "confusion", "per-category", "review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope", "category-changes", "settings"]) {
+    for (const id of ["summary", "confusion", "per-category", "review", "calibration", "learning-curve", "comparison",
+      "label-errors", "terms", "out-of-scope", "category-changes", "settings"]) {
       expect(html, id).toContain(`<section id="${id}">`);
     }
     expect(html).toContain('class="reliability"');
@@ -154,7 +155,8 @@ describe("renderHtml with markup in every data string", () => {
 
   it("skips the optional sections a report does not have", () => {
     const bare: EvaluationReport = { ...report };
-    for (const k of ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope", "comparison", "taxonomy", "notEvaluated"] as const) delete bare[k];
+    for (const k of ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope",
+      "comparison", "taxonomy", "notEvaluated"] as const) delete bare[k];
     const page = renderHtml(bare);
     for (const id of ["review", "calibration", "learning-curve", "comparison", "label-errors", "terms", "out-of-scope", "category-changes"]) {
       expect(page, id).not.toContain(`id="${id}"`);
@@ -199,9 +201,15 @@ describe("renderHtml of a report shaped like the real one (ten categories, 12 pa
   it("shows 'too few papers' instead of the interval below 5 papers, and draws no whisker for them", () => {
     const iv = report.intervals.perCategory;
     expect(iv.map((c) => c.tooFewPapers)).toEqual([false, true, false, true, true, true, false, true, false, true]);
-    expect(perCategory).toMatch(new RegExp(`<tr><th>Enhancing human feedback</th><td class="num">12</td>(<td class="num">[0-9.]+</td>){3}<td class="num">${iv[0]!.lower.toFixed(3)}–${iv[0]!.upper.toFixed(3)}</td>`));
-    expect(perCategory).toMatch(/<tr><th>Model organisms of misalignment<\/th><td class="num">1<\/td>(<td class="num">[0-9.]+<\/td>){3}<td class="num"><span class="too-few">too few papers<\/span><\/td>/);
-    expect(perCategory).toMatch(new RegExp(`<tr><th>${OUTSIDE}</th><td class="num">0</td>(<td class="num">[0-9.]+</td>){3}<td class="num"><span class="too-few">no papers</span></td>`));
+    expect(perCategory)
+      .toMatch(new RegExp(
+        `<tr><th>Enhancing human feedback</th><td class="num">12</td>(<td class="num">[0-9.]+</td>){3}<td ` +
+          `class="num">${iv[0]!.lower.toFixed(3)}–${iv[0]!.upper.toFixed(3)}</td>`));
+    expect(perCategory)
+      .toMatch(/<tr><th>Model organisms of misalignment<\/th><td class="num">1<\/td>(<td class="num">[0-9.]+<\/td>){3}<td class="num"><span class="too-few">too few papers<\/span><\/td>/);
+    expect(perCategory)
+      .toMatch(new RegExp(
+        `<tr><th>${OUTSIDE}</th><td class="num">0</td>(<td class="num">[0-9.]+</td>){3}<td class="num"><span class="too-few">no papers</span></td>`));
     expect(perCategory.match(/too few papers<\/span>/g)).toHaveLength(5);
     // Whisker tooltips: one per category with 5 papers or more (4 of them).
     expect(perCategory.match(/F1 95% interval \d/g)).toHaveLength(4);
@@ -212,14 +220,19 @@ describe("renderHtml of a report shaped like the real one (ten categories, 12 pa
     expect(totals.map((m) => Number(m[2]))).toEqual(report.settings.papersPerCategory);
     expect(totals[0]![1]).toBe("Enhancing human feedback: 12 papers, 60 predictions over 5 repeats");
     expect(html).toContain("<tspan");
-    expect(html).toMatch(/<g class="row-label"><title>Model organisms of misalignment<\/title><text[^>]*><tspan[^>]*>Model organisms of<\/tspan><tspan[^>]*>misalignment<\/tspan><\/text><\/g>/);
+    expect(html)
+      .toMatch(/<g class="row-label"><title>Model organisms of misalignment<\/title><text[^>]*><tspan[^>]*>Model organisms of<\/tspan><tspan[^>]*>misalignment<\/tspan><\/text><\/g>/);
   });
 
   it("shows LaTeX in titles as text, in the papers panel's data and in the label-error tables", () => {
     const data = JSON.parse(withoutOurScripts(html).json ?? "null") as ReportPageData;
     expect(data.papers.map((p) => p[1])).toContain("A paper on feedbacks ↔ safety");
     expect(data.papers.map((p) => p[1]).join(" ")).not.toContain("\\");
-    const withErrors = { ...report, labelErrors: [{ id: "c0-0", title: "$\\alpha$-tuning \\emph{works}: 50\\%", gold: "Robustness", predicted: "Honest AI", confidence: 0.9, timesWrong: 5, repeats: 5 }] };
+    const withErrors =
+      { ...report,
+        labelErrors: [
+          { id: "c0-0", title: "$\\alpha$-tuning \\emph{works}: 50\\%", gold: "Robustness", predicted: "Honest AI",
+            confidence: 0.9, timesWrong: 5, repeats: 5 }] };
     expect(renderHtml(withErrors)).toContain(`<td class="title">α-tuning works: 50%</td>`);
     expect(renderMarkdown(withErrors)).toContain("| c0-0 | α-tuning works: 50% | Robustness |");
     // The report itself keeps the title as written.

@@ -257,7 +257,8 @@ describe("with a taxonomy", () => {
   it("does the same for a sheet export", () => {
     const result = readLabeled("sheet.csv", { text: sheetExport(reference, ","), taxonomy });
     expect(result.rows.find((r) => r.id === "r3")?.category).toBe("MECHANISTIC Interpretability");
-    expect(result.problems.map((p) => [p.code, p.value])).toEqual([["W_CATEGORY_SPELLING", "Mechanistic interpretability"], ["E_UNKNOWN_CATEGORY", "Unlearning"]]);
+    expect(result.problems.map((p) => [p.code, p.value]))
+      .toEqual([["W_CATEGORY_SPELLING", "Mechanistic interpretability"], ["E_UNKNOWN_CATEGORY", "Unlearning"]]);
   });
 
   it("suggests the nearest name for a misspelt category", () => {

@@ -37,7 +37,8 @@ describe("paste problems", () => {
   });
 
   it("E_MISSING_CELL: a row with no category is left out, one with no abstract is kept and flagged", () => {
-    const result = parsePaste(pasteOf("3", "LabNo category1-Jan-24", "https://l.org/c", "4", "LabNo abstract2-Jan-24", "https://l.org/d", "Robustness"), "p.txt");
+    const result =
+      parsePaste(pasteOf("3", "LabNo category1-Jan-24", "https://l.org/c", "4", "LabNo abstract2-Jan-24", "https://l.org/d", "Robustness"), "p.txt");
     expect(result.rows.map((r) => [r.id, r.abstractMissing])).toEqual([["r2", false], ["r4", true]]);
     expect(result.problems.map((p) => [p.code, p.line, p.column])).toEqual([
       ["E_MISSING_CELL", 8, "Safety_category"],

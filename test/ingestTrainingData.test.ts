@@ -72,7 +72,8 @@ describe("readTrainingData: the labeled file, its reviews, the taxonomy and the 
     const r = data.reading;
     expect(r.summary).toMatchObject({ rowsRead: 6, duplicates: 1, missingAbstracts: 0 });
     expect(r.reviewed?.path).toBe(join(dir, "reviewed.csv"));
-    expect(r.prepared.merge?.overridden.map((o) => [o.row.id, o.from, o.row.category, o.row.reviewer])).toEqual([["a2", "Feedback", "Interpretability", "ana"]]);
+    expect(r.prepared.merge?.overridden.map((o) => [o.row.id, o.from, o.row.category, o.row.reviewer]))
+      .toEqual([["a2", "Feedback", "Interpretability", "ana"]]);
     expect(r.prepared.changes?.setAside.map((s) => [s.row.id, s.kind])).toEqual([["a6", "retired"]]);
     // 6 labeled + 2 reviewed = 5 used + 1 duplicate + 1 set aside by the taxonomy + 1 review merged into its row
     expect(r.account).toEqual({
@@ -108,10 +109,13 @@ describe("readTrainingData: the labeled file, its reviews, the taxonomy and the 
   it("names a background file that is not there (E_BACKGROUND_READ), after the labeled file was told", () => {
     const elsewhere = write(
       "taxonomy-missing-background.json",
-      JSON.stringify({ format: TAXONOMY_FORMAT, version: 1, categories: [{ name: "Feedback" }, { name: "Interpretability" }, { name: "Not safety research", scope: "outside", background: "nowhere.csv" }] }),
+      JSON.stringify(
+        { format: TAXONOMY_FORMAT, version: 1,
+          categories: [{ name: "Feedback" }, { name: "Interpretability" }, { name: "Not safety research", scope: "outside", background: "nowhere.csv" }] }),
     );
     const told: string[] = [];
-    expect(() => readTrainingData(labeled, loadTaxonomy(elsewhere), { labeled: () => told.push("labeled"), background: () => told.push("background") })).toThrow(
+    expect(() =>
+      readTrainingData(labeled, loadTaxonomy(elsewhere), { labeled: () => told.push("labeled"), background: () => told.push("background") })).toThrow(
       expect.objectContaining({ code: "E_BACKGROUND_READ" }),
     );
     expect(told).toEqual(["labeled"]);

@@ -88,8 +88,11 @@ describe("20: a file safetag writes always reads back", () => {
     expect(reviewed.split("\n")[1]).toMatch(/^rev-[0-9a-f]+,,,,,/); // the empty cells that fooled the old guess
     const train = await cli(["train", "--data", join(data, "labeled.csv"), "--out", m, ...tax]);
     expect(train.code, train.stderr).toBe(0);
-    expect(train.stderr).toMatch(/18 rows read, 0 problems\n.*reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
-    const evaluation = await cli(["eval", "--data", join(data, "labeled.csv"), "--report-dir", at("loop", "eval"), "--folds", "3", "--repeats", "1", "--no-learning-curve", ...tax]);
+    expect(train.stderr)
+      .toMatch(/18 rows read, 0 problems\n.*reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
+    const evaluation =
+      await cli(
+        ["eval", "--data", join(data, "labeled.csv"), "--report-dir", at("loop", "eval"), "--folds", "3", "--repeats", "1", "--no-learning-curve", ...tax]);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const cwd = process.cwd();
     process.chdir(at("loop"));
@@ -105,11 +108,17 @@ describe("20: a file safetag writes always reads back", () => {
 
   // Cells with what a CSV writer must quote or escape, spaces folded as safetag's readers fold them.
   const piece = fc.constantFrom(";", ";;", "; ", ",", "\t", "|", '"', "'", "=", "-", "+1", "@x", "a", "Z", " ", "é", "\u2014", "\n");
-  const text = (min: number) => fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { minLength: min, maxLength: 12 }).map((p) => p.join("").replace(/\s+/g, " ").trim());
+  const text = (min: number) =>
+    fc.array(fc.oneof(piece, fc.string({ maxLength: 6 })), { minLength: min, maxLength: 12 }).map((p) => p.join("").replace(/\s+/g, " ").trim());
   it("property: whatever the review sheet writer writes, accept reads back", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ abstract: text(1).filter((a) => a !== ""), category: fc.constantFrom("Feedback", "Semi; colon") }), { minLength: 1, maxLength: 4 }), (answers) => {
-        const rows = answers.map((a, i) => Object.fromEntries(REVIEW_COLUMNS.map((c) => [c, c === "abstract" ? a.abstract : c === "reviewer_category" ? a.category : c === "line" ? i + 1 : ""])));
+      fc.property(
+        fc.array(fc.record(
+          { abstract: text(1).filter((a) => a !== ""), category: fc.constantFrom("Feedback", "Semi; colon") }), { minLength: 1, maxLength: 4 }), (answers) => {
+        const rows =
+          answers.map((a, i) =>
+            Object.fromEntries(
+              REVIEW_COLUMNS.map((c) => [c, c === "abstract" ? a.abstract : c === "reviewer_category" ? a.category : c === "line" ? i + 1 : ""])));
         const sheet = parseReviewSheet(toCsv(REVIEW_COLUMNS, rows), "review.csv");
         expect(sheet.problems).toEqual([]);
         expect(sheet.answers.map((a) => ({ abstract: a.abstract, category: a.category }))).toEqual(answers);
@@ -137,12 +146,15 @@ describe("23: predict reads a `;`-delimited CSV as ingest does", () => {
 
 describe("24: binary input is named by its real kind, not 'probably Latin-1'", () => {
   /** Local file headers of a zip holding parts with these names (enough for the first bytes to tell). */
-  const zip = (...names: string[]) => Buffer.concat(names.flatMap((n) => [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26, 0x14), Buffer.from(n), Buffer.from([0x8b, 0x00, 0xc3, 0x28, 0x00])]));
+  const zip = (...names: string[]) =>
+    Buffer.concat(
+      names.flatMap((n) => [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26, 0x14), Buffer.from(n), Buffer.from([0x8b, 0x00, 0xc3, 0x28, 0x00])]));
   const kinds: [string, Buffer, RegExp, RegExp][] = [
     ["labels.csv.gz", gzipSync(tinyCsv), /this is a gzip file/, /gunzip/],
     // an .xlsx is read as a workbook now; these bytes, a damaged one, are refused as such in test/xlsx.test.ts
     ["labels.zip", zip("notes.txt"), /this is a zip archive/, /unzip/],
-    ["paper.pdf", Buffer.concat([Buffer.from("%PDF-1.7\n%"), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]), Buffer.from("\n1 0 obj\n")]), /this is a PDF document/, /pdftotext/],
+    ["paper.pdf",
+      Buffer.concat([Buffer.from("%PDF-1.7\n%"), Buffer.from([0xe2, 0xe3, 0xcf, 0xd3]), Buffer.from("\n1 0 obj\n")]), /this is a PDF document/, /pdftotext/],
   ];
 
   it("gzip, zip and PDF, to ingest, train and predict (a file or standard input): E_BINARY_INPUT, exit 65", async () => {
@@ -166,7 +178,8 @@ describe("24: binary input is named by its real kind, not 'probably Latin-1'", (
 
   it("a file of other binary bytes is called binary, not Latin-1 or UTF-16", async () => {
     const binary = write("image.bin", Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 37 + 11) % 256)));
-    const withNul = write("program.txt", Buffer.concat([Buffer.from("Abstract:x\n"), Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0 : 1 + (i % 7))))]));
+    const withNul =
+      write("program.txt", Buffer.concat([Buffer.from("Abstract:x\n"), Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0 : 1 + (i % 7))))]));
     for (const file of [binary, withNul]) {
       const r = await cli(["predict", "--model", model, "--input", file, "--output", at("p.csv")]);
       expect(r.code).toBe(65);
@@ -188,7 +201,12 @@ describe("13: categories named like Object's own properties are categories like 
   const names = [...words.keys()];
 
   it("ingest, train, eval and predict (with its HTML page) count and name them right", async () => {
-    const rows = names.flatMap((c, k) => Array.from({ length: 6 }, (_, i) => ({ id: `${c}-${i}`, category: c, abstract: `${words.get(c)!.split(" ").map((w, j) => (j + i) % 3 === 0 ? w : `${w} ${w}`).join(" ")} study ${k}` })));
+    const rows =
+      names.flatMap((c, k) =>
+        Array.from({ length: 6 },
+          (_, i) => (
+            { id: `${c}-${i}`, category: c,
+              abstract: `${words.get(c)!.split(" ").map((w, j) => (j + i) % 3 === 0 ? w : `${w} ${w}`).join(" ")} study ${k}` })));
     const sheet = write("proto.csv", toCsv(["id", "category", "abstract"], rows));
     const taxonomy = at("proto-taxonomy.json");
     const ingest = await cli(["ingest", sheet, "-o", at("proto-labeled.csv"), "--taxonomy", taxonomy]);
@@ -200,7 +218,8 @@ describe("13: categories named like Object's own properties are categories like 
     expect(train.code, train.stderr).toBe(0);
     // and the outside answer, which a new taxonomy takes from the bundled one with its background set
     expect(JSON.parse(readFileSync(m, "utf8")).categories).toEqual([...names, "Not safety research"].sort());
-    const evaluation = await cli(["eval", "--data", at("proto-labeled.csv"), "--report-dir", at("proto-eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
+    const evaluation =
+      await cli(["eval", "--data", at("proto-labeled.csv"), "--report-dir", at("proto-eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     const report = JSON.parse(readFileSync(at("proto-eval", "report.json"), "utf8"));
     expect(Object.keys(report).length).toBeGreaterThan(0);
@@ -211,7 +230,9 @@ describe("13: categories named like Object's own properties are categories like 
     for (const c of names) expect(predict.stderr).toMatch(new RegExp(`^ {6}1  ${c}$`, "m"));
     const page = readFileSync(at("proto-pred.html"), "utf8");
     for (const c of names) expect(page).toContain(`${c} (1)</option>`);
-    const everything = [ingest.stderr, train.stderr, evaluation.stdout, evaluation.stderr, predict.stderr, page, readFileSync(at("proto-eval", "report.md"), "utf8"), readFileSync(at("proto-eval", "report.html"), "utf8")].join("\n");
+    const everything =
+      [ingest.stderr, train.stderr, evaluation.stdout, evaluation.stderr, predict.stderr, page,
+        readFileSync(at("proto-eval", "report.md"), "utf8"), readFileSync(at("proto-eval", "report.html"), "utf8")].join("\n");
     expect(everything).not.toMatch(/native code|function Object|\[object /);
   });
 });
@@ -227,7 +248,9 @@ describe("15: labels that look alike are one category, in the spelling most rows
     "zeta tag", "Zeta  Tag", // a tie: the first seen
     "Se\u0441urity", // one spelling, but Latin and Cyrillic mixed
   ];
-  const sheet = () => write("lookalike.csv", toCsv(["id", "category", "abstract"], labels.map((c, i) => ({ id: `x${i}`, category: c, abstract: `abstract ${i} about ${c.length} things` }))));
+  const sheet = () =>
+    write("lookalike.csv",
+      toCsv(["id", "category", "abstract"], labels.map((c, i) => ({ id: `x${i}`, category: c, abstract: `abstract ${i} about ${c.length} things` }))));
   const expected = [
     "Robustness", "Robustness", "Robustness", "Robustness", "Robustness", "Unlearning", "Unlearning", "Unlearning",
     "Honest AI", "Honest AI", "Deception", "Deception", "zeta tag", "zeta tag", "Se\u0441urity",
@@ -239,7 +262,8 @@ describe("15: labels that look alike are one category, in the spelling most rows
     const r = await cli(["ingest", file, "-o", at("lookalike-labeled.csv"), "--taxonomy", taxonomy]);
     expect(r.code, r.stderr).toBe(0);
     expect(parseCsv(readFileSync(at("lookalike-labeled.csv"), "utf8")).map((row) => row.category)).toEqual(expected);
-    expect(JSON.parse(readFileSync(taxonomy, "utf8")).categories.map((c: { name: string }) => c.name).sort()).toEqual([...new Set(expected), "Not safety research"].sort());
+    expect(JSON.parse(readFileSync(taxonomy, "utf8")).categories.map((c: { name: string }) => c.name).sort())
+      .toEqual([...new Set(expected), "Not safety research"].sort());
     expect(r.stderr).toContain('has a Cyrillic "о" (U+043E) at character 2');
     expect(r.stderr).toMatch(/has an invisible U\+200B at character 3/);
     expect(problemLine(r, "W_CATEGORY_MIXED_SCRIPT")).toMatch(/mixes Latin and Cyrillic letters: it has a Cyrillic "с" \(U\+0441\) at character 3/);
@@ -254,7 +278,8 @@ describe("15: labels that look alike are one category, in the spelling most rows
     expect(r.code, r.stderr).toBe(0);
     const folds = r.stderr.split("\n").filter((l) => l.includes("[W_CATEGORY_FOLDED]"));
     expect(folds.find((l) => l.includes('(value: "Zeta Tag")'))).toMatch(/read as "zeta tag", the first seen \(as many rows use another\)/);
-    expect(folds.find((l) => l.includes('(value: "D\u0435ception")'))).toMatch(/read as "Deception", the one written in one script .*a Cyrillic "е" \(U\+0435\) at character 2/);
+    expect(folds.find((l) => l.includes('(value: "D\u0435ception")')))
+      .toMatch(/read as "Deception", the one written in one script .*a Cyrillic "е" \(U\+0435\) at character 2/);
     expect(problemLine(r, "W_CATEGORY_INVISIBLE")).toMatch(/invisible characters removed \(U\+200B at character 3\): read as "Unlearning" \(2 rows: x5, x6\)/);
     // the taxonomy's own categories keep the taxonomy's spelling, whatever the sheet's
     expect(JSON.parse(readFileSync(at("lookalike-model2.json"), "utf8")).categories).toContain("Robustness");
@@ -263,11 +288,15 @@ describe("15: labels that look alike are one category, in the spelling most rows
 });
 
 describe("21: a new taxonomy starts from the bundled descriptions, a category without one is warned of, and every command says which taxonomy it used", () => {
-  const bundled = JSON.parse(readFileSync(join(__dirname, "..", "data", "taxonomy.json"), "utf8")) as { categories: { name: string; description?: string; keyPhrases?: string[] }[] };
+  const bundled =
+    JSON.parse(readFileSync(join(__dirname, "..", "data", "taxonomy.json"), "utf8")) as {
+      categories: { name: string; description?: string; keyPhrases?: string[] }[] };
   const entry = (name: string) => bundled.categories.find((c) => c.name === name)!;
 
   it("ingest in a new folder, then train, eval, review and accept", async () => {
-    const rows = ["Robustness", "Unlearning", "Cooking"].flatMap((c) => Array.from({ length: 4 }, (_, i) => ({ category: c, abstract: `${c} study number ${i} of adversarial forgetting recipes` })));
+    const rows =
+      ["Robustness", "Unlearning",
+        "Cooking"].flatMap((c) => Array.from({ length: 4 }, (_, i) => ({ category: c, abstract: `${c} study number ${i} of adversarial forgetting recipes` })));
     const sheet = write("new-folder.csv", toCsv(["category", "abstract"], rows));
     const taxonomy = at("new-folder", "taxonomy.json");
     mkdirSync(at("new-folder"), { recursive: true });
@@ -291,11 +320,13 @@ describe("21: a new taxonomy starts from the bundled descriptions, a category wi
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toMatch(new RegExp(`^taxonomy: ${taxonomy.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"));
     expect(train.stderr).toMatch(/taxonomy: WARNING: 1 of 3 categories have no description or key phrases \("Cooking"\)/);
-    const evaluation = await cli(["eval", "--data", labeled, "--report-dir", at("new-folder", "eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
+    const evaluation =
+      await cli(["eval", "--data", labeled, "--report-dir", at("new-folder", "eval"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...tax]);
     expect(evaluation.code, evaluation.stderr).toBe(0);
     expect(evaluation.stderr).toContain(`taxonomy: ${taxonomy}\n`);
     expect(evaluation.stderr).toMatch(/WARNING: 1 of 3 categories have no description/);
-    const review = await cli(["review", "--model", m, "--input", fixture("tiny-dump.txt"), "--data", labeled, "--output", at("new-folder", "review.csv"), ...tax]);
+    const review =
+      await cli(["review", "--model", m, "--input", fixture("tiny-dump.txt"), "--data", labeled, "--output", at("new-folder", "review.csv"), ...tax]);
     expect(review.code, review.stderr).toBe(0);
     expect(review.stderr).toContain(`taxonomy: ${taxonomy}\n`);
     const accept = await cli(["accept", at("new-folder", "review.csv"), "--data", labeled, ...tax]);
@@ -304,7 +335,8 @@ describe("21: a new taxonomy starts from the bundled descriptions, a category wi
   });
 
   it("a names-only taxonomy is warned of by name; the bundled one, used from another folder, is named as such", async () => {
-    const names = write("names-only.json", JSON.stringify({ format: "safetag-taxonomy", version: 1, categories: bundled.categories.map((c) => ({ name: c.name })) }));
+    const names =
+      write("names-only.json", JSON.stringify({ format: "safetag-taxonomy", version: 1, categories: bundled.categories.map((c) => ({ name: c.name })) }));
     const rows = ["Robustness", "Unlearning"].flatMap((c) => Array.from({ length: 3 }, (_, i) => ({ category: c, abstract: `${c} paper ${i}` })));
     const train = await cli(["train", "--data", write("bundled-names.csv", toCsv(["category", "abstract"], rows)), "--out", at("n.json"), "--taxonomy", names]);
     expect(train.code, train.stderr).toBe(0);
@@ -333,7 +365,8 @@ describe("22: what reaches a terminal has its control characters made visible; n
       { title: "x", category: `New\u202ecategory${ESC}[0m`, abstract: "something else entirely" },
     ];
     const sheet = write("escapes.csv", toCsv(["title", "category", "abstract"], rows));
-    for (const args of [["ingest", sheet, "-o", at("escapes-labeled.csv"), ...TAXONOMY], ["train", "--data", sheet, "--out", at("escapes-model.json"), ...TAXONOMY]]) {
+    for (const args of [["ingest", sheet, "-o", at("escapes-labeled.csv"), ...TAXONOMY],
+      ["train", "--data", sheet, "--out", at("escapes-model.json"), ...TAXONOMY]]) {
       const r = await cli(args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(RAW);
@@ -381,7 +414,10 @@ describe("14: a pasted abstract line that is only a row number does not cut the 
     const rows = parseCsv(readFileSync(at("numbers.csv"), "utf8"));
     const byId = new Map(rows.map((row) => [row.id, row]));
     expect([...byId.keys()]).toEqual(["r2", "r6", "r7", "r10", "r11", "r12"]);
-    expect(byId.get("r2")).toMatchObject({ title: "Reward models", category: "Feedback", abstract: "We train reward models from human preferences and report results on 6 benchmarks, more than before." });
+    expect(byId.get("r2"))
+      .toMatchObject(
+        { title: "Reward models", category: "Feedback",
+          abstract: "We train reward models from human preferences and report results on 6 benchmarks, more than before." });
     expect(byId.get("r6")).toMatchObject({ company: "Acme", title: "Circuits", category: "Interpretability", date: "2024-06-18" });
     expect(byId.get("r7")).toMatchObject({ category: "Feedback", abstract: "We study debate with 9 judges and show gains." });
     expect(byId.get("r10")).toMatchObject({ title: "Probes", category: "Interpretability" });

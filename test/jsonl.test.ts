@@ -95,7 +95,8 @@ describe("predict --format jsonl", () => {
   it("leaves the CSV columns as they were: no abstract, model id or probabilities", async () => {
     const p = await cli(["predict", "--model", modelPath, "--input", "-"], input);
     expect(p.code).toBe(0);
-    expect(p.stdout.split("\n")[0]).toBe("id,category,confidence,runner_up,runner_up_confidence,needs_review,reason,scope,out_of_scope,terms,label_source,matched_id,duplicate_of,file,line");
+    expect(p.stdout.split("\n")[0])
+      .toBe("id,category,confidence,runner_up,runner_up_confidence,needs_review,reason,scope,out_of_scope,terms,label_source,matched_id,duplicate_of,file,line");
     expect(p.stdout).not.toContain("circuits of attention heads");
   });
 
@@ -116,7 +117,10 @@ async function predictText(model: LoadedModel, dump: string, workers: number): P
   const out = new PassThrough();
   let text = "";
   out.on("data", (d) => (text += d));
-  const summary = await predictSources(model, [{ file: "dump.txt", batches: readAbstractBatches(Readable.from([dump]), "dump.txt", "dump") }], out, jsonlFormat(model), undefined, { workers, batchSize: 4 });
+  const summary =
+    await predictSources(model,
+      [{ file: "dump.txt", batches: readAbstractBatches(Readable.from([dump]), "dump.txt", "dump") }], out,
+        jsonlFormat(model), undefined, { workers, batchSize: 4 });
   return { text, workers: summary.workers };
 }
 
@@ -149,7 +153,8 @@ describe("a JSONL line, field by field", () => {
   it("has the CSV columns first, with the CSV's values, then model_id, probabilities and abstract", () => {
     const parsed = JSON.parse(formatPrediction(prediction, format));
     expect(Object.keys(parsed)).toEqual([...PREDICTION_COLUMNS, "model_id", "probabilities", "abstract"]);
-    expect([parsed.id, parsed.category, parsed.confidence, parsed.runner_up, parsed.needs_review, parsed.terms, parsed.file, parsed.line]).toEqual(["x", "b", 0.5, "__proto__", 1, "quot", "in.csv", 3]);
+    expect([parsed.id, parsed.category, parsed.confidence, parsed.runner_up, parsed.needs_review, parsed.terms,
+      parsed.file, parsed.line]).toEqual(["x", "b", 0.5, "__proto__", 1, "quot", "in.csv", 3]);
     expect([parsed.model_id, parsed.abstract]).toEqual(["20260101T000000Z-0123abcd", 'a "quoted"\nabstract']);
   });
 });

@@ -14,8 +14,10 @@ import { trainingSet } from "../src/models/contract.js";
 import { scoreTokens } from "../src/models/scoring.js";
 import { KnownAbstracts } from "../src/modelfile/knownAbstracts.js";
 
-const rows: LabeledAbstract[] = Papa.parse<Record<string, string>>(readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data.map((r, i) => ({
-  id: `r${i + 2}`, company: r.Company!, title: r.Title!, date: r.Date!, url: r.URL!, category: r.Safety_category!, abstract: r.Abstract!, duplicate: false, abstractMissing: false,
+const rows: LabeledAbstract[] = Papa.parse<Record<string,
+  string>>(readFileSync(join(__dirname, "fixtures", "tiny-labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data.map((r, i) => ({
+  id: `r${i + 2}`, company: r.Company!, title: r.Title!, date: r.Date!, url: r.URL!, category: r.Safety_category!,
+    abstract: r.Abstract!, duplicate: false, abstractMissing: false,
 }));
 const probes = ["attention heads and circuits", "human preference feedback", "adversarial perturbation defenses", "an unrelated text about cooking", ""];
 const fixedClock = () => new Date("2026-01-01T00:00:00Z");
@@ -50,7 +52,8 @@ describe("model files", () => {
 
   it("records how it was made", () => {
     const m = JSON.parse(serializeModel(trainModel(rows, { now: fixedClock, source: { path: "x.csv", sha256: "abc" } })));
-    expect(m).toMatchObject({ format: "safetag-model", version: MODEL_VERSION, createdAt: "2026-01-01T00:00:00.000Z", training: { path: "x.csv", rows: 18, sha256: "abc" } });
+    expect(m).toMatchObject(
+      { format: "safetag-model", version: MODEL_VERSION, createdAt: "2026-01-01T00:00:00.000Z", training: { path: "x.csv", rows: 18, sha256: "abc" } });
     expect(m.categories).toEqual(["Feedback", "Interpretability", "Robustness"]);
     expect(m.tokenizer).toMatchObject({ stem: "porter", stopWords: "english" });
     expect(m.report.calibration.temperature).toBeGreaterThan(0);
@@ -61,7 +64,8 @@ describe("model files", () => {
     const label = makeLabeler(model);
     const r = rows[3]!;
     const variants = [r.abstract, `  ${r.abstract.toUpperCase()}\n`, r.abstract.replace(/ /g, "\u00a0 "), r.abstract.replace(/fi/g, "\ufb01")];
-    for (const abstract of variants) expect(label({ id: "x", abstract })).toMatchObject({ source: "known", matchedId: r.id, category: r.category, confidence: 1 });
+    for (const abstract of variants) expect(label({ id: "x", abstract }))
+      .toMatchObject({ source: "known", matchedId: r.id, category: r.category, confidence: 1 });
     // one word more, or one word fewer, is another text
     for (const abstract of [`${r.abstract} models`, r.abstract.split(" ").slice(1).join(" ")]) expect(label({ id: "x", abstract }).source).toBe("model");
     // the fingerprints only spare the hash: without them, the same answers
@@ -76,9 +80,12 @@ describe("model files", () => {
     const model = parseModel(serializeModel(trainModel(typeset, { now: fixedClock })), "m.json");
     const label = makeLabeler(model);
     const r = typeset[4]!;
-    for (const abstract of [r.abstract, ` ${r.abstract.toUpperCase()}  `, r.abstract.replace(/ /g, "\u00a0")]) expect(label({ id: "x", abstract })).toMatchObject({ source: "known", matchedId: r.id });
+    for (const abstract of [r.abstract,
+      ` ${r.abstract.toUpperCase()}  `, r.abstract.replace(/ /g, "\u00a0")]) expect(label({ id: "x", abstract }))
+        .toMatchObject({ source: "known", matchedId: r.id });
     // the typographic characters are part of the text: without them, or with others, it is another text
-    for (const abstract of [r.abstract.replace("—", "-"), r.abstract.replace("’", "'"), r.abstract.replace("“", "\"")]) expect(label({ id: "x", abstract }).source).toBe("model");
+    for (const abstract of [r.abstract.replace("—", "-"), r.abstract.replace("’", "'"),
+      r.abstract.replace("“", "\"")]) expect(label({ id: "x", abstract }).source).toBe("model");
     const json = JSON.parse(serializeModel(model));
     delete json.known.fingerprints;
     const plain = makeLabeler(parseModel(JSON.stringify(json), "m.json"));
@@ -98,7 +105,8 @@ describe("model files", () => {
     const text = serializeModel(trainModel(rows, { now: fixedClock }));
     const v2 = JSON.parse(text);
     const k = v2.known;
-    const v1 = { ...v2, version: 1, known: Object.fromEntries(k.hashes.map((h: string, i: number) => [h, { id: k.ids[i], category: v2.categories[k.categories[i]] }])) };
+    const v1 =
+      { ...v2, version: 1, known: Object.fromEntries(k.hashes.map((h: string, i: number) => [h, { id: k.ids[i], category: v2.categories[k.categories[i]] }])) };
     const a = makeLabeler(parseModel(text, "v2.json"));
     const b = makeLabeler(parseModel(JSON.stringify(v1), "v1.json"));
     for (const abstract of [...rows.map((x) => x.abstract), ...probes]) expect(b({ id: "x", abstract })).toEqual(a({ id: "x", abstract }));

@@ -20,7 +20,8 @@ import { makeLabeler } from "../src/predict/label.js";
 import { SafetagError } from "../src/errors.js";
 
 const OUT = "Not safety research";
-const row = (id: string, category: string, abstract: string): LabeledAbstract => ({ id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false });
+const row = (id: string, category: string, abstract: string): LabeledAbstract =>
+  ({ id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false });
 
 /** Six safety papers of two categories and six that are not safety research, in plain words. */
 const safety = [
@@ -61,7 +62,8 @@ describe("the outside entry of the taxonomy", () => {
 
   it("refuses two outside entries, and a scope that is not \"outside\"", () => {
     const file = (categories: unknown[]) => JSON.stringify({ format: "safetag-taxonomy", version: 1, categories });
-    expect(() => parseTaxonomy(file([{ name: "A", scope: "outside" }, { name: "B", scope: "outside" }]), "t.json")).toThrow(/only one category can be the "not safety research" answer/);
+    expect(() => parseTaxonomy(file([{ name: "A", scope: "outside" }, { name: "B", scope: "outside" }]), "t.json"))
+      .toThrow(/only one category can be the "not safety research" answer/);
     expect(() => parseTaxonomy(file([{ name: "A", scope: "inside" }]), "t.json")).toThrow(SafetagError);
     expect(() => parseTaxonomy(file([{ name: "A", aliases: ["B"] }, { name: "B" }]), "t.json")).toThrow(/already categories\[1\]/);
   });
@@ -69,11 +71,15 @@ describe("the outside entry of the taxonomy", () => {
 
 describe("the background set", () => {
   it("keeps the outside rows, hands safety papers to the gate, and sets aside what the sheet already has", () => {
-    const read = { rows: [row("b1", OUT, "a weather model"), row("b2", "Robustness", "adversarial examples"), row("b3", OUT, "REWARD model trained on human preference comparisons for fine tuning language models"), { ...row("b4", OUT, ""), abstractMissing: true }], problems: [] };
+    const read =
+      { rows: [row("b1", OUT, "a weather model"), row("b2", "Robustness", "adversarial examples"),
+        row("b3", OUT, "REWARD model trained on human preference comparisons for fine tuning language models"),
+          { ...row("b4", OUT, ""), abstractMissing: true }], problems: [] };
     const bg = backgroundRows(read as never, { path: "bg.csv", sha256: "x" }, TAXONOMY, safety);
     expect(bg.rows.map((r) => r.id)).toEqual(["b1"]);
     expect(bg.safety.map((r) => r.id)).toEqual(["b2"]);
-    expect(bg.setAside.map((a) => [a.row.id, a.reason])).toEqual([["b4", "no abstract"], ["b3", "the same abstract is a labeled row"]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
+    expect(bg.setAside.map((a) => [a.row.id, a.reason]))
+      .toEqual([["b4", "no abstract"], ["b3", "the same abstract is a labeled row"]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
   });
 });
 
@@ -92,7 +98,8 @@ describe("training the outside answer", () => {
     // and the model file keeps all of it
     const loaded = parseModel(serializeModel(model), "m.json");
     expect(loaded.outside).toBe(OUT);
-    expect(Array.from(makeLabeler(loaded)({ id: "x", abstract: "protein structure" }).confidence.toFixed(12))).toEqual(Array.from(label({ id: "x", abstract: "protein structure" }).confidence.toFixed(12)));
+    expect(Array.from(makeLabeler(loaded)({ id: "x", abstract: "protein structure" }).confidence.toFixed(12)))
+      .toEqual(Array.from(label({ id: "x", abstract: "protein structure" }).confidence.toFixed(12)));
   });
 
   it("a sheet without them learns it from background rows", () => {
@@ -214,9 +221,12 @@ describe("categories never evaluated go to review", () => {
 
 describe("a new taxonomy", () => {
   it("takes the bundled outside entry along, with its spellings and background set, whether or not the data uses it", () => {
-    const bundled: Taxonomy = { categories: [{ name: "Feedback", description: "feedback" }, { name: OUT, description: "not safety", scope: "outside", aliases: ["No"], background: "background/background.csv" }] };
+    const bundled: Taxonomy =
+      { categories: [{ name: "Feedback", description: "feedback" },
+        { name: OUT, description: "not safety", scope: "outside", aliases: ["No"], background: "background/background.csv" }] };
     const outsideEntry = { name: OUT, description: "not safety", scope: "outside", aliases: ["No"], background: "background/background.csv" };
-    expect(taxonomyFromCategories(["Feedback", "Brand new"], bundled).categories).toEqual([{ name: "Feedback", description: "feedback" }, { name: "Brand new" }, outsideEntry]);
+    expect(taxonomyFromCategories(["Feedback", "Brand new"], bundled).categories)
+      .toEqual([{ name: "Feedback", description: "feedback" }, { name: "Brand new" }, outsideEntry]);
     // a sheet that labels rows "No" gets the entry under its own name, once
     expect(taxonomyFromCategories(["No", "Feedback"], bundled).categories).toEqual([outsideEntry, { name: "Feedback", description: "feedback" }]);
   });

@@ -11,7 +11,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync,
+  statSync, symlinkSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { cli, fixture, parseCsv, type CliRun } from "./cliHarness.js";
@@ -179,13 +180,23 @@ describe("2. outputs are checked against the inputs a command reads without bein
   });
 
   it.each([
-    ["the default taxonomy", ["train", "--data", "data/labeled.csv", "--out", "data/taxonomy.json"], "data/taxonomy.json", /E_OUTPUT_IS_INPUT: output data\/taxonomy\.json \(--out\) is also an input: the taxonomy read by default/],
-    ["the reviewed labels beside --data", ["train", "--data", "data/labeled.csv", "--out", "./data/reviewed.csv"], "data/reviewed.csv", /E_OUTPUT_IS_INPUT: .*is also an input: the reviewed labels beside --data \(data\/reviewed\.csv\)/],
-    ["the registry index beside --out", ["train", "--data", "data/labeled.csv", "--out", "models/registry.json"], "models/registry.json", /E_OUTPUT_TWICE: --out and the model registry index beside --out would both be written to models\/registry\.json/],
-    ["the target of a symlinked --data", ["train", "--data", "data/link.csv", "--out", "data/labeled.csv"], "data/labeled.csv", /E_OUTPUT_IS_INPUT: output data\/labeled\.csv \(--out\) is also an input: --data \(data\/link\.csv\)/],
-    ["eval's reports over the taxonomy", ["eval", "--data", "data/labeled.csv", "--report-dir", "x", "--taxonomy", "x/report.json"], "data/taxonomy.json", /E_OUTPUT_IS_INPUT: output x\/report\.json .* is also an input: --taxonomy/],
-    ["accept: the review sheet is the reviewed labels it rewrites", ["accept", "data/reviewed.csv", "--data", "data/labeled.csv"], "data/reviewed.csv", /E_OUTPUT_IS_INPUT: output data\/reviewed\.csv \(the reviewed labels beside --data\) is also an input: the review sheet/],
-    ["run: --labeled over the default taxonomy", ["run", "--sheet", "data/labeled.csv", "--labeled", "./data/taxonomy.json"], "data/taxonomy.json", /E_OUTPUT_IS_INPUT: .*--labeled.* is also an input: the taxonomy/],
+    ["the default taxonomy", ["train", "--data", "data/labeled.csv", "--out", "data/taxonomy.json"],
+      "data/taxonomy.json", /E_OUTPUT_IS_INPUT: output data\/taxonomy\.json \(--out\) is also an input: the taxonomy read by default/],
+    ["the reviewed labels beside --data", ["train", "--data", "data/labeled.csv", "--out", "./data/reviewed.csv"],
+      "data/reviewed.csv", /E_OUTPUT_IS_INPUT: .*is also an input: the reviewed labels beside --data \(data\/reviewed\.csv\)/],
+    ["the registry index beside --out", ["train", "--data", "data/labeled.csv", "--out", "models/registry.json"],
+      "models/registry.json", /E_OUTPUT_TWICE: --out and the model registry index beside --out would both be written to models\/registry\.json/],
+    ["the target of a symlinked --data", ["train", "--data", "data/link.csv", "--out", "data/labeled.csv"],
+      "data/labeled.csv", /E_OUTPUT_IS_INPUT: output data\/labeled\.csv \(--out\) is also an input: --data \(data\/link\.csv\)/],
+    ["eval's reports over the taxonomy",
+      ["eval", "--data", "data/labeled.csv", "--report-dir", "x", "--taxonomy", "x/report.json"], "data/taxonomy.json",
+        /E_OUTPUT_IS_INPUT: output x\/report\.json .* is also an input: --taxonomy/],
+    ["accept: the review sheet is the reviewed labels it rewrites",
+      ["accept", "data/reviewed.csv", "--data", "data/labeled.csv"], "data/reviewed.csv",
+        /E_OUTPUT_IS_INPUT: output data\/reviewed\.csv \(the reviewed labels beside --data\) is also an input: the review sheet/],
+    ["run: --labeled over the default taxonomy",
+      ["run", "--sheet", "data/labeled.csv", "--labeled", "./data/taxonomy.json"], "data/taxonomy.json",
+        /E_OUTPUT_IS_INPUT: .*--labeled.* is also an input: the taxonomy/],
   ])("%s: refused (exit 2), before any work, and the file is untouched", async (_name, args, kept, message) => {
     const before = bytes(kept);
     const registry = bytes("models/registry.json");
@@ -253,7 +264,8 @@ describe("7. a full disk, or any failure to write, is E_WRITE (exit 73) from eve
       [["train", "--data", fixture("tiny-labeled.csv"), "--out", full, ...TAXONOMY], full],
       [["ingest", fixture("tiny-labeled.csv"), "--output", full, ...TAXONOMY], full],
       [["review", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", full], full],
-      [["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(d, "reports"), "--folds", "2", "--repeats", "1", "--no-learning-curve", ...TAXONOMY], reportFull],
+      [["eval", "--data", fixture("tiny-labeled.csv"), "--report-dir", join(d, "reports"), "--folds", "2", "--repeats",
+        "1", "--no-learning-curve", ...TAXONOMY], reportFull],
     ];
     for (const [args, device] of commands) {
       const r = await cli(args);
@@ -280,9 +292,11 @@ describe("7. a full disk, or any failure to write, is E_WRITE (exit 73) from eve
     expect(readdirSync(d).sort()).toEqual(["dump.txt", "p.csv"]);
   });
 
-  it.skipIf(!mknodAllowed)("standard output on a full device (`predict > /dev/full`, `review -o - > /dev/full`): exit 73 and a clear message, no stack trace", async () => {
+  it.skipIf(!mknodAllowed)(
+    "standard output on a full device (`predict > /dev/full`, `review -o - > /dev/full`): exit 73 and a clear message, no stack trace", async () => {
     const full = mknod(join(folder("stdout-full"), "full"), 7)!;
-    for (const args of [["predict", "--model", model, "--input", fixture("tiny-dump.txt")], ["review", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", "-"]]) {
+    for (const args of [["predict", "--model", model, "--input", fixture("tiny-dump.txt")],
+      ["review", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", "-"]]) {
       const fd = openSync(full, "w");
       const r = await spawnCli(args, { stdout: fd });
       closeSync(fd);
@@ -298,13 +312,16 @@ describe("8. a pipe or a process substitution is read as a stream", () => {
 
   it("review --input <(cat D) and predict -i <(cat D): the same rows as from the file", async () => {
     const out = join(folder("substitution"), "review.csv");
-    const review = await spawnCli(["review", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", out], { shell: 'exec "$1" "$2" review --model "$5" --input <(cat "$7") --output "$9"' });
+    const review =
+      await spawnCli(["review", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", out],
+        { shell: 'exec "$1" "$2" review --model "$5" --input <(cat "$7") --output "$9"' });
     expect(review.stderr).toMatch(/4 abstracts read/);
     expect(review.code).toBe(0);
     const fromFile = await cli(["review", "--model", model, "--input", fixture("tiny-dump.txt"), "--output", "-"]);
     const rows = (csv: string) => parseCsv(csv).map((r) => [r.line, r.predicted_category, r.abstract]);
     expect(rows(readFileSync(out, "utf8"))).toEqual(rows(fromFile.stdout));
-    const predict = await spawnCli(["predict", "--model", model, "--input", fixture("tiny-dump.txt")], { shell: 'exec "$1" "$2" predict --model "$5" --input <(cat "$7")' });
+    const predict =
+      await spawnCli(["predict", "--model", model, "--input", fixture("tiny-dump.txt")], { shell: 'exec "$1" "$2" predict --model "$5" --input <(cat "$7")' });
     expect(predict.code).toBe(0);
     expect(verdicts(predict.stdout)).toEqual(verdicts(await direct()));
   });

@@ -17,7 +17,8 @@ describe("the package", () => {
   it("packs the built CLI, its launcher and the bundled data, and not the sources, tests or benchmark", () => {
     const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    for (const needed of [pkg.bin.safetag!.replace(/^\.\//, ""), "dist/src/cli/main.js", "dist/src/predict/worker.js", "data/taxonomy.json", "data/background/background.csv", "data/eval/fresh.csv", "package.json"]) {
+    for (const needed of [pkg.bin.safetag!.replace(/^\.\//, ""), "dist/src/cli/main.js", "dist/src/predict/worker.js",
+      "data/taxonomy.json", "data/background/background.csv", "data/eval/fresh.csv", "package.json"]) {
       expect(files, needed).toContain(needed);
     }
     expect(files.filter((f) => /^(src|test|bench|scripts|dist\/bench|dist\/test)\//.test(f) || f.endsWith(".ts"))).toEqual([]);
@@ -25,7 +26,9 @@ describe("the package", () => {
 
   it("says its version", async () => {
     let printed = "";
-    const program = buildProgram({ stdout: { write: (s: string) => ((printed += s), true) } as never, stderr: process.stderr, stdin: process.stdin, quiet: false, debug: false });
+    const program =
+      buildProgram(
+        { stdout: { write: (s: string) => ((printed += s), true) } as never, stderr: process.stderr, stdin: process.stdin, quiet: false, debug: false });
     await expect(program.parseAsync(["node", "safetag", "--version"])).rejects.toMatchObject({ code: "commander.version", exitCode: 0 });
     expect(printed.trim()).toBe(pkg.version);
   });

@@ -54,7 +54,8 @@ describe("recurring prefixes", () => {
 
   it("counts identical rows (a paper and its duplicate) once, so the whole line does not pass for a label", () => {
     const same = "Model organisms of misalignmentHumans are capable of strategically deceptive behavior";
-    expect(recurringPrefixes([run(same), run(same), run("Honest AIWe show")])).toEqual(["Model organisms of misalignment", "Model organisms of misalignment", "Honest AI"]);
+    expect(recurringPrefixes([run(same), run(same), run("Honest AIWe show")]))
+      .toEqual(["Model organisms of misalignment", "Model organisms of misalignment", "Honest AI"]);
   });
 
   it("takes the first edge when nothing recurs, including before a quote or a backslash", () => {
@@ -101,7 +102,9 @@ describe("pasted rows", () => {
   });
 
   it("reads [Duplicate] and joins wrapped abstract lines with one space", () => {
-    expect(byId.r6).toMatchObject({ company: "Google DeepMind", title: "Another study", category: "Robustness", duplicate: true, abstract: "We find that models wrap their lines." });
+    expect(byId.r6)
+      .toMatchObject(
+        { company: "Google DeepMind", title: "Another study", category: "Robustness", duplicate: true, abstract: "We find that models wrap their lines." });
   });
 
   it("keeps LaTeX and typographic characters as they are", () => {
@@ -110,7 +113,8 @@ describe("pasted rows", () => {
   });
 
   it("splits a URL that runs to the end of the row, abstract and all", () => {
-    const one = parsePaste(paste({ 2: "LabA paper1-Jan-24https://l.org/rRobustnessShort.", 3: "LabB paper2-Jan-24\nhttps://l.org/s\nRobustnessWe test." }), "p.txt");
+    const one =
+      parsePaste(paste({ 2: "LabA paper1-Jan-24https://l.org/rRobustnessShort.", 3: "LabB paper2-Jan-24\nhttps://l.org/s\nRobustnessWe test." }), "p.txt");
     expect(one.rows.map((r) => [r.url, r.category, r.abstract])).toEqual([
       ["https://l.org/r", "Robustness", "Short."],
       ["https://l.org/s", "Robustness", "We test."],
@@ -132,7 +136,9 @@ describe("pasted rows", () => {
   });
 
   it("spells a category as the taxonomy does when only case, spaces or hyphens differ", () => {
-    const text = paste({ 2: "LabA paper1-Jan-24\nhttps://l.org/p\nPower seeking tendenciesWe seek.", 3: "LabB paper2-Jan-24\nhttps://l.org/q\nPower seeking tendenciesAgents seek." });
+    const text =
+      paste({ 2: "LabA paper1-Jan-24\nhttps://l.org/p\nPower seeking tendenciesWe seek.",
+        3: "LabB paper2-Jan-24\nhttps://l.org/q\nPower seeking tendenciesAgents seek." });
     const result = parsePaste(text, "p.txt", taxonomyFromCategories(["Power-seeking tendencies"]));
     expect(result.problems).toEqual([expect.objectContaining({ code: "W_CATEGORY_SPELLING", value: "Power seeking tendencies", line: 6 })]);
     expect(result.problems[0]!.message).toContain('read as the taxonomy\'s "Power-seeking tendencies" (2 rows: r2, r3)');

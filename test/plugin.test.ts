@@ -81,7 +81,8 @@ const CENTROIDS: ModelKindEntry = {
 /** The built-in kinds and this test's, one line more. */
 const KINDS: ModelKinds = { ...BUILT_IN_KINDS, "test-centroids": CENTROIDS };
 
-const row = (id: string, category: string, abstract: string): LabeledAbstract => ({ id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false });
+const row = (id: string, category: string, abstract: string): LabeledAbstract =>
+  ({ id, company: "", title: "", date: "", url: "", category, abstract, duplicate: false, abstractMissing: false });
 const safety = [
   row("s1", "Feedback", "reward model trained on human preference comparisons for fine tuning language models"),
   row("s2", "Feedback", "human feedback preferences reward model improves helpful harmless assistant"),
@@ -109,7 +110,9 @@ const TAXONOMY: Taxonomy = parseTaxonomy(
   }),
   "taxonomy.json",
 );
-const probes = ["reward models from human preferences", "circuits and neurons of a transformer", "weather forecasting with graph networks", "an unrelated text about cooking", ""];
+const probes =
+  ["reward models from human preferences", "circuits and neurons of a transformer",
+    "weather forecasting with graph networks", "an unrelated text about cooking", ""];
 const fixedClock = () => new Date("2026-01-01T00:00:00Z");
 const labels = (model: ReturnType<typeof trainModel>) => {
   const label = makeLabeler(model);

@@ -48,7 +48,8 @@ describe("predictInto: sources into an output sink, drift measured on the way", 
     const sink = memorySink();
     const progress: number[] = [];
     const seen: string[] = [];
-    const summary = await predictInto(model, [source("d.txt", records)], sink, { format: "csv", onProgress: (n) => progress.push(n), onPrediction: (p) => seen.push(p.id) });
+    const summary =
+      await predictInto(model, [source("d.txt", records)], sink, { format: "csv", onProgress: (n) => progress.push(n), onPrediction: (p) => seen.push(p.id) });
     expect(sink.done).toEqual(["commit"]);
     expect(sink.text().trimEnd().split("\n").map((l) => l.split(",")[0])).toEqual(["id", "x1", "x2"]);
     expect(progress).toEqual([1, 2]);

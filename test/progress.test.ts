@@ -76,7 +76,8 @@ describe("progress line", () => {
       progress.done();
       const written = text();
       expect(written).not.toContain("\n");
-      expect(written.split("\r").filter((s) => s.trim() !== "").map((s) => s.trim())).toEqual(["cv [############............] 2/4 (0s)", "cv [########################] 4/4 (0s)"]);
+      expect(written.split("\r").filter((s) => s.trim() !== "").map((s) => s.trim()))
+        .toEqual(["cv [############............] 2/4 (0s)", "cv [########################] 4/4 (0s)"]);
       expect(written.endsWith("\r")).toBe(true);
     } finally {
       if (previous !== undefined) process.env.CI = previous;

@@ -46,8 +46,10 @@ async function answersAsync<T>(f: () => Promise<T>): Promise<T | SafetagError> {
 /** Text with the pieces the readers look for, in any order: row numbers, dates, URLs, quotes, marks. */
 const pieces = fc.oneof(
   fc.string({ unit: "binary", maxLength: 30 }),
-  fc.constantFrom("1", "2", "17", "A", "B", "Company", "Title", "Date", "URL", "Safety_category", "Abstract", "1-Jan-24", "2024-02-30", "https://a.org/p", "http://x",
-    "Robustness", "[Duplicate] Feedback", "Abstract not found", "\"", "\"\"", ",", "\t", ";", "|", "\r", "\r\n", "\uFEFF", "=SUM(A1)", "'", "Abstract:", "{", "}", "\\emph"),
+  fc.constantFrom("1", "2", "17", "A", "B", "Company", "Title", "Date", "URL", "Safety_category", "Abstract",
+    "1-Jan-24", "2024-02-30", "https://a.org/p", "http://x",
+    "Robustness", "[Duplicate] Feedback", "Abstract not found", "\"", "\"\"", ",", "\t", ";", "|", "\r", "\r\n",
+      "\uFEFF", "=SUM(A1)", "'", "Abstract:", "{", "}", "\\emph"),
 );
 const messy = fc.array(pieces, { maxLength: 40 }).map((p) => p.join(""));
 const messyLines = fc.array(pieces, { maxLength: 40 }).map((p) => p.join("\n"));
@@ -114,7 +116,9 @@ describe("labeled readers on any text", () => {
 });
 
 describe("CSV writing", () => {
-  const value = fc.oneof(fc.string({ unit: "binary", maxLength: 20 }), fc.constantFrom("=1+1", "'=x", "''@y", "-", "+3", "\t", " lead", "trail ", 'a "q"', "a,b", "l1\nl2", "l1\r\nl2"));
+  const value =
+    fc.oneof(fc.string({ unit: "binary", maxLength: 20 }),
+      fc.constantFrom("=1+1", "'=x", "''@y", "-", "+3", "\t", " lead", "trail ", 'a "q"', "a,b", "l1\nl2", "l1\r\nl2"));
 
   it("toCsv -> papaparse -> readCell gives every value back, and no cell starts like a formula", () => {
     fc.assert(
@@ -131,7 +135,8 @@ describe("CSV writing", () => {
 
   it("our streaming CSV reader reads what toCsv writes exactly as papaparse does, however it is chunked", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(value, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 7 }), async (rows, size) => {
+      fc.asyncProperty(fc.array(fc.array(value, { minLength: 2, maxLength: 2 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 7 }), async (rows, size) => {
         const text = rows.map((r) => csvLine(r)).join("");
         const chunks = Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
         const ours: string[][] = [];
@@ -180,7 +185,8 @@ describe("abstract readers (predict) on any bytes", () => {
     // (NUL characters are refused on reading, by policy: see io/decode.ts)
     const cell = fc.string({ unit: "binary", minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== "" && !s.includes("\0"));
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ id: cell.map((s) => s.trim()), abstract: cell }), { minLength: 1, maxLength: 5 }), async (rows) => { // ids are read trimmed
+      fc.asyncProperty(
+        fc.array(fc.record({ id: cell.map((s) => s.trim()), abstract: cell }), { minLength: 1, maxLength: 5 }), async (rows) => { // ids are read trimmed
         const recs = await collect([toCsv(["id", "abstract"], rows)], "csv");
         expect(recs).not.toBeInstanceOf(SafetagError);
         expect((recs as AbstractRecord[]).map((r) => (r.kind === "abstract" ? { id: r.item.id, abstract: r.item.abstract } : r))).toEqual(rows);

@@ -155,7 +155,10 @@ describe("renderMarkdown", () => {
   it("shows the summary with the baseline beside it", () => {
     expect(md).toContain("| Metric | Model | 95% interval | Majority baseline |");
     const b = report.summary.baseline.accuracy;
-    expect(md).toContain(`| Accuracy | 0.600 ± 0.424 | ${report.intervals.accuracy.lower.toFixed(3)}–${report.intervals.accuracy.upper.toFixed(3)} | ${b.mean.toFixed(3)} ± ${b.sd.toFixed(3)} |`);
+    expect(md)
+      .toContain(
+        `| Accuracy | 0.600 ± ` +
+          `0.424 | ${report.intervals.accuracy.lower.toFixed(3)}–${report.intervals.accuracy.upper.toFixed(3)} | ${b.mean.toFixed(3)} ± ${b.sd.toFixed(3)} |`);
   });
 
   it("shows per-category figures and the averages", () => {
@@ -164,7 +167,8 @@ describe("renderMarkdown", () => {
     expect(md).toContain(`| Mechanistic interpretability | 4 | 1.000 | 0.375 | 0.545 | too few papers |`);
     expect(md).toContain("pooled over the 2 repeats");
     expect(md).toContain(`| Micro | 0.600 | 0.600 | 0.600 |`);
-    expect(md).toContain(`| Macro | ${report.pooled.macro.precision.toFixed(3)} | ${report.pooled.macro.recall.toFixed(3)} | ${report.pooled.macro.f1.toFixed(3)} |`);
+    expect(md)
+      .toContain(`| Macro | ${report.pooled.macro.precision.toFixed(3)} | ${report.pooled.macro.recall.toFixed(3)} | ${report.pooled.macro.f1.toFixed(3)} |`);
     expect(md).toContain("| Weighted |");
   });
 
@@ -207,7 +211,8 @@ describe("too few papers for an interval", () => {
       };
     },
   };
-  const r = buildEvaluationReport(crossValidate(sized, keywords, { folds: 2, repeats: 2, seed: 1 }), { model: "m", dataPath: "d", bootstrap: { resamples: 100 } });
+  const r = buildEvaluationReport(crossValidate(sized, keywords, { folds: 2, repeats: 2, seed: 1 }),
+    { model: "m", dataPath: "d", bootstrap: { resamples: 100 } });
 
   it("flags the categories below 5 papers and keeps the bootstrap's numbers beside the flag", () => {
     expect(r.settings.papersPerCategory).toEqual([5, 4, 1]);
@@ -278,7 +283,9 @@ describe("renderTerminal", () => {
 
   it("shows control characters in names as ?, so data cannot drive the terminal", () => {
     const evil = rows.map((r) => (r.category === HONEST ? { ...r, category: "Honest \u001b[31mAI" } : r));
-    const out = renderTerminal(buildEvaluationReport(crossValidate(evil, flakyTrainer(), { folds: 2, repeats: 1 }), { model: "m", dataPath: "d", bootstrap: { resamples: 20 } }));
+    const out =
+      renderTerminal(
+        buildEvaluationReport(crossValidate(evil, flakyTrainer(), { folds: 2, repeats: 1 }), { model: "m", dataPath: "d", bootstrap: { resamples: 20 } }));
     expect(out).not.toContain("\u001b");
     expect(out).toContain("Honest ?[31mAI");
   });

@@ -32,13 +32,15 @@ const validate = compile(schema);
 const validateClosed = compile(closed(schema));
 
 /** The errors, as `path keyword` strings, for a readable failure. */
-const errorsOf = (v: ValidateFunction, report: unknown): string[] => (v(report) ? [] : (v.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.keyword} ${e.message ?? ""}`.trim()));
+const errorsOf = (v: ValidateFunction, report: unknown): string[] =>
+  (v(report) ? [] : (v.errors ?? []).map((e: ErrorObject) => `${e.instancePath || "/"} ${e.keyword} ${e.message ?? ""}`.trim()));
 
 type Report = Record<string, any>; // a parsed report, changed field by field below
 let report: Report;
 const copy = (): Report => structuredClone(report);
 
-const OPTIONAL_SECTIONS = ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope", "comparison", "taxonomy", "notEvaluated", "fresh"];
+const OPTIONAL_SECTIONS =
+  ["calibration", "review", "learningCurve", "labelErrors", "indicativeTerms", "outOfScope", "comparison", "taxonomy", "notEvaluated", "fresh"];
 
 /**
  * A small eval through the CLI that writes every optional section: a renamed and a retired
@@ -51,11 +53,14 @@ beforeAll(async () => {
   rows[0] = rows[0]!.replace(",Feedback,", ",Human feedback,");
   rows.push("Acme,Old idea,9-Jan-24,https://a/98,Old,An old topic nobody labels any more about safety cases.");
   writeFileSync(join(dir, "labeled.csv"), `${[header, ...rows].join("\n")}\n`);
-  const categories = [{ name: "Feedback", renamedFrom: ["Human feedback"] }, { name: "Interpretability" }, { name: "Robustness" }, { name: "Unlearning" }, { name: "Old", retired: true }];
+  const categories =
+    [{ name: "Feedback", renamedFrom: ["Human feedback"] }, { name: "Interpretability" }, { name: "Robustness" },
+      { name: "Unlearning" }, { name: "Old", retired: true }];
   writeFileSync(join(dir, "taxonomy.json"), JSON.stringify({ format: "safetag-taxonomy", version: 1, categories }));
   writeFileSync(
     join(dir, "fresh.csv"),
-    `${header}\nAcme,F1,1-Feb-24,https://f/1,Robustness,Adversarial examples and jailbreak attacks against robust image classifiers.\nAcme,F2,1-Feb-24,https://f/2,Interpretability,We probe attention heads to explain circuits in a transformer.\n`,
+    `${header}\nAcme,F1,1-Feb-24,https://f/1,Robustness,Adversarial examples and jailbreak attacks against robust image ` +
+      `classifiers.\nAcme,F2,1-Feb-24,https://f/2,Interpretability,We probe attention heads to explain circuits in a transformer.\n`,
   );
   writeFileSync(join(dir, "out-of-scope.txt"), "Abstract: We bake sourdough bread with rye flour and water.\nAbstract: Tax law reform in medieval cities.\n");
   const e = await cli([
@@ -77,7 +82,8 @@ describe("docs/report.schema.json", () => {
     const extra = copy();
     extra.settings.surprise = 1;
     expect(errorsOf(validate, extra)).toEqual([]); // a later field is allowed ...
-    expect(errorsOf(validateClosed, extra)).toEqual(["/settings additionalProperties must NOT have additional properties"]); // ... and caught here until it is documented
+    expect(errorsOf(validateClosed, extra))
+      .toEqual(["/settings additionalProperties must NOT have additional properties"]); // ... and caught here until it is documented
   });
 
   it("validates a report without its optional sections", () => {
@@ -124,7 +130,8 @@ describe("docs/report.schema.json", () => {
     expect(errorsOf(validateClosed, later)).toEqual([]);
     later.settings.bootstrap.minPapers = "5";
     later.intervals.perCategory[0].tooFewPapers = "no";
-    expect(errorsOf(validate, later)).toEqual(["/settings/bootstrap/minPapers type must be integer", "/intervals/perCategory/0/tooFewPapers type must be boolean"]);
+    expect(errorsOf(validate, later))
+      .toEqual(["/settings/bootstrap/minPapers type must be integer", "/intervals/perCategory/0/tooFewPapers type must be boolean"]);
   });
 });
 
@@ -144,11 +151,13 @@ describe("report.json's out-of-fold predictions carry every category's probabili
 });
 
 describe("the report's probabilities, worked by hand", () => {
-  const row = (id: string, category: string): LabeledAbstract => ({ id, company: "", title: id, date: "", url: "", category, abstract: id, duplicate: false, abstractMissing: false });
+  const row = (id: string, category: string): LabeledAbstract =>
+    ({ id, company: "", title: id, date: "", url: "", category, abstract: id, duplicate: false, abstractMissing: false });
   // every fold model answers 0.123456 for "a" and 0.876544 for "b", whatever the abstract
   const trainer: Trainer = { train: () => ({ categories: ["a", "b"], predictProba: () => Float64Array.from([0.123456, 0.876544]) }) };
   const rows = [row("r1", "a"), row("r2", "a"), row("r3", "b"), row("r4", "b")];
-  const built = buildEvaluationReport(crossValidate(rows, trainer, { folds: 2, repeats: 1, seed: 1 }), { model: "fixed", dataPath: "x.csv", bootstrap: { resamples: 10 } });
+  const built =
+    buildEvaluationReport(crossValidate(rows, trainer, { folds: 2, repeats: 1, seed: 1 }), { model: "fixed", dataPath: "x.csv", bootstrap: { resamples: 10 } });
 
   it("rounds each to 4 decimals (0.123456 -> 0.1235, 0.876544 -> 0.8765) and leaves confidence as it was", () => {
     expect(built.predictions.map((p) => p.probabilities)).toEqual([

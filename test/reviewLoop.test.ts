@@ -38,14 +38,17 @@ describe("the review queue order", () => {
 
 describe("accepting reviews", () => {
   const labeled: LabeledAbstract[] = [
-    { id: "r2", company: "", title: "t", date: "", url: "", category: "Robustness", abstract: "Adversarial attacks on classifiers.", duplicate: false, abstractMissing: false },
+    { id: "r2", company: "", title: "t", date: "", url: "", category: "Robustness",
+      abstract: "Adversarial attacks on classifiers.", duplicate: false, abstractMissing: false },
   ];
   const sheet = (rows: string[][]) => Papa.unparse([[...REVIEW_COLUMNS], ...rows]);
   const answer = (abstract: string, category: string, reviewer = "") => ["id", "d.txt", "7", "X", "0.5", "Y", "0.1", "0", "", abstract, category, reviewer];
   const opts = { labeled, reviewed: [], force: false, today: "2026-01-02", file: "review.csv" };
 
   it("adds filled rows with provenance, skips what is already labeled the same and counts rows left empty", () => {
-    const s = parseReviewSheet(sheet([answer("A new paper on honesty.", "robustness", "ana"), answer("Adversarial attacks on  classifiers.", "Robustness"), answer("Left for later.", "")]), "review.csv");
+    const s = parseReviewSheet(
+      sheet([answer("A new paper on honesty.", "robustness", "ana"),
+        answer("Adversarial attacks on  classifiers.", "Robustness"), answer("Left for later.", "")]), "review.csv");
     expect(s.unanswered).toBe(1);
     const r = acceptReviews(s.answers, opts);
     expect(r.problems).toEqual([]);
@@ -137,7 +140,8 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     const t = await cli(["train", "--data", labeled, "--out", model, ...tax]);
     expect(t.code).toBe(0);
     // one line per file, then the line that adds them up: 18 + 2 = 20
-    expect(t.stderr).toMatch(/labeled\.csv: 18 rows read, 0 problems\n.*reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
+    expect(t.stderr)
+      .toMatch(/labeled\.csv: 18 rows read, 0 problems\n.*reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
     expect(JSON.parse(readFileSync(model, "utf8")).training.rows).toBe(20);
 
     const list = await cli(["models", "--dir", models]);
@@ -179,9 +183,12 @@ describe("end to end: review, fill in two labels, accept, retrain, compare", () 
     process.chdir(dir); // `run` finds data/taxonomy.json where a person runs it
     try {
       copyFileSync(fixture("tiny-labeled.csv"), "sheet.csv");
-      const r = await cli(["run", "--sheet", "sheet.csv", "--dumps", "dump.txt", "--labeled", "data/labeled.csv", "--model", "models/model.json", "--report-dir", "eval", "--predictions", "data/predictions.csv"]);
+      const r = await cli(
+        ["run", "--sheet", "sheet.csv", "--dumps", "dump.txt", "--labeled", "data/labeled.csv", "--model",
+          "models/model.json", "--report-dir", "eval", "--predictions", "data/predictions.csv"]);
       expect(r.code).toBe(0);
-      expect(r.stderr).toMatch(/data\/labeled\.csv: 18 rows read, 0 problems\ndata\/reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
+      expect(r.stderr)
+        .toMatch(/data\/labeled\.csv: 18 rows read, 0 problems\ndata\/reviewed\.csv: 2 reviewed rows read, 0 problems\n(?:  .*\n)*  in all: 20 rows read = 20 used for training\n/);
       expect(existsSync("data/reviewed.csv")).toBe(true);
       const registry = JSON.parse(readFileSync("models/registry.json", "utf8"));
       expect(registry.models).toHaveLength(3);

@@ -52,7 +52,8 @@ describe("taxonomy files", () => {
   });
 
   it("E_TAXONOMY_FORMAT: wrong tag, or a version newer than this program", () => {
-    expect(thrown(() => parseTaxonomy(JSON.stringify({ categories: [] }), "t.json")).problems[0]).toMatchObject({ code: "E_TAXONOMY_FORMAT", column: "format" });
+    expect(thrown(() => parseTaxonomy(JSON.stringify({ categories: [] }), "t.json")).problems[0])
+      .toMatchObject({ code: "E_TAXONOMY_FORMAT", column: "format" });
     const newer = thrown(() => parseTaxonomy(file({ version: 2, categories: [] }), "t.json"));
     expect(newer.problems[0]).toMatchObject({ code: "E_TAXONOMY_FORMAT", column: "version", value: "2", hint: "upgrade safetag to read this file" });
     const notList = thrown(() => parseTaxonomy(file({ categories: "Robustness" }), "t.json"));

@@ -16,8 +16,10 @@ const shingles = (s: string, n: number) => {
 };
 
 describe("taxonomy descriptions", () => {
-  const taxonomy = JSON.parse(readFileSync(join(root, "data", "taxonomy.json"), "utf8")) as { categories: { name: string; description?: string; keyPhrases?: string[] }[] };
-  const labeled = Papa.parse<Record<string, string>>(readFileSync(join(root, "..", "shared", "reference", "labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
+  const taxonomy =
+    JSON.parse(readFileSync(join(root, "data", "taxonomy.json"), "utf8")) as { categories: { name: string; description?: string; keyPhrases?: string[] }[] };
+  const labeled = Papa.parse<Record<string,
+    string>>(readFileSync(join(root, "..", "shared", "reference", "labeled.csv"), "utf8"), { header: true, skipEmptyLines: true }).data;
   const corpus = new Set<string>();
   for (const r of labeled) for (const s of [...shingles(r.abstract ?? "", 5), ...shingles(r.title ?? "", 5)]) corpus.add(s);
 

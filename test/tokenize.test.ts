@@ -20,7 +20,8 @@ describe("tokenizer", () => {
 
   it("adds word bigrams when asked", () => {
     const t = makeTokenizer({ ...DEFAULT_TOKENIZER, stem: "none", ngrams: 2 });
-    expect(t("sparse autoencoders extract features")).toEqual(["sparse", "autoencoders", "extract", "features", "sparse autoencoders", "autoencoders extract", "extract features"]);
+    expect(t("sparse autoencoders extract features"))
+      .toEqual(["sparse", "autoencoders", "extract", "features", "sparse autoencoders", "autoencoders extract", "extract features"]);
   });
 
   it("gives the same tokens however often it has seen a word (memoised stemming is transparent)", () => {

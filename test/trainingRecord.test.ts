@@ -6,7 +6,10 @@ import { fixture } from "./cliHarness.js";
 describe("the model `evaluate` trains records its training data when it is trained", () => {
   it("has the data's path, row count and hash, so `run` keeps it as it is", () => {
     const rows = usableForTraining(readLabeled(fixture("tiny-labeled.csv")).rows);
-    const { model } = evaluate(rows, { model: "multinomial-nb", folds: 2, repeats: 1, seed: 1, dataPath: "data/labeled.csv", dataSha256: "ab12", learningCurve: false, now: () => new Date(0) });
+    const { model } =
+      evaluate(rows,
+        { model: "multinomial-nb", folds: 2, repeats: 1, seed: 1, dataPath: "data/labeled.csv", dataSha256: "ab12",
+          learningCurve: false, now: () => new Date(0) });
     expect(model.training).toEqual({ path: "data/labeled.csv", rows: 18, sha256: "ab12" });
   });
 });

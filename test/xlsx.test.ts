@@ -58,7 +58,9 @@ function sheetOf(rows: Row[], merges: string[] = []): XLSX.WorkSheet {
 function workbook(name: string, sheets: [string, XLSX.WorkSheet][], options: { date1904?: boolean; hidden?: string[] } = {}): string {
   const wb = XLSX.utils.book_new();
   for (const [sheet, ws] of sheets) XLSX.utils.book_append_sheet(wb, ws, sheet);
-  wb.Workbook = { ...wb.Workbook, WBProps: { date1904: options.date1904 ?? false }, Sheets: sheets.map(([sheet]) => ({ name: sheet, Hidden: options.hidden?.includes(sheet) ? 1 : 0 })) };
+  wb.Workbook =
+    { ...wb.Workbook, WBProps: { date1904: options.date1904 ?? false },
+      Sheets: sheets.map(([sheet]) => ({ name: sheet, Hidden: options.hidden?.includes(sheet) ? 1 : 0 })) };
   writeFileSync(at(name), XLSX.write(wb, { type: "buffer", bookType: "xlsx" }));
   return at(name);
 }
@@ -176,10 +178,12 @@ describe("cells as a person sees them", () => {
     ]);
     expect(read.problems).toEqual([]);
     expect(read.rows.map((r) => [r.id, r.date])).toEqual([
-      ["us", "2024-06-17"], ["eu", "2024-06-17"], ["named", "2024-06-17"], ["time", "2024-06-17T09:30"], ["month", "2024-06"], ["text", "2024-06-17"], ["number", "45460"],
+      ["us", "2024-06-17"], ["eu", "2024-06-17"], ["named", "2024-06-17"], ["time", "2024-06-17T09:30"],
+        ["month", "2024-06"], ["text", "2024-06-17"], ["number", "45460"],
     ]);
     // the 1904 date system (old Mac workbooks) counts from 1904-01-01: the same day is 1462 less
-    const mac = rowsOf("dates-1904.xlsx", [["id", "date", "category", "abstract"], ["mac", dated("d-mmm-yy", day - 1462), "Feedback", ABSTRACT]], [], { date1904: true });
+    const mac =
+      rowsOf("dates-1904.xlsx", [["id", "date", "category", "abstract"], ["mac", dated("d-mmm-yy", day - 1462), "Feedback", ABSTRACT]], [], { date1904: true });
     expect(mac.rows[0]!.date).toBe("2024-06-17");
   });
 
@@ -223,19 +227,28 @@ describe("cells as a person sees them", () => {
 
 describe("bad workbook input: the file, sheet, row and column, and exit 65", () => {
   it("a merged header over a column that holds values is refused, naming the column", async () => {
-    const book = workbook("merged-values.xlsx", [["Papers", sheetOf([["id", "Abstract", null, "category"], ["a", "First half.", "Second half.", "Feedback"]], ["B1:C1"])]]);
+    const book =
+      workbook("merged-values.xlsx",
+        [["Papers", sheetOf([["id", "Abstract", null, "category"], ["a", "First half.", "Second half.", "Feedback"]], ["B1:C1"])]]);
     const r = await cli(["ingest", book, "-o", at("o.csv"), ...TINY_TAXONOMY]);
     expect(r.code, r.stderr).toBe(65);
-    expect(problemLine(r, "E_WORKBOOK_MERGED")).toContain(`${book} (sheet "Papers"):2: column C (Abstract (column C)): [E_WORKBOOK_MERGED] the header "Abstract" is merged over B1:C1, and column C holds values too`);
+    expect(problemLine(r, "E_WORKBOOK_MERGED"))
+      .toContain(
+        `${book} (sheet "Papers"):2: column C (Abstract (column C)): [E_WORKBOOK_MERGED] the header "Abstract" is merged over ` +
+          `B1:C1, and column C holds values too`);
   });
 
   it("a category merged down several rows is refused: its export gives it to the first row only", async () => {
-    const book = workbook("merged-rows.xlsx", [["Papers", sheetOf([["id", "category", "abstract"], ["a", "Feedback", ABSTRACT], ["b", null, ABSTRACT], ["c", null, ABSTRACT]], ["B2:B4"])]]);
+    const book =
+      workbook("merged-rows.xlsx",
+        [["Papers", sheetOf([["id", "category", "abstract"], ["a", "Feedback", ABSTRACT], ["b", null, ABSTRACT], ["c", null, ABSTRACT]], ["B2:B4"])]]);
     const r = await cli(["ingest", book, "-o", at("o.csv"), ...TINY_TAXONOMY]);
     expect(r.code, r.stderr).toBe(65);
     expect(problemLine(r, "E_WORKBOOK_MERGED")).toContain(`${book} (sheet "Papers"):3: column B (category): [E_WORKBOOK_MERGED] cells B2:B4 are merged`);
     // the same merge in a column no reader uses is harmless
-    const notes = workbook("merged-notes.xlsx", [["Papers", sheetOf([["id", "category", "abstract", "notes"], ["a", "Feedback", ABSTRACT, "both"], ["b", "Feedback", ABSTRACT, null]], ["D2:D3"])]]);
+    const notes =
+      workbook("merged-notes.xlsx",
+        [["Papers", sheetOf([["id", "category", "abstract", "notes"], ["a", "Feedback", ABSTRACT, "both"], ["b", "Feedback", ABSTRACT, null]], ["D2:D3"])]]);
     expect(readLabeled(notes).rows).toHaveLength(2);
   });
 
@@ -252,11 +265,16 @@ describe("bad workbook input: the file, sheet, row and column, and exit 65", () 
     const lines = r.stderr.split("\n").filter((l) => l.includes("[E_WORKBOOK_CELL]"));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(`${book} (sheet "Papers"):3: column B (category): [E_WORKBOOK_CELL] row 3, column B (category): the cell shows the error #N/A`);
-    expect(lines[1]).toContain(`${book} (sheet "Papers"):4: column C (abstract): [E_WORKBOOK_CELL] row 4, column C (abstract): the formula =A1&B1 has no saved value`);
+    expect(lines[1])
+      .toContain(`${book} (sheet "Papers"):4: column C (abstract): [E_WORKBOOK_CELL] row 4, column C (abstract): the formula =A1&B1 has no saved value`);
   });
 
   it("problems the sheet reader finds name the sheet, and the column by letter and header", async () => {
-    const book = workbook("problems.xlsx", [["Papers", sheetOf([["id", "title", "abstract", "category"], ["a", "T", ABSTRACT, "Feedback"], ["b", "No abstract", null, "Feedback"], ["c", "No category", ABSTRACT, null]])]]);
+    const book =
+      workbook("problems.xlsx",
+        [["Papers",
+          sheetOf([["id", "title", "abstract", "category"], ["a", "T", ABSTRACT, "Feedback"],
+            ["b", "No abstract", null, "Feedback"], ["c", "No category", ABSTRACT, null]])]]);
     const r = await cli(["ingest", book, "-o", at("o.csv"), ...TINY_TAXONOMY]);
     expect(r.code, r.stderr).toBe(0);
     expect(problemLine(r, "E_MISSING_CELL")).toContain(`${book} (sheet "Papers"):3: column C (abstract): [E_MISSING_CELL] row 3 has no abstract`);
@@ -269,7 +287,8 @@ describe("bad workbook input: the file, sheet, row and column, and exit 65", () 
 
   it("--sheet NAME reads that sheet (any case); a missing name lists the sheets; a hidden first sheet is passed over", async () => {
     const rows = (category: string): Row[] => [["id", "category", "abstract"], ["a", category, ABSTRACT]];
-    const book = workbook("sheets.xlsx", [["Old", sheetOf(rows("Robustness"))], ["2024 papers", sheetOf(rows("Feedback"))], ["Empty", sheetOf([])]], { hidden: ["Old"] });
+    const book =
+      workbook("sheets.xlsx", [["Old", sheetOf(rows("Robustness"))], ["2024 papers", sheetOf(rows("Feedback"))], ["Empty", sheetOf([])]], { hidden: ["Old"] });
     expect(readLabeled(book).rows[0]!.category).toBe("Feedback");
     expect(readLabeled(book, { sheet: "OLD" }).rows[0]!.category).toBe("Robustness");
     const missing = await cli(["ingest", book, "--sheet", "2025 papers", "-o", at("o.csv"), ...TINY_TAXONOMY]);
@@ -296,13 +315,18 @@ describe("bad workbook input: the file, sheet, row and column, and exit 65", () 
       return XLSX.CFB.write(z, { type: "buffer", fileType: "zip" }) as Buffer;
     };
     /** Local file headers naming workbook parts, with nothing readable behind them. */
-    const fakeZip = Buffer.concat(["[Content_Types].xml", "xl/workbook.xml"].flatMap((n) => [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26, 0x14), Buffer.from(n), Buffer.from([0x8b, 0x00, 0xc3, 0x28])]));
+    const fakeZip =
+      Buffer.concat(
+        ["[Content_Types].xml",
+          "xl/workbook.xml"].flatMap((n) =>
+            [Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26, 0x14), Buffer.from(n), Buffer.from([0x8b, 0x00, 0xc3, 0x28])]));
     const cases: [string, Buffer, string, RegExp][] = [
       ["truncated.xlsx", good.subarray(0, Math.floor(good.length / 2)), "E_WORKBOOK_DAMAGED", /the workbook is damaged and cannot be read/],
       ["fake-parts.xlsx", fakeZip, "E_WORKBOOK_DAMAGED", /the workbook is damaged/],
       ["locked.xlsx", XLSX.CFB.write(cfb, { type: "buffer", fileType: "cfb" }) as Buffer, "E_WORKBOOK_ENCRYPTED", /password-protected/],
       ["empty.xlsx", Buffer.alloc(0), "E_EMPTY_INPUT", /the file is empty/],
-      ["csv.xlsx", readFileSync(bundledCsv), "E_WORKBOOK_FORMAT", /not an Excel workbook: an \.xlsx is a zip archive, and this file starts with 0x69 0x64 0x2C 0x63/],
+      ["csv.xlsx", readFileSync(bundledCsv), "E_WORKBOOK_FORMAT",
+        /not an Excel workbook: an \.xlsx is a zip archive, and this file starts with 0x69 0x64 0x2C 0x63/],
       ["notes.xlsx", zipOf("notes.txt", "hello"), "E_WORKBOOK_FORMAT", /a zip archive, but not an Excel workbook/],
     ];
     for (const [name, bytes, code, message] of cases) {
@@ -360,7 +384,8 @@ describe("a `;`-delimited CSV reads the same everywhere", () => {
     expect(model("semi-model.json")).toEqual(model("comma-model.json"));
 
     // abstracts full of semicolons, quoted as a spreadsheet program quotes them
-    const abstracts = [["id", "abstract"], ["1", "Reward models; human feedback; preference comparisons."], ["2", "Sparse autoencoders find circuits; attention heads, too."]];
+    const abstracts =
+      [["id", "abstract"], ["1", "Reward models; human feedback; preference comparisons."], ["2", "Sparse autoencoders find circuits; attention heads, too."]];
     writeFileSync(at("semi-input.csv"), Papa.unparse(abstracts, { delimiter: ";" }) + "\n");
     writeFileSync(at("comma-input.csv"), Papa.unparse(abstracts) + "\n");
     const p = await cli(["predict", "--model", at("semi-model.json"), "--input", at("semi-input.csv"), "--output", at("semi-p.csv")]);

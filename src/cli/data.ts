@@ -84,7 +84,9 @@ export function taxonomyUsed(source: string | undefined, note = ""): string {
  * line that adds up, and the background set.
  */
 export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxonomy | undefined, sheet?: string): TrainingData {
-  const observer = { sheet: (book: WorkbookSheet) => say(ctx, describeSheet(book)), labeled: (r: LabeledReading) => sayLabeled(ctx, r), background: (b: Background) => sayBackground(ctx, b) };
+  const observer =
+    { sheet: (book: WorkbookSheet) => say(ctx, describeSheet(book)), labeled: (r: LabeledReading) => sayLabeled(ctx, r),
+      background: (b: Background) => sayBackground(ctx, b) };
   return readTrainingData(path, taxonomy, observer, sheet);
 }
 
@@ -101,7 +103,8 @@ function sayLabeled(ctx: CliContext, r: LabeledReading): void {
     say(ctx, `${reviewed.path}: ${rows(summarizeIngest(reviewed.result).rowsRead, "reviewed row")} read, ${problems(reviewed.result.problems.length)}`);
     for (const p of reviewed.result.problems) say(ctx, `  ${formatProblem(p)}`);
   }
-  for (const o of r.prepared.merge?.overridden ?? []) say(ctx, `  reviewed: row ${o.row.id} relabeled "${o.from}" -> "${o.row.category}" by ${o.row.reviewer || "a reviewer"}`);
+  for (const o of r.prepared.merge?.overridden ??
+    []) say(ctx, `  reviewed: row ${o.row.id} relabeled "${o.from}" -> "${o.row.category}" by ${o.row.reviewer || "a reviewer"}`);
   for (const line of r.prepared.changes ? formatTaxonomyApplication(r.prepared.changes) : []) say(ctx, `  ${line}`);
   say(ctx, `  in all: ${formatAccount(r.account, "used for training")}`);
 }
@@ -111,7 +114,8 @@ const problems = (n: number) => `${n} problem${n === 1 ? "" : "s"}`;
 
 function sayBackground(ctx: CliContext, b: Background): void {
   const aside = b.setAside.length + b.problems.length;
-  say(ctx, `${b.path}: ${b.rows.length} "${b.category}" abstracts and ${b.safety.length} safety papers learned as background${aside ? `, ${b.setAside.length} set aside, ${b.problems.length} problems` : ""}`);
+  say(ctx, `${b.path}: ${b.rows.length} "${b.category}" abstracts ` +
+    `and ${b.safety.length} safety papers learned as background${aside ? `, ${b.setAside.length} set aside, ${b.problems.length} problems` : ""}`);
   for (const a of b.setAside) say(ctx, `  set aside: ${a.row.id}: ${a.reason}`);
   for (const p of b.problems) say(ctx, `  ${formatProblem(p)}`);
 }

@@ -33,7 +33,8 @@ export function buildProgram(ctx: CliContext): Command {
       ctx.quiet = Boolean(opts.quiet);
       ctx.debug = Boolean(opts.debug);
     });
-  for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun, registerReview, registerAccept, registerModels, registerCompare]) register(program, ctx);
+  for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun, registerReview,
+    registerAccept, registerModels, registerCompare]) register(program, ctx);
   return program;
 }
 

@@ -12,7 +12,10 @@ export function kindOption(): Option {
   return new Option("-k, --kind <kind>", "classifier kind").choices([...MODEL_CHOICES]).default(DEFAULT_MODEL_KIND).env("SAFETAG_MODEL");
 }
 
-/** The old `--model <kind>` of `train` and `eval`, kept out of the help, so that using it gets an answer (see refuseModelAsKind) rather than "unknown option". */
+/**
+ * The old `--model <kind>` of `train` and `eval`, kept out of the help, so that using it gets an
+ * answer (see refuseModelAsKind) rather than "unknown option".
+ */
 export function oldModelKindOption(): Option {
   return new Option("-m, --model <kind>").hideHelp();
 }
@@ -24,7 +27,8 @@ export function oldModelKindOption(): Option {
 export function refuseModelAsKind(command: string, model: string | undefined): void {
   if (model === undefined) return;
   const isKind = (MODEL_CHOICES as readonly string[]).includes(model);
-  throw new SafetagError("E_USAGE", `${command}: --model ${JSON.stringify(model)}: --model names a model file (predict, review, run, compare); the classifier kind is --kind`, {
+  throw new SafetagError("E_USAGE",
+    `${command}: --model ${JSON.stringify(model)}: --model names a model file (predict, review, run, compare); the classifier kind is --kind`, {
     exitCode: EXIT.usage,
     hint: isKind
       ? `write --kind ${model}`
@@ -48,7 +52,8 @@ export function intArg(name: string, min: number): (value: string) => number {
 /** `--seed`: a whole number from 0 to 2^32 - 1, what the generators take (sampling/random.ts); 2^32 is not wrapped round to 0. */
 export function seedArg(name = "--seed"): (value: string) => number {
   return (value: string) => {
-    if (!/^\d+$/.test(value) || Number(value) > MAX_SEED) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);
+    if (!/^\d+$/.test(value) ||
+      Number(value) > MAX_SEED) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${MAX_SEED}, got ${JSON.stringify(value)}`);
     return Number(value);
   };
 }

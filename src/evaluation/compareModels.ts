@@ -62,7 +62,8 @@ export interface SettingsComparison {
 }
 
 /** Pooled out-of-fold F1 per category of both recipes, on the same rows and folds. */
-export function compareSettings(rows: readonly LabeledAbstract[], a: TrainOptions, b: TrainOptions, cv: { folds: number; repeats: number; seed: number }): SettingsComparison {
+export function compareSettings(rows: readonly LabeledAbstract[], a: TrainOptions, b: TrainOptions,
+  cv: { folds: number; repeats: number; seed: number }): SettingsComparison {
   const sameSettings = sameRecipe(a, b);
   const answers = [...new Set([...(a.background?.rows ?? []), ...(b.background?.rows ?? [])].map((r) => r.category))];
   const runA = crossValidate(rows, modelTrainer(a), { ...cv, answers });
@@ -73,7 +74,8 @@ export function compareSettings(rows: readonly LabeledAbstract[], a: TrainOption
     rows: rows.length,
     ...cv,
     sameSettings,
-    perCategory: pa.perCategory.map((s, i) => ({ category: s.category, support: s.support / cv.repeats, a: s.f1, b: pb.perCategory[i]!.f1, delta: pb.perCategory[i]!.f1 - s.f1 })),
+    perCategory: pa.perCategory.map((s, i) =>
+      ({ category: s.category, support: s.support / cv.repeats, a: s.f1, b: pb.perCategory[i]!.f1, delta: pb.perCategory[i]!.f1 - s.f1 })),
     macroF1: { a: pa.macro.f1, b: pb.macro.f1 },
     accuracy: { a: pa.accuracy, b: pb.accuracy },
   };
@@ -143,7 +145,8 @@ export interface FreshComparison {
 }
 
 const NO_SCORES: Scores = { precision: 0, recall: 0, f1: 0 };
-const scores = (s: CategoryScores | { precision: number; recall: number; f1: number } | undefined): Scores => (s ? { precision: s.precision, recall: s.recall, f1: s.f1 } : NO_SCORES);
+const scores = (s: CategoryScores | { precision: number; recall: number; f1: number } | undefined): Scores =>
+  (s ? { precision: s.precision, recall: s.recall, f1: s.f1 } : NO_SCORES);
 
 /**
  * Both models on the same fresh abstracts, labeled as `predict` labels them (review rule
@@ -152,13 +155,15 @@ const scores = (s: CategoryScores | { precision: number; recall: number; f1: num
  * a category of A's (or a gold label) as B calls it, so a category renamed between the two
  * models is one category (modelChanges.ts, `asRenamed`).
  */
-export function compareOnFresh(a: LoadedModel, b: LoadedModel, fresh: { path: string; rows: readonly LabeledAbstract[] }, asB: (c: Category) => Category = (c) => c): FreshComparison {
+export function compareOnFresh(a: LoadedModel, b: LoadedModel,
+  fresh: { path: string; rows: readonly LabeledAbstract[] }, asB: (c: Category) => Category = (c) => c): FreshComparison {
   const labelA = makeLabeler(a);
   const labelB = makeLabeler(b);
   const outcomes: { a: FreshOutcome[]; b: FreshOutcome[] } = { a: [], b: [] };
   const changed: FreshChange[] = [];
   let inTraining = 0;
-  const outcome = (row: LabeledAbstract, category: Category, p: LabeledPrediction): FreshOutcome => ({ id: row.id, gold: asB(row.category), predicted: category, confidence: p.confidence, needsReview: p.needsReview });
+  const outcome = (row: LabeledAbstract, category: Category, p: LabeledPrediction): FreshOutcome =>
+    ({ id: row.id, gold: asB(row.category), predicted: category, confidence: p.confidence, needsReview: p.needsReview });
   for (const row of fresh.rows) {
     const input = { id: row.id, abstract: row.abstract };
     const pa = labelA(input);
@@ -171,7 +176,9 @@ export function compareOnFresh(a: LoadedModel, b: LoadedModel, fresh: { path: st
     outcomes.a.push(outcome(row, ca, pa));
     outcomes.b.push(outcome(row, pb.category, pb));
     if (ca !== pb.category) {
-      changed.push({ id: row.id, title: row.title, gold: asB(row.category), a: { category: ca, confidence: pa.confidence }, b: { category: pb.category, confidence: pb.confidence } });
+      changed.push(
+        { id: row.id, title: row.title, gold: asB(row.category), a: { category: ca, confidence: pa.confidence },
+          b: { category: pb.category, confidence: pb.confidence } });
     }
   }
   const ra = freshSection(fresh.path, outcomes.a, a.outside).report;
@@ -210,7 +217,8 @@ export function formatFreshComparison(c: FreshComparison, names: { a: string; b:
     `  ${"category".padEnd(width)}  rows   ${head("A      B      B − A")}   ${head("A      B      B − A")}   A      B      B − A`,
     ...c.perCategory.map((d) => line(d.category, String(d.support), d.a, d.b) + (d.support === 0 ? "  (no fresh abstract: only predicted)" : "")),
     line("macro average", "", c.macro.a, c.macro.b),
-    `  accuracy: A ${f3(c.accuracy.a)}, B ${f3(c.accuracy.b)} (B − A ${signed(c.accuracy.b - c.accuracy.a).trim()}); macro average over the fresh set's own categories`,
+    `  accuracy: ` +
+      `A ${f3(c.accuracy.a)}, B ${f3(c.accuracy.b)} (B − A ${signed(c.accuracy.b - c.accuracy.a).trim()}); macro average over the fresh set's own categories`,
     `  A = ${names.a}, B = ${names.b}`,
     "",
     `papers whose label changed: ${c.changed.length} of ${c.rows}`,

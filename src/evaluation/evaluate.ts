@@ -82,7 +82,8 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed, answers: [...new Set(background.map((r) => r.category))] };
   const tell = (stage: string) => opts.onProgress?.({ stage });
   tell("cross-validation");
-  const cv = crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
+  const cv =
+    crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
   tell("bootstrap intervals");
   const report = buildEvaluationReport(cv, {
     model: opts.model,
@@ -101,7 +102,8 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds);
   report.labelErrors = labelErrorCandidates(cv.predictions, cv.repeats);
   const shown = termShower(model.surfaceForms); // ranked by stem, shown as words
-  report.indicativeTerms = indicativeTerms(model.classifier, rowTerms(rows, makeTokenizer(model.tokenizer))).map((c) => ({ category: c.category, terms: c.terms.map(shown) }));
+  report.indicativeTerms = indicativeTerms(model.classifier, rowTerms(rows, makeTokenizer(model.tokenizer)))
+    .map((c) => ({ category: c.category, terms: c.terms.map(shown) }));
   if (opts.outOfScope?.length && model.scope) {
     const tokenize = makeTokenizer(model.tokenizer);
     const scope = model.scope;
@@ -113,13 +115,17 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   }
   if (opts.learningCurve !== false) {
     tell("learning curve");
-    report.learningCurve = learningCurve(rows, modelTrainer(foldOptions), { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers, onProgress: folds(opts.onProgress, "learning curve") });
+    report.learningCurve =
+      learningCurve(rows, modelTrainer(foldOptions),
+        { folds: opts.folds, repeats: Math.min(2, opts.repeats), seed: opts.seed, answers: cvOptions.answers,
+          onProgress: folds(opts.onProgress, "learning curve") });
   }
   if (opts.compare?.length) {
     const kinds = [opts.model, ...opts.compare.filter((k) => k !== opts.model)];
     report.comparison = kinds.map((kind) => {
       if (kind !== opts.model) tell(`comparison: ${kind}`);
-      const run = kind === opts.model ? cv : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), { ...cvOptions, onProgress: folds(opts.onProgress, `comparison: ${kind}`) });
+      const run = kind === opts.model ? cv
+        : crossValidate(rows, modelTrainer({ ...foldOptions, kind }), { ...cvOptions, onProgress: folds(opts.onProgress, `comparison: ${kind}`) });
       const per = run.model.perRepeat;
       const spread = (xs: number[]) => {
         const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -132,9 +138,14 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     tell("fresh abstracts");
     report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
   }
-  model.evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds, repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
+  model.evaluation =
+    { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds,
+      repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
   // the fresh-set figures travel with the model, so `safetag models` can say how each kept model did on papers it never saw
-  if (report.fresh) model.evaluation = { ...(model.evaluation as object), fresh: { path: report.fresh.path, rows: report.fresh.rows, accuracy: report.fresh.report.accuracy, macroF1: report.fresh.report.macro.f1 } };
+  if (report.fresh) {
+    const fresh = { path: report.fresh.path, rows: report.fresh.rows, accuracy: report.fresh.report.accuracy, macroF1: report.fresh.report.macro.f1 };
+    model.evaluation = { ...(model.evaluation as object), fresh };
+  }
   return { report, model };
 }
 
@@ -170,8 +181,11 @@ export function checkCrossValidatable(rows: readonly LabeledAbstract[], file: st
   if (!counts.sparse) return;
   throw new SafetagError(
     "E_TOO_FEW_ROWS_PER_CATEGORY",
-    `${file}: ${counts.categories} categories for ${counts.rows} rows (${counts.singletons} with a single row): cross-validation cannot measure a model on them, since a held-out row that is its category's only one can never be predicted right`,
-    { hint: "merge small categories or label more rows of them (at least two rows per category on average); `safetag train` still trains a model on these rows, and it sends every prediction to review" },
+    `${file}: ${counts.categories} categories ` +
+      `for ${counts.rows} rows (${counts.singletons} with a single row): cross-validation cannot measure a model on them, since a ` +
+        `held-out row that is its category's only one can never be predicted right`,
+    { hint: "merge small categories or label more rows of them (at least two rows per category on average); `safetag train` still " +
+      "trains a model on these rows, and it sends every prediction to review" },
   );
 }
 

@@ -67,7 +67,8 @@ export function freshSection(path: string, outcomes: readonly FreshOutcome[], ou
   const safetyRows = outcomes.filter((o) => o.gold !== outside);
   const safetyLabels = [...new Set(safetyRows.map((o) => o.gold))].sort();
   const safetyAll = [...new Set([...safetyLabels, ...safetyRows.map((o) => o.predicted || "(none)")])].sort();
-  const safetyReport = reportFromConfusion(confusionMatrix(safetyRows.map((o) => o.gold), safetyRows.map((o) => o.predicted || "(none)"), safetyAll), safetyLabels);
+  const safetyReport =
+    reportFromConfusion(confusionMatrix(safetyRows.map((o) => o.gold), safetyRows.map((o) => o.predicted || "(none)"), safetyAll), safetyLabels);
 
   const auto = outcomes.filter((o) => !o.needsReview);
   const autoRight = auto.filter((o) => o.predicted === o.gold).length;

@@ -46,7 +46,8 @@ export function readModelSummary(text: string, file: string): ModelSummary {
     throw modelError(file, `not a JSON model file (${(e as Error).message})`);
   }
   const m = raw as { format?: unknown; categories?: unknown; known?: unknown; evaluation?: unknown } | null;
-  if (typeof m !== "object" || m === null || Array.isArray(m) || m.format !== MODEL_FORMAT) throw modelError(file, `not a safetag model (expected "format": "${MODEL_FORMAT}")`);
+  if (typeof m !== "object" || m === null || Array.isArray(m) ||
+    m.format !== MODEL_FORMAT) throw modelError(file, `not a safetag model (expected "format": "${MODEL_FORMAT}")`);
   const categories = checkCategories(m.categories, file);
   const known = checkKnown(m.known, categories, file);
   checkEvaluation(m.evaluation, file);

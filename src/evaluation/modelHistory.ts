@@ -8,7 +8,8 @@
 import type { Taxonomy } from "../domain.js";
 import { SafetagError } from "../errors.js";
 import type { RegistryEntry, RegistryIndex } from "../modelfile/kept.js";
-import { categoryChanges, formatCategoryChanges, formatRowChanges, trainingRowChanges, type CategoryChanges, type FreshFigures, type ModelSummary, type TrainingRowChanges } from "./modelChanges.js";
+import { categoryChanges, formatCategoryChanges, formatRowChanges, trainingRowChanges, type CategoryChanges,
+  type FreshFigures, type ModelSummary, type TrainingRowChanges } from "./modelChanges.js";
 
 export interface ModelStep {
   entry: RegistryEntry;
@@ -66,7 +67,8 @@ export function formatModelSteps(steps: readonly ModelStep[], current: string | 
     const figures = [
       m.training ? `inner ${fig(m.training.macroF1)} (${m.training.folds}-fold)` : undefined,
       m.evaluation ? `cross-validated ${fig(m.evaluation.macroF1)}` : undefined,
-      fresh ? `fresh set ${fig(fresh.macroF1)} on ${fresh.rows} abstracts (${fresh.path})` : unreadable ? "fresh set unknown (kept copy unreadable)" : "fresh set: not evaluated",
+      fresh ? `fresh set ${fig(fresh.macroF1)} on ${fresh.rows} abstracts (${fresh.path})` : unreadable
+        ? "fresh set unknown (kept copy unreadable)" : "fresh set: not evaluated",
     ].filter((f) => f !== undefined);
     lines.push(`    macro-F1: ${figures.join(", ")}`);
     if (unreadable) lines.push(`    kept copy ${m.file} unreadable: ${unreadable}`);
@@ -78,9 +80,11 @@ export function formatModelSteps(steps: readonly ModelStep[], current: string | 
   }
   lines.push(
     "",
-    "* current: the model at the path it was written to (the latest such, when several were written to one path); a kept model is used by its path, e.g. `safetag predict --model <folder>/registry/<id>.json`",
+    "* current: the model at the path it was written to (the latest such, when several were written to one path); a kept model is used by its path, e.g. " +
+      "`safetag predict --model <folder>/registry/<id>.json`",
     "rows: the labeled rows trained on; rows added, removed and relabeled are told apart by their abstract (its normalised text), background rows included",
-    "macro-F1: inner = training's own cross-validation, which chose its settings; cross-validated = `safetag run`'s (or `eval`'s); fresh set = papers in no training file, labeled before any model saw them (`safetag run` scores the model on them)",
+    "macro-F1: inner = training's own cross-validation, which chose its settings; cross-validated = `safetag run`'s (or `eval`'s); fresh set = papers in " +
+      "no training file, labeled before any model saw them (`safetag run` scores the model on them)",
   );
   return lines;
 }

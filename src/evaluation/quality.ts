@@ -81,7 +81,9 @@ function spread(xs: readonly number[]): Spread {
 export function learningCurve(
   rows: readonly LabeledAbstract[],
   trainer: Trainer,
-  options: { fractions?: number[]; folds?: number; repeats?: number; seed?: number; answers?: readonly Category[]; onProgress?: (p: CrossValidationProgress) => void } = {},
+  options: {
+    fractions?: number[]; folds?: number; repeats?: number; seed?: number; answers?: readonly Category[]; onProgress?: (
+      p: CrossValidationProgress) => void } = {},
 ): LearningCurvePoint[] {
   const { fractions = [0.25, 0.5, 0.75, 1], folds = 5, repeats = 2, seed = 1 } = options;
   return fractions.map((fraction, fi) => {
@@ -96,7 +98,8 @@ export function learningCurve(
       },
     };
     // the folds counted over every fraction, so one bar goes from 0 to the end
-    const onProgress = options.onProgress && ((p: CrossValidationProgress) => options.onProgress!({ ...p, done: fi * p.total + p.done, total: fractions.length * p.total }));
+    const onProgress = options.onProgress &&
+      ((p: CrossValidationProgress) => options.onProgress!({ ...p, done: fi * p.total + p.done, total: fractions.length * p.total }));
     const cv = crossValidate(rows, sub, { folds, repeats, seed, answers: options.answers, onProgress });
     return {
       trainFraction: fraction,

@@ -1,7 +1,8 @@
 /**
  * The evaluation report: computed once from a cross-validation result, then rendered as JSON,
  * Markdown, a terminal table or HTML (report/). The report is plain data (JSON-serialisable, no
- * functions, no Maps) and self-contained, so a renderer needs nothing else; the renderers only format, they never recompute a figure. Nothing here reads files or the clock.
+ * functions, no Maps) and self-contained, so a renderer needs nothing else; the renderers only format, they
+ * never recompute a figure. Nothing here reads files or the clock.
  */
 import type { Category } from "../domain.js";
 import { TOOL_VERSION } from "../io/installation.js";

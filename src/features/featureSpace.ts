@@ -61,7 +61,8 @@ export class FeatureSpace {
   }
 
   /** `fitTransform` of texts whose tokens are given as ids into `table` (`table[id]` is the token): the same space and vectors. */
-  static fitTransformIds(texts: readonly ArrayLike<number>[], table: readonly string[], settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
+  static fitTransformIds(texts: readonly ArrayLike<number>[], table: readonly string[],
+    settings: FeatureSettings): { space: FeatureSpace; vectors: SparseVector[] } {
     const { terms, counts, local } = countByFirstSight(texts, table);
     const fitted = FeatureSpace.fromCounts(terms, counts, settings);
     fitted.space.interned = { table, local };

@@ -80,7 +80,8 @@ export class Vocabulary {
  * terms in order of first sight, and each text's counts, exactly what `addAll` of each text's
  * terms gives, without a map lookup per token.
  */
-export function countByFirstSight(texts: readonly ArrayLike<number>[], table: readonly string[]): { terms: string[]; counts: SparseVector[]; local: Int32Array } {
+export function countByFirstSight(texts: readonly ArrayLike<number>[],
+  table: readonly string[]): { terms: string[]; counts: SparseVector[]; local: Int32Array } {
   const local = new Int32Array(table.length).fill(-1);
   const terms: string[] = [];
   const counter = new TermCounter();

@@ -138,7 +138,8 @@ const HEAD_BYTES = 4096;
  * from memory. So a pipe, a process substitution or standard input, which cannot seek back, is
  * read as a file is. `name` gives the file name's extension to the guess ("" for standard input).
  */
-export async function* readAbstractInput(input: AsyncIterable<Uint8Array | string>, file: string, name: string, options: AbstractInputOptions = {}): AsyncGenerator<AbstractRecord[]> {
+export async function* readAbstractInput(input: AsyncIterable<Uint8Array | string>, file: string, name: string,
+  options: AbstractInputOptions = {}): AsyncGenerator<AbstractRecord[]> {
   const forced = options.format;
   const it = input[Symbol.asyncIterator]();
   let head: Uint8Array = new Uint8Array(0);
@@ -173,9 +174,11 @@ const CSV_BATCH = 256;
  * `readAbstracts`, a batch of records at a time (the records of one decoded chunk of input), so
  * a large dump is not handed on one record per promise.
  */
-export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | string>, file: string, format: AbstractFormat, sheet?: string): AsyncGenerator<AbstractRecord[]> {
+export async function* readAbstractBatches(input: AsyncIterable<Uint8Array | string>, file: string,
+  format: AbstractFormat, sheet?: string): AsyncGenerator<AbstractRecord[]> {
   if (sheet !== undefined && format !== "xlsx") {
-    throw new SafetagError("E_NOT_A_WORKBOOK", `${file}: a sheet was named (${JSON.stringify(sheet)}), but this input is read as ${format}, not as an Excel workbook`, {
+    throw new SafetagError("E_NOT_A_WORKBOOK",
+      `${file}: a sheet was named (${JSON.stringify(sheet)}), but this input is read as ${format}, not as an Excel workbook`, {
       exitCode: EXIT.usage,
       hint: "--sheet reads a sheet of .xlsx inputs; label the workbooks and the other inputs in separate runs",
     });
@@ -208,7 +211,8 @@ async function* readWorkbookInput(input: AsyncIterable<Uint8Array | string>, fil
     const bytes = chunkBytes(chunk);
     size += bytes.length;
     if (size > MAX_WORKBOOK_BYTES) {
-      throw new SafetagError("E_INPUT_TOO_LARGE", `${file}: the workbook is more than ${MAX_WORKBOOK_BYTES / 2 ** 20} MiB; safetag reads workbooks of at most that size`, {
+      throw new SafetagError("E_INPUT_TOO_LARGE",
+        `${file}: the workbook is more than ${MAX_WORKBOOK_BYTES / 2 ** 20} MiB; safetag reads workbooks of at most that size`, {
         exitCode: EXIT.dataError,
         hint: "split the workbook, or export the sheet as CSV: `safetag predict` streams CSV of any size",
       });
@@ -227,7 +231,8 @@ async function* readWorkbookInput(input: AsyncIterable<Uint8Array | string>, fil
  * The records of a line-per-record format, a decoded chunk's lines at a time: `record` reads one
  * non-blank line (`name` is the input as named, `n` the line's number).
  */
-async function* readLines(input: AsyncIterable<LineBatch>, file: string, record: (line: string, n: number, name: string) => AbstractRecord): AsyncGenerator<AbstractRecord[]> {
+async function* readLines(input: AsyncIterable<LineBatch>, file: string,
+  record: (line: string, n: number, name: string) => AbstractRecord): AsyncGenerator<AbstractRecord[]> {
   for await (const { first, lines: chunk } of input) {
     const batch: AbstractRecord[] = [];
     chunk.forEach((line, i) => {
@@ -308,7 +313,8 @@ async function* delimitedRecords(input: AsyncIterable<string>, file: string, del
   for await (const rec of csvRecords(input, delimiter, file)) {
     if (rec.cells.every((c) => c.trim() === "")) {
       // counted and listed like every other record that is not an abstract, so the counts add up to the records
-      yield { kind: "skipped", line: rec.row, text: rec.cells.join(delimiter), reason: `an empty row (${rec.cells.length === 1 ? "a blank line" : "every cell is blank"})${header ? "" : " before the header"}` };
+      yield { kind: "skipped", line: rec.row, text: rec.cells.join(delimiter),
+        reason: `an empty row (${rec.cells.length === 1 ? "a blank line" : "every cell is blank"})${header ? "" : " before the header"}` };
       continue;
     }
     if (!header) {
@@ -318,7 +324,9 @@ async function* delimitedRecords(input: AsyncIterable<string>, file: string, del
         const found = rec.cells.map((h) => h.trim()).filter((h) => h !== "");
         throw new SafetagError("E_INPUT_COLUMNS", `${file}: no \`abstract\` column (found: ${found.join(", ")})`, {
           exitCode: EXIT.dataError,
-          problems: [{ code: "E_INPUT_COLUMNS", file, line: rec.row, column: "abstract", value: found.join(", "), message: "required column is missing", hint: "name the column `abstract` (any case)" }],
+          problems: [
+            { code: "E_INPUT_COLUMNS", file, line: rec.row, column: "abstract", value: found.join(", "),
+              message: "required column is missing", hint: "name the column `abstract` (any case)" }],
           hint: "the CSV needs a header row with an `abstract` column; `id` is optional",
         });
       }

@@ -33,7 +33,8 @@ export interface Background {
  * safety papers (any other label). A row without an abstract is set aside, and so is a row whose
  * abstract is also in the labeled data: the user's own label wins.
  */
-export function backgroundRows(read: IngestResult, file: { path: string; sha256: string }, taxonomy: Taxonomy, labeled: readonly LabeledAbstract[]): Background {
+export function backgroundRows(read: IngestResult, file: { path: string; sha256: string }, taxonomy: Taxonomy,
+  labeled: readonly LabeledAbstract[]): Background {
   const category = outsideEntry(taxonomy)!.name;
   const labeledKeys = new Set(labeled.map((r) => abstractKey(r.abstract)));
   const rows: LabeledAbstract[] = [];

@@ -61,7 +61,10 @@ function removeInvisible(rows: readonly LabeledAbstract[], file: string, problem
     const what = invisibleIn(label).map(({ char, at }) => `${describeChar(char)} at character ${at}`).join(", ");
     const at = { file, line: labelRows[0]!.sourceLine, column: "category", value: label };
     if (labelRows[0]!.category === "") {
-      problems.push({ ...at, code: "E_MISSING_CELL", message: `the category holds only invisible characters (${what}); the row${labelRows.length === 1 ? " is" : "s are"} left out (${ids(labelRows)})`, hint: "type the category into the cell" });
+      problems.push(
+        { ...at, code: "E_MISSING_CELL",
+          message: `the category holds only invisible characters (${what}); the row${labelRows.length === 1 ? " is" : "s are"} left out (${ids(labelRows)})`,
+            hint: "type the category into the cell" });
     } else {
       problems.push({
         ...at, code: "W_CATEGORY_INVISIBLE",
@@ -82,7 +85,9 @@ function foldSpellings(rows: readonly LabeledAbstract[], file: string, preferred
     const ranked = spellings.map((s, i) => ({ s, key: rank(s, i) })).sort((a, b) => compareKeys(b.key, a.key));
     const [kept, keptRows] = ranked[0]!.s;
     const decided = ranked[0]!.key.findIndex((k, i) => k !== ranked[1]!.key[i]);
-    const why = ["the spelling most rows use", "the taxonomy's spelling (as many rows use another)", "the one written in one script (as many rows use another)", "the first seen (as many rows use another)"][decided]!;
+    const why =
+      ["the spelling most rows use", "the taxonomy's spelling (as many rows use another)",
+        "the one written in one script (as many rows use another)", "the first seen (as many rows use another)"][decided]!;
     for (const [name, list] of spellings) {
       if (name === kept) continue;
       const differences = lookalikeDifferences(name);

@@ -195,13 +195,15 @@ function rowNumberProblem(note: RowNumberNote, file: string): InputProblem {
   if (note.kind === "folded") {
     return {
       code: "W_PASTE_NUMBER_LINE", file, line: note.line, column: "Abstract", value: String(note.row),
-      message: `a line holding only ${note.row} is read as part of row ${note.into}, not as row ${note.row}: it skips rows, and no date or URL follows it before the next row`,
+      message: `a line holding ` +
+        `only ${note.row} is read as part of row ${note.into}, not as row ${note.row}: it skips rows, and no date or URL follows it before the next row`,
       hint: `if it is row ${note.row}, give that row its date and URL; if it belongs to the text of row ${note.into}, join it to the line before`,
     };
   }
   return {
     code: "W_PASTE_ROW_NUMBER", file, line: note.line, value: String(note.row),
-    message: `${note.row} stands alone on lines ${note.lines.join(" and ")}, and the cells after them do not tell which starts row ${note.row}; line ${note.line} is taken`,
+    message: `${note.row} stands alone on ` +
+      `lines ${note.lines.join(" and ")}, and the cells after them do not tell which starts row ${note.row}; line ${note.line} is taken`,
     hint: `check where row ${note.row} starts; a number that belongs to an abstract can be joined to the line before`,
   };
 }

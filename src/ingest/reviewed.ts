@@ -45,7 +45,9 @@ export function mergeReviewed(labeled: readonly LabeledAbstract[], reviewed: rea
     const review = row.abstractMissing ? undefined : byAbstract.get(abstractKey(row.abstract));
     if (!review) return row;
     used.add(review);
-    const provenance = Object.fromEntries(Object.entries({ reviewer: review.reviewer, reviewedAt: review.reviewedAt, source: review.source }).filter(([, v]) => v !== undefined));
+    const provenance =
+      Object.fromEntries(
+        Object.entries({ reviewer: review.reviewer, reviewedAt: review.reviewedAt, source: review.source }).filter(([, v]) => v !== undefined));
     if (review.category === row.category) return { ...row, ...provenance };
     const moved = { ...row, category: review.category, ...provenance };
     overridden.push({ row: moved, from: row.category });

@@ -180,7 +180,9 @@ function emptyCells(row: LabeledAbstract, line: number, file: string): InputProb
     return [{ ...at, column: "category", message: `row ${line} has no category; the row is left out`, hint: "fill in the category, or delete the row" }];
   }
   if (row.abstract === "") {
-    return [{ ...at, column: "abstract", message: `row ${line} has no abstract; it is kept but not used for training`, hint: 'fill in the abstract, or write "Abstract not found" to say it is missing on purpose' }];
+    return [{ ...at, column: "abstract",
+      message: `row ${line} has no abstract; it is kept but not used for training`,
+        hint: 'fill in the abstract, or write "Abstract not found" to say it is missing on purpose' }];
   }
   return [];
 }

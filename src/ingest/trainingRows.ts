@@ -21,7 +21,8 @@ export interface TrainingRows {
   taxonomy?: Taxonomy;
 }
 
-export function trainingRows(labeled: readonly LabeledAbstract[], reviewed: readonly LabeledAbstract[] | undefined, taxonomy: Taxonomy | undefined): TrainingRows {
+export function trainingRows(labeled: readonly LabeledAbstract[], reviewed: readonly LabeledAbstract[] | undefined,
+  taxonomy: Taxonomy | undefined): TrainingRows {
   const merge = reviewed && reviewed.length > 0 ? mergeReviewed(labeled, reviewed) : undefined;
   const usable = usableForTraining(merge ? merge.rows : labeled);
   if (!taxonomy) return { rows: usable, usable: usable.length, merge };

@@ -78,19 +78,23 @@ export function readWorkbook(bytes: Uint8Array, file: string, options: WorkbookO
   refuseNonWorkbook(X, buffer, file);
   let book: Xlsx.WorkBook;
   try {
-    book = X.read(buffer, { type: "buffer", dense: true, cellNF: true, cellText: true, cellDates: false, cellFormula: true, cellHTML: false, sheetStubs: true });
+    book = X.read(buffer,
+      { type: "buffer", dense: true, cellNF: true, cellText: true, cellDates: false, cellFormula: true, cellHTML: false, sheetStubs: true });
   } catch (e) {
     throw notReadable(file, buffer, e);
   }
   if (book.bookType !== "xlsx") {
-    throw workbookError("E_WORKBOOK_FORMAT", file, `this is ${book.bookType === "ods" ? "an OpenDocument spreadsheet (.ods)" : `a ${book.bookType ?? "spreadsheet"} file`}, not an Excel workbook (.xlsx)`, SAVE_AS_XLSX);
+    throw workbookError("E_WORKBOOK_FORMAT", file,
+      `this is ${book.bookType === "ods" ? "an OpenDocument spreadsheet (.ods)" : `a ${book.bookType ?? "spreadsheet"} file`}, not an Excel workbook (.xlsx)`,
+        SAVE_AS_XLSX);
   }
   const sheet = chooseSheet(book, file, options.sheet);
   const label = `${file} (sheet ${JSON.stringify(sheet)})`;
   const grid = readGrid(book.Sheets[sheet] as DenseSheet, label, { date1904: book.Workbook?.WBProps?.date1904 === true, ssf: X.SSF as Ssf }, options.fieldOf);
   if (!grid) {
     const others = book.SheetNames.filter((n) => n !== sheet);
-    throw workbookError("E_WORKBOOK_EMPTY", label, "the sheet has no cells with values", others.length ? `the workbook's other sheets: ${quoteNames(others)}; name one with --sheet` : "check that this is the workbook you meant, and that it was saved");
+    throw workbookError("E_WORKBOOK_EMPTY", label, "the sheet has no cells with values", others.length
+      ? `the workbook's other sheets: ${quoteNames(others)}; name one with --sheet` : "check that this is the workbook you meant, and that it was saved");
   }
   return { file, sheet, sheets: book.SheetNames, label, ...grid };
 }
@@ -130,7 +134,8 @@ function refuseNonWorkbook(X: typeof Xlsx, bytes: Buffer, file: string): void {
     throw workbookError("E_EMPTY_INPUT", file, "the file is empty", "check that this is the file you meant, and that it was saved completely");
   }
   if (bytes.length > MAX_WORKBOOK_BYTES) {
-    throw new SafetagError("E_INPUT_TOO_LARGE", `${file}: the workbook is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; safetag reads workbooks of at most ${MAX_WORKBOOK_BYTES / 2 ** 20} MiB`, {
+    throw new SafetagError("E_INPUT_TOO_LARGE",
+      `${file}: the workbook is ${(bytes.length / 2 ** 20).toFixed(0)} MiB; safetag reads workbooks of at most ${MAX_WORKBOOK_BYTES / 2 ** 20} MiB`, {
       exitCode: EXIT.dataError,
       hint: "split the workbook, or export the sheet as CSV: `safetag predict` streams CSV of any size",
     });
@@ -146,21 +151,28 @@ function refuseNonWorkbook(X: typeof Xlsx, bytes: Buffer, file: string): void {
       throw notReadable(file, bytes, e);
     }
     if (encrypted) {
-      throw workbookError("E_WORKBOOK_ENCRYPTED", file, "the workbook is password-protected (encrypted), so its cells cannot be read", "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it) and save; or export the sheet as CSV");
+      throw workbookError("E_WORKBOOK_ENCRYPTED", file,
+        "the workbook is password-protected (encrypted), so its cells cannot be read",
+          "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it) and save; or export the sheet as CSV");
     }
     throw workbookError("E_WORKBOOK_FORMAT", file, "this is an old-style Excel workbook (.xls) or another Office file, not an .xlsx", SAVE_AS_XLSX);
   }
   if (!starts(0x50, 0x4b)) {
-    throw workbookError("E_WORKBOOK_FORMAT", file, `not an Excel workbook: an .xlsx is a zip archive, and this file starts with ${hex(bytes.subarray(0, 4))}`, "if it is a CSV or text file, give it a name ending in .csv or .txt; if it should be a workbook, it is damaged (download or save it again)");
+    throw workbookError("E_WORKBOOK_FORMAT", file,
+      `not an Excel workbook: an .xlsx is a zip archive, and this file starts with ${hex(bytes.subarray(0, 4))}`,
+        "if it is a CSV or text file, give it a name ending in .csv or .txt; if it should be a workbook, it is damaged (download or save it again)");
   }
 }
 
 function notReadable(file: string, bytes: Uint8Array, e: unknown): SafetagError {
   const why = e instanceof Error ? e.message : String(e);
   if (!isXlsxHead(bytes)) {
-    return workbookError("E_WORKBOOK_FORMAT", file, `a zip archive, but not an Excel workbook (${why})`, "unpack it (`unzip FILE`) and give safetag the CSV or workbook inside");
+    return workbookError("E_WORKBOOK_FORMAT", file,
+      `a zip archive, but not an Excel workbook (${why})`, "unpack it (`unzip FILE`) and give safetag the CSV or workbook inside");
   }
-  return workbookError("E_WORKBOOK_DAMAGED", file, `the workbook is damaged and cannot be read (${why})`, "open it in Excel or LibreOffice: if it opens, save it again as .xlsx; if not, download or copy it again");
+  return workbookError("E_WORKBOOK_DAMAGED", file,
+    `the workbook is damaged and cannot be read (${why})`,
+      "open it in Excel or LibreOffice: if it opens, save it again as .xlsx; if not, download or copy it again");
 }
 
 function workbookError(code: string, file: string, message: string, hint: string): SafetagError {
@@ -174,14 +186,17 @@ function chooseSheet(book: Xlsx.WorkBook, file: string, wanted: string | undefin
     // Excel keeps sheet names unique whatever their case, so `papers` finds `Papers`.
     const found = names.find((n) => n === wanted) ?? names.find((n) => n.toLowerCase() === wanted.toLowerCase());
     if (found === undefined) {
-      throw workbookError("E_WORKBOOK_SHEET", file, `no sheet named ${JSON.stringify(wanted)}`, `the workbook's sheets: ${quoteNames(names)}; name one of them with --sheet (any case)`);
+      throw workbookError("E_WORKBOOK_SHEET", file,
+        `no sheet named ${JSON.stringify(wanted)}`, `the workbook's sheets: ${quoteNames(names)}; name one of them with --sheet (any case)`);
     }
-    if (!ofCells(found)) throw workbookError("E_WORKBOOK_SHEET", file, `the sheet ${JSON.stringify(found)} is a ${book.Sheets[found]?.["!type"]} sheet, not a sheet of cells`, `the workbook's sheets: ${quoteNames(names)}`);
+    if (!ofCells(found)) throw workbookError("E_WORKBOOK_SHEET", file,
+      `the sheet ${JSON.stringify(found)} is a ${book.Sheets[found]?.["!type"]} sheet, not a sheet of cells`, `the workbook's sheets: ${quoteNames(names)}`);
     return found;
   }
   // the first tab a person sees: hidden sheets and chart sheets are passed over
   const shown = names.find((n, i) => ofCells(n) && !book.Workbook?.Sheets?.[i]?.Hidden);
-  if (shown === undefined) throw workbookError("E_WORKBOOK_EMPTY", file, "the workbook has no visible sheet of cells", `the workbook's sheets: ${quoteNames(names)}; name one with --sheet`);
+  if (shown === undefined) throw workbookError("E_WORKBOOK_EMPTY", file, "the workbook has no visible sheet of cells",
+    `the workbook's sheets: ${quoteNames(names)}; name one with --sheet`);
   return shown;
 }
 
@@ -248,8 +263,10 @@ function readGrid(ws: DenseSheet, label: string, reading: Reading, fieldOf: Work
         if (r < 0) continue;
         problems.push({
           code: "E_WORKBOOK_MERGED", file: label, line: r + 1, column: `${columnLetters(c)} (${header[c]})`, value: range,
-          message: `the header ${JSON.stringify(header[m.s.c]!.trim())} is merged over ${range}, and column ${columnLetters(c)} holds values too; safetag reads one column under each name, column ${columnLetters(m.s.c)}`,
-          hint: `unmerge the header (Excel: Home > Merge & Center) and give column ${columnLetters(c)} a name of its own, or move its values into column ${columnLetters(m.s.c)}`,
+          message: `the header ${JSON.stringify(header[m.s.c]!.trim())} is merged ` +
+            `over ${range}, and column ${columnLetters(c)} holds values too; safetag reads one column under each name, column ${columnLetters(m.s.c)}`,
+          hint: `unmerge the header (Excel: Home > Merge & Center) and give ` +
+            `column ${columnLetters(c)} a name of its own, or move its values into column ${columnLetters(m.s.c)}`,
         });
         break;
       }
@@ -259,7 +276,8 @@ function readGrid(ws: DenseSheet, label: string, reading: Reading, fieldOf: Work
     const [r, c] = hidden;
     problems.push({
       code: "E_WORKBOOK_MERGED", file: label, line: r + 1, column: `${columnLetters(c)} (${header[c]})`, value: range,
-      message: `cells ${range} are merged: a person sees one value across them, but only ${columnLetters(m.s.c)}${m.s.r + 1} holds it, so ${columnLetters(c)}${r + 1} (${header[c]}) would be read as empty`,
+      message: `cells ${range} are merged: a person sees one value across them, but ` +
+        `only ${columnLetters(m.s.c)}${m.s.r + 1} holds it, so ${columnLetters(c)}${r + 1} (${header[c]}) would be read as empty`,
       hint: "unmerge the cells (Excel: Home > Merge & Center > Unmerge Cells) and fill in each cell",
     });
   }
@@ -279,7 +297,8 @@ function readGrid(ws: DenseSheet, label: string, reading: Reading, fieldOf: Work
     const line = csvLine(cells); // cells that start like formulas are escaped, and the CSV readers undo exactly that (io/csv.ts)
     length += line.length;
     if (length > MAX_TEXT_BYTES) {
-      throw new SafetagError("E_INPUT_TOO_LARGE", `${label}: the sheet holds more than ${MAX_TEXT_BYTES / 2 ** 20} MiB of text by row ${r + 1}; safetag reads at most that much at once`, {
+      throw new SafetagError("E_INPUT_TOO_LARGE",
+        `${label}: the sheet holds more than ${MAX_TEXT_BYTES / 2 ** 20} MiB of text by row ${r + 1}; safetag reads at most that much at once`, {
         exitCode: EXIT.dataError,
         hint: "split the sheet, or export it as CSV: `safetag predict` streams CSV of any size",
       });
@@ -289,7 +308,9 @@ function readGrid(ws: DenseSheet, label: string, reading: Reading, fieldOf: Work
   if (problems.length > 0) {
     problems.sort((a, b) => a.line! - b.line!); // stable: a row's cells stay in the order found
     const first = problems[0]!;
-    throw new SafetagError(first.code, `${label}: ${problems.length === 1 ? "a cell cannot be read" : `${problems.length} cells cannot be read`} as a person sees ${problems.length === 1 ? "it" : "them"} (row ${first.line}, column ${first.column}); nothing was read`, {
+    throw new SafetagError(first.code,
+      `${label}: ${problems.length === 1 ? "a cell cannot be read" : `${problems.length} cells cannot be read`} as a person ` +
+        `sees ${problems.length === 1 ? "it" : "them"} (row ${first.line}, column ${first.column}); nothing was read`, {
       exitCode: EXIT.dataError, problems, hint: first.hint,
     });
   }
@@ -331,7 +352,8 @@ function shown(cell: Xlsx.CellObject | undefined, reading: Reading, url: boolean
   if (cell.t === "e") return { refused: `the cell shows the error ${cell.w ?? "value"}, not text`, shows: cell.w ?? "" };
   // a formula with no saved value is read as a stub (sheetStubs), which is otherwise an empty cell
   if (cell.t === "z" || cell.v === undefined) {
-    if (cell.f !== undefined) return { refused: `the formula =${cell.f} has no saved value (the file was written by a program that does not compute formulas)`, shows: "" };
+    if (cell.f !== undefined) return {
+      refused: `the formula =${cell.f} has no saved value (the file was written by a program that does not compute formulas)`, shows: "" };
     return { text: "" };
   }
   if (url) {

@@ -1,4 +1,5 @@
-import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from "node:fs";
+import { closeSync, createWriteStream, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync,
+  writeFileSync, type WriteStream } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { dirname, basename, join } from "node:path";
 import type { Writable } from "node:stream";
@@ -36,7 +37,8 @@ const WRITE_REASONS: Record<string, string> = {
 };
 
 const FULL = "free some space, or write somewhere else; nothing half-written was left behind";
-const WRITE_HINTS: Record<string, string> = { ENOSPC: FULL, EDQUOT: FULL, EFBIG: FULL, EPIPE: "the output was cut short: run again with a reader that reads to the end" };
+const WRITE_HINTS: Record<string,
+  string> = { ENOSPC: FULL, EDQUOT: FULL, EFBIG: FULL, EPIPE: "the output was cut short: run again with a reader that reads to the end" };
 
 export function cannotWrite(path: string, e: unknown): SafetagError {
   const code = (e as NodeJS.ErrnoException).code;

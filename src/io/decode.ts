@@ -109,15 +109,21 @@ const EXPORT_CSV = 'export it as CSV (in Excel: Save As > "CSV UTF-8"; in LibreO
  */
 export function binaryKind(head: Uint8Array): BinaryKind | undefined {
   const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
-  if (starts(0x1f, 0x8b)) return { what: "a gzip file (compressed), not text", hint: "decompress it first (`gunzip -k FILE`) and give safetag the file inside" };
+  if (starts(0x1f, 0x8b)) return { what: "a gzip file (compressed), not text",
+    hint: "decompress it first (`gunzip -k FILE`) and give safetag the file inside" };
   if (isZip(head)) {
     const names = zipNames(head);
-    if (names.includes("xl/")) return { what: "an Excel workbook (.xlsx), not text", hint: `an Excel workbook: ingest, train --data and predict --input read it as it is (predict without --input-format, or with xlsx); elsewhere, ${EXPORT_CSV}` };
+    if (names.includes("xl/")) return { what: "an Excel workbook (.xlsx), not text",
+      hint: `an Excel workbook: ingest, train --data and predict --input read it as it is (predict without --input-format, or ` +
+        `with xlsx); elsewhere, ${EXPORT_CSV}` };
     if (names.includes("opendocument.spreadsheet")) return { what: "an OpenDocument spreadsheet (.ods), not text", hint: `a spreadsheet: ${EXPORT_CSV}` };
-    return { what: "a zip archive, not text", hint: "unpack it first (`unzip FILE`) and give safetag the text or CSV files inside; an Excel workbook must be exported as CSV" };
+    return { what: "a zip archive, not text",
+      hint: "unpack it first (`unzip FILE`) and give safetag the text or CSV files inside; an Excel workbook must be exported as CSV" };
   }
-  if (starts(0xd0, 0xcf, 0x11, 0xe0)) return { what: "an old-style Office file (an Excel .xls workbook, say), not text", hint: `an Excel workbook: ${EXPORT_CSV}` };
-  if (starts(0x25, 0x50, 0x44, 0x46)) return { what: "a PDF document, not text", hint: "safetag reads text: copy the abstracts out (`pdftotext FILE`), or export the table as CSV" };
+  if (starts(0xd0, 0xcf, 0x11, 0xe0)) return { what: "an old-style Office file (an Excel .xls workbook, say), not text",
+    hint: `an Excel workbook: ${EXPORT_CSV}` };
+  if (starts(0x25, 0x50, 0x44, 0x46)) return { what: "a PDF document, not text",
+    hint: "safetag reads text: copy the abstracts out (`pdftotext FILE`), or export the table as CSV" };
   return undefined;
 }
 
@@ -148,7 +154,8 @@ function controlShare(sample: Uint8Array): number {
   return sample.length === 0 ? 0 : n / sample.length;
 }
 
-const BINARY_HINT = "this looks like a binary file, not text (an image, a program, a compressed or damaged file?); give safetag the text, CSV or JSONL file instead";
+const BINARY_HINT =
+  "this looks like a binary file, not text (an image, a program, a compressed or damaged file?); give safetag the text, CSV or JSONL file instead";
 
 /** `0xE9 0x74`: how a bad byte is shown, after the text before it on its line. */
 function hexBytes(bytes: Uint8Array): string {
@@ -241,10 +248,13 @@ export class InputDecoder {
     this.head = undefined;
     const bom = detectBom(head);
     if (!bom) {
-      throw problem("E_ENCODING", { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)), message: "the file is UTF-32, which safetag does not read" }, SAVE_AS_UTF8);
+      throw problem("E_ENCODING",
+        { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)),
+          message: "the file is UTF-32, which safetag does not read" }, SAVE_AS_UTF8);
     }
     const kind = binaryKind(head);
-    if (kind) throw problem("E_BINARY_INPUT", { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)), message: `this is ${kind.what}` }, kind.hint);
+    if (kind) throw problem("E_BINARY_INPUT",
+      { file: this.file, line: 1, column: "1", value: hexBytes(head.subarray(0, 4)), message: `this is ${kind.what}` }, kind.hint);
     this.encoding = bom.encoding;
     this.sampleHead(head);
     if (bom.encoding !== "utf-8") this.decoder = new TextDecoder(bom.encoding, { fatal: true, ignoreBOM: true });
@@ -277,9 +287,11 @@ export class InputDecoder {
           line: this.line,
           column: String(this.column + 1),
           value: `${this.lineTail}<${hexBytes(bad)}>`,
-          message: cutOff ? "the file ends in the middle of a character (it may be truncated)" : `not valid UTF-8 (byte ${this.bytesBefore(bytes, good)} of the file)`,
+          message: cutOff ? "the file ends in the middle of a character (it may be truncated)"
+            : `not valid UTF-8 (byte ${this.bytesBefore(bytes, good)} of the file)`,
         },
-        cutOff ? "check that the file was saved or downloaded completely" : this.headBinary ? BINARY_HINT : `the file is probably Latin-1 or Windows-1252; ${SAVE_AS_UTF8}`,
+        cutOff ? "check that the file was saved or downloaded completely" : this.headBinary ? BINARY_HINT
+          : `the file is probably Latin-1 or Windows-1252; ${SAVE_AS_UTF8}`,
       );
     }
     this.pending = bytes.slice(bytes.length - tail);
@@ -302,7 +314,9 @@ export class InputDecoder {
           file: this.file,
           line: this.line,
           column: String(this.column + 1),
-          message: final ? `not valid ${this.encoding.toUpperCase()} (the file ends in the middle of a character)` : `not valid ${this.encoding.toUpperCase()} (a lone surrogate)`,
+          message: final
+            ? `not valid ${this.encoding.toUpperCase()} (the file ends in the middle of a ` +
+              `character)` : `not valid ${this.encoding.toUpperCase()} (a lone surrogate)`,
         },
         SAVE_AS_UTF8,
       );
@@ -317,7 +331,8 @@ export class InputDecoder {
       const utf16 = this.encoding === "utf-8" && this.headUtf16;
       throw problem(
         "E_NUL_BYTE",
-        { file: this.file, line: this.line, column: String(this.column + 1), value: text.slice(Math.max(0, nul - 20), nul + 1), message: "NUL character in the text" },
+        { file: this.file, line: this.line, column: String(this.column + 1),
+          value: text.slice(Math.max(0, nul - 20), nul + 1), message: "NUL character in the text" },
         utf16
           ? `the file looks like UTF-16 without a byte-order mark; ${SAVE_AS_UTF8}`
           : this.headBinary && this.encoding === "utf-8" ? BINARY_HINT
@@ -400,7 +415,8 @@ export function readInputBytes(path: string, what = "the file"): Buffer {
   try {
     const size = statSync(path).size;
     if (size > MAX_TEXT_BYTES) {
-      throw new SafetagError("E_INPUT_TOO_LARGE", `${path}: ${what} is ${(size / 2 ** 20).toFixed(0)} MiB; safetag reads at most ${MAX_TEXT_BYTES / 2 ** 20} MiB of it at once`, {
+      throw new SafetagError("E_INPUT_TOO_LARGE",
+        `${path}: ${what} is ${(size / 2 ** 20).toFixed(0)} MiB; safetag reads at most ${MAX_TEXT_BYTES / 2 ** 20} MiB of it at once`, {
         exitCode: EXIT.dataError,
         hint: "split the file; `safetag predict` streams dumps of any size",
       });
@@ -424,6 +440,7 @@ export function cannotRead(path: string, what: string, e: unknown): SafetagError
   };
   return new SafetagError("E_NO_INPUT", `${path}: cannot read ${what} (${(code && why[code]) ?? code ?? (e as Error).message})`, {
     exitCode: EXIT.noInput,
-    hint: code === "ENOENT" || code === "ENOTDIR" ? `check the path; it is relative to the current folder (${process.cwd()})` : "check the path and that you may read the file",
+    hint: code === "ENOENT" ||
+      code === "ENOTDIR" ? `check the path; it is relative to the current folder (${process.cwd()})` : "check the path and that you may read the file",
   });
 }

@@ -103,7 +103,8 @@ export function refuseDuplicateColumns(header: readonly string[], fieldOf: (name
     if (earlier === undefined) first.set(field, i);
     else {
       problems.push({
-        code, file, line: row, column: name.trim(), value: `columns ${earlier + 1} (${JSON.stringify(header[earlier]!.trim())}) and ${i + 1} (${JSON.stringify(name.trim())})`,
+        code, file, line: row, column: name.trim(),
+          value: `columns ${earlier + 1} (${JSON.stringify(header[earlier]!.trim())}) and ${i + 1} (${JSON.stringify(name.trim())})`,
         message: `the header names the ${field} column twice; safetag cannot tell which one holds the ${field}`,
         hint: "rename or delete one of the two columns",
       });

@@ -116,7 +116,8 @@ export function withLock<T>(path: string, work: (assertHeld: () => void) => T, o
       breakLock(path, seen);
       continue;
     }
-    if (Date.now() > deadline) throw lockError(path, `still locked after ${Math.round(timeoutMs / 1000)} s (held by ${seen?.text.trim() || "a process that wrote no pid"})`);
+    if (Date.now() > deadline) throw lockError(path,
+      `still locked after ${Math.round(timeoutMs / 1000)} s (held by ${seen?.text.trim() || "a process that wrote no pid"})`);
     sleep(wait + Math.random() * wait);
   }
   const held = () => look(path)?.text === mine;

@@ -53,11 +53,13 @@ export function checkCategories(x: unknown, file: string): Category[] {
 export function checkTokenizer(x: unknown, file: string): TokenizerSettings {
   if (!isObject(x)) throw modelError(file, "model has no tokenizer settings");
   const { lowercase, stopWords, stem, minLength, ngrams } = x;
-  const fail = (field: string, want: string) => modelError(file, `tokenizer setting ${field} must be ${want} (found ${JSON.stringify(x[field])?.slice(0, 40)})`);
+  const fail = (field: string, want: string) =>
+    modelError(file, `tokenizer setting ${field} must be ${want} (found ${JSON.stringify(x[field])?.slice(0, 40)})`);
   if (typeof lowercase !== "boolean") throw fail("lowercase", "true or false");
   if (stopWords !== "english" && stopWords !== "none") throw fail("stopWords", '"english" or "none"');
   if (stem !== "porter" && stem !== "none") throw fail("stem", '"porter" or "none"');
-  if (!Number.isInteger(minLength) || (minLength as number) < 0 || (minLength as number) > MAX_MIN_LENGTH) throw fail("minLength", `a whole number from 0 to ${MAX_MIN_LENGTH}`);
+  if (!Number.isInteger(minLength) || (minLength as number) < 0 ||
+    (minLength as number) > MAX_MIN_LENGTH) throw fail("minLength", `a whole number from 0 to ${MAX_MIN_LENGTH}`);
   if (!Number.isInteger(ngrams) || (ngrams as number) < 1 || (ngrams as number) > MAX_NGRAMS) throw fail("ngrams", `a whole number from 1 to ${MAX_NGRAMS}`);
   return { lowercase, stopWords, stem, minLength: minLength as number, ngrams: ngrams as number };
 }
@@ -75,9 +77,11 @@ export function checkKnown(x: unknown, categories: readonly Category[], file: st
   if (!Array.isArray(x.hashes)) return checkKnownV1(x, categories, file);
   const { hashes, ids, categories: of, fingerprints } = x;
   const n = x.hashes.length;
-  if (!Array.isArray(ids) || ids.length !== n || !Array.isArray(of) || of.length !== n) throw modelError(file, "known abstracts need as many ids and categories as hashes");
+  if (!Array.isArray(ids) || ids.length !== n || !Array.isArray(of) ||
+    of.length !== n) throw modelError(file, "known abstracts need as many ids and categories as hashes");
   for (let i = 0; i < n; i++) {
-    if (typeof hashes[i] !== "string" || !HASH.test(hashes[i])) throw modelError(file, `known abstract key ${JSON.stringify(String(hashes[i]).slice(0, 40))} is not a text hash`);
+    if (typeof hashes[i] !== "string" ||
+      !HASH.test(hashes[i])) throw modelError(file, `known abstract key ${JSON.stringify(String(hashes[i]).slice(0, 40))} is not a text hash`);
     if (typeof ids[i] !== "string" || !Number.isInteger(of[i]) || of[i] < 0 || of[i] >= categories.length) {
       throw modelError(file, `known abstract ${hashes[i]} must have a string id and one of the model's categories`);
     }
@@ -85,7 +89,8 @@ export function checkKnown(x: unknown, categories: readonly Category[], file: st
   if (fingerprints !== undefined) {
     if (!Array.isArray(fingerprints)) throw modelError(file, "known abstract fingerprints must be 32-bit whole numbers (found no list)");
     for (let i = 0; i < fingerprints.length; i++) {
-      if (!isInt32(fingerprints[i])) throw modelError(file, `known abstract fingerprints must be 32-bit whole numbers (known.fingerprints[${i}] is ${found(fingerprints[i])})`);
+      if (!isInt32(fingerprints[i])) throw modelError(file,
+        `known abstract fingerprints must be 32-bit whole numbers (known.fingerprints[${i}] is ${found(fingerprints[i])})`);
     }
   }
   return { hashes: hashes as string[], ids: ids as string[], categories: of as number[], ...(fingerprints ? { fingerprints: fingerprints as number[] } : {}) };
@@ -97,7 +102,8 @@ function checkKnownV1(x: Record<string, unknown>, categories: readonly Category[
   for (const [hash, v] of Object.entries(x)) {
     if (!HASH.test(hash)) throw modelError(file, `known abstract key ${JSON.stringify(hash.slice(0, 40))} is not a text hash`);
     const c = isObject(v) && typeof v.category === "string" ? index.get(v.category) : undefined;
-    if (!isObject(v) || typeof v.id !== "string" || c === undefined) throw modelError(file, `known abstract ${hash} must have a string id and one of the model's categories`);
+    if (!isObject(v) || typeof v.id !== "string" ||
+      c === undefined) throw modelError(file, `known abstract ${hash} must have a string id and one of the model's categories`);
     out.hashes.push(hash);
     out.ids.push(v.id);
     out.categories.push(c);
@@ -158,8 +164,10 @@ export function checkEvaluation(x: unknown, file: string): void {
   if (!isObject(x)) throw modelError(file, "evaluation must be an object");
   const rules: [string, NumberRule][] = [["accuracy", SHARE], ["macroF1", SHARE], ["ece", SHARE], ["folds", COUNT], ["repeats", COUNT], ["seed", SEED]];
   for (const [f, rule] of rules) checkOptionalNumber(x[f], `evaluation.${f}`, rule, file);
-  if (x.fresh !== undefined && (!isObject(x.fresh) || typeof x.fresh.path !== "string")) throw modelError(file, "evaluation.fresh must be an object with the fresh set's path");
-  if (isObject(x.fresh)) for (const [f, rule] of [["rows", COUNT], ["accuracy", SHARE], ["macroF1", SHARE]] as const) checkNumber(x.fresh[f], `evaluation.fresh.${f}`, rule, file);
+  if (x.fresh !== undefined &&
+    (!isObject(x.fresh) || typeof x.fresh.path !== "string")) throw modelError(file, "evaluation.fresh must be an object with the fresh set's path");
+  if (isObject(x.fresh)) for (
+    const [f, rule] of [["rows", COUNT], ["accuracy", SHARE], ["macroF1", SHARE]] as const) checkNumber(x.fresh[f], `evaluation.fresh.${f}`, rule, file);
 }
 
 /** The drift baseline (drift.ts): absent in older files; present, each number by its rule. */

@@ -132,6 +132,7 @@ export function formatDrift(report: DriftReport): string {
   const figures = `unknown-word share ${report.oovMean.toFixed(2)} (training ${report.baseline.oovMean.toFixed(2)} ± ${report.baseline.oovSd.toFixed(2)})` +
     (report.outOfScopeShare === undefined ? "" : `, unlike every category ${pct(report.outOfScopeShare)} (training ${pct(report.expectedOutOfScope ?? 0)})`);
   return report.drifted
-    ? `drift: the input looks unlike the training data: ${report.reasons.join("; ")}. Predictions may be less reliable than the evaluation says; review them, or label some of these abstracts and retrain`
+    ? `drift: the input looks unlike the training ` +
+      `data: ${report.reasons.join("; ")}. Predictions may be less reliable than the evaluation says; review them, or label some of these abstracts and retrain`
     : `drift: none detected over ${report.abstracts} abstracts: ${figures}`;
 }

@@ -75,16 +75,19 @@ export function parseRegistry(text: string, file: string): RegistryIndex {
     throw new SafetagError("E_REGISTRY_FORMAT", `${file}: not a safetag model registry (expected "format": "${MODEL_REGISTRY_FORMAT}")`, { hint });
   }
   if (typeof r.version !== "number" || r.version > MODEL_REGISTRY_VERSION) {
-    throw new SafetagError("E_REGISTRY_FORMAT", `${file}: registry version ${JSON.stringify(r.version)} is not one this safetag reads (${MODEL_REGISTRY_VERSION})`, { hint: "upgrade safetag" });
+    throw new SafetagError("E_REGISTRY_FORMAT",
+      `${file}: registry version ${JSON.stringify(r.version)} is not one this safetag reads (${MODEL_REGISTRY_VERSION})`, { hint: "upgrade safetag" });
   }
   const problems = r.models.flatMap((m, i) => entryProblems(m, i, file));
   if (problems.length > 0) {
-    throw new SafetagError("E_REGISTRY_FORMAT", `${file}: ${problems.length === 1 ? "an entry lacks a field or has one of the wrong kind" : `${problems.length} problems in its entries`}`, {
+    throw new SafetagError("E_REGISTRY_FORMAT",
+      `${file}: ${problems.length === 1 ? "an entry lacks a field or has one of the wrong kind" : `${problems.length} problems in its entries`}`, {
       problems,
       hint: "fix or remove those entries of the index (the copies in registry/ stay), or delete it to start a new one",
     });
   }
-  return { format: MODEL_REGISTRY_FORMAT, version: r.version, ...(typeof r.current === "string" ? { current: r.current } : {}), models: r.models as RegistryEntry[] };
+  return { format: MODEL_REGISTRY_FORMAT, version: r.version,
+    ...(typeof r.current === "string" ? { current: r.current } : {}), models: r.models as RegistryEntry[] };
 }
 
 type FieldKind = "string" | "number" | "boolean" | "strings" | "object";
@@ -125,7 +128,8 @@ const KIND_OK: Record<FieldKind, (x: unknown) => boolean> = {
   strings: (x) => Array.isArray(x) && x.every((c) => typeof c === "string"),
   object: isRecord,
 };
-const KIND_NAME: Record<FieldKind, string> = { string: "a string", number: "a number", boolean: "true or false", strings: "a list of strings", object: "an object" };
+const KIND_NAME: Record<FieldKind,
+  string> = { string: "a string", number: "a number", boolean: "true or false", strings: "a list of strings", object: "an object" };
 
 /**
  * What is wrong with entry `i` (0-based) of the index: every field `models` and `compare` read,
@@ -151,7 +155,8 @@ function entryProblems(m: unknown, i: number, file: string): InputProblem[] {
       if (need === "required") problems.push({ code: "E_REGISTRY_ENTRY", file, message: `${name}: field ${path} is missing`, hint });
     } else if (!KIND_OK[kind](value)) {
       absent.add(path); // its own fields are not reported as well
-      problems.push({ code: "E_REGISTRY_ENTRY", file, message: `${name}: field ${path} must be ${KIND_NAME[kind]}`, value: JSON.stringify(value)?.slice(0, 80), hint });
+      problems.push(
+        { code: "E_REGISTRY_ENTRY", file, message: `${name}: field ${path} must be ${KIND_NAME[kind]}`, value: JSON.stringify(value)?.slice(0, 80), hint });
     }
   }
   return problems;
@@ -263,7 +268,9 @@ export function registryNotes(index: RegistryIndex, indexPath: string): string[]
   const notes: string[] = [];
   if (index.models.length > 0 && index.current === undefined) {
     const paths = [...new Set(index.models.map((m) => join(dirname(indexPath), basename(m.path))))];
-    notes.push(`none of the kept models is in use: ${paths.join(", ")} ${paths.length === 1 ? "holds" : "hold"} none of them (replaced, removed, or written by a run that stopped first)`);
+    notes.push(
+      `none of the kept models is in ` +
+        `use: ${paths.join(", ")} ${paths.length === 1 ? "holds" : "hold"} none of them (replaced, removed, or written by a run that stopped first)`);
   }
   const listed = new Set(index.models.map((m) => basename(m.file)));
   let names: string[] = [];
@@ -310,5 +317,7 @@ export function formatRegistry(index: RegistryIndex): string[] {
   const header = [" ", "id", "kind", "rows", "categories", "inner macro-F1", "cv macro-F1", "written to"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(header), ...rows.map(line), "", "* current: the model at the path it was written to (the latest such, when several were written to one path); a kept model is used by its path, e.g. `safetag predict --model <folder>/registry/<id>.json`"];
+  return [line(header), ...rows.map(line), "",
+    "* current: the model at the path it was written to (the latest such, when several were written to one path); a kept model is " +
+      "used by its path, e.g. `safetag predict --model <folder>/registry/<id>.json`"];
 }

@@ -201,7 +201,8 @@ export class KnownAbstracts {
 
   /** No known abstracts: every abstract is left to the model. */
   static none(categories: readonly Category[]): KnownAbstracts {
-    return new KnownAbstracts(categories, { hashes: [], ids: [], categories: [] }, { lowercase: false, stopWords: "none", stem: "none", minLength: 0, ngrams: 1 });
+    return new KnownAbstracts(categories, { hashes: [], ids: [], categories: [] },
+      { lowercase: false, stopWords: "none", stem: "none", minLength: 0, ngrams: 1 });
   }
 
   get size(): number {

@@ -5,7 +5,8 @@ import { restoreScope, type ScopeModel, type ScopeState } from "../models/scope.
 import type { FittedClassifier } from "../models/contract.js";
 import type { DriftBaseline } from "./drift.js";
 import { KnownAbstracts } from "./knownAbstracts.js";
-import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores, checkSurfaceForms, checkTokenizer, checkTraining } from "./checks.js";
+import { checkCategories, checkDepth, checkDrift, checkEvaluation, checkKnown, checkReport, checkScores,
+  checkSurfaceForms, checkTokenizer, checkTraining } from "./checks.js";
 import { checkNumber, modelError, SHARE, TEMPERATURE } from "../models/numbers.js";
 
 export const MODEL_FORMAT = "safetag-model";
@@ -106,9 +107,11 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw modelError(file, "not a safetag model (expected a JSON object)");
   const m = raw as Partial<ModelFile>;
-  if (m.format !== MODEL_FORMAT) throw modelError(file, `unknown model format ${JSON.stringify(m.format)}; expected "${MODEL_FORMAT}"`, "is this a safetag model file?");
+  if (m.format !== MODEL_FORMAT) throw modelError(file,
+    `unknown model format ${JSON.stringify(m.format)}; expected "${MODEL_FORMAT}"`, "is this a safetag model file?");
   if (Number.isInteger(m.version) && (m.version as number) > MODEL_VERSION) {
-    throw modelError(file, `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
+    throw modelError(file,
+      `model format version ${m.version} is newer than this safetag reads (${MODEL_VERSION})`, "upgrade safetag, or retrain the model with this version");
   }
   checkNumber(m.version, "model format version", { min: 1, max: MODEL_VERSION, integer: true }, file);
   checkDepth(raw, file); // before anything walks it (the checks here, JSON.stringify for worker threads)
@@ -119,7 +122,8 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
   checkReport(m.report, file);
   checkEvaluation(m.evaluation, file);
   if (m.createdAt !== undefined && typeof m.createdAt !== "string") throw modelError(file, "createdAt must be a string");
-  if (m.safetagVersion !== undefined && (typeof m.safetagVersion !== "string" || m.safetagVersion.length > 64)) throw modelError(file, "safetagVersion must be a version string");
+  if (m.safetagVersion !== undefined &&
+    (typeof m.safetagVersion !== "string" || m.safetagVersion.length > 64)) throw modelError(file, "safetagVersion must be a version string");
   // every number is checked, none defaulted: a threshold read as 0 sends nothing to review
   const temperature = checkNumber(m.temperature, "temperature", TEMPERATURE, file);
   const reviewThreshold = checkNumber(m.reviewThreshold, "reviewThreshold", SHARE, file);

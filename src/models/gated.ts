@@ -60,7 +60,8 @@ export class Gated implements FittedClassifier {
   }
 
   jointLogLikelihood(x: SparseVector): Float64Array {
-    if (this.shared) return this.combine(this.gate.jointLogLikelihood(x), this.classifier.jointLogLikelihood(x)); // the common case: no re-weighing, no pair made
+    if (this.shared) return this.combine(this.gate.jointLogLikelihood(x),
+      this.classifier.jointLogLikelihood(x)); // the common case: no re-weighing, no pair made
     const { gate, inner } = this.parts(x);
     return this.combine(gate, inner);
   }

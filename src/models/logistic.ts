@@ -100,6 +100,7 @@ export const restoreLogistic: Restore = (m, categories, { file, field }) => {
   const sizes = "model weights do not match its categories and terms";
   checkMatrix(s.weights, `${field}.state.weights`, k, terms.length, COEFFICIENT, file, sizes);
   checkNumbers(s.bias, `${field}.state.bias`, k, COEFFICIENT, file, sizes);
-  const params: LogisticParams = { ...DEFAULT_LOGISTIC_PARAMS, C: checkNumber(p.C, `${field}.params.C`, POSITIVE, file), features: checkFeatureSettings(p.features, file) };
+  const params: LogisticParams =
+    { ...DEFAULT_LOGISTIC_PARAMS, C: checkNumber(p.C, `${field}.params.C`, POSITIVE, file), features: checkFeatureSettings(p.features, file) };
   return new LogisticRegression(categories, params, s as unknown as LogisticState);
 };

@@ -7,7 +7,8 @@
  */
 import { EXIT, SafetagError } from "../errors.js";
 
-export function modelError(file: string, what: string, hint = "the model file is damaged or was not written by safetag; train again with `safetag train`"): SafetagError {
+export function modelError(file: string, what: string,
+  hint = "the model file is damaged or was not written by safetag; train again with `safetag train`"): SafetagError {
   return new SafetagError("E_MODEL_FORMAT", `${file}: ${what}`, { exitCode: EXIT.dataError, hint });
 }
 
@@ -73,7 +74,9 @@ export function checkOptionalNumber(x: unknown, field: string, rule: NumberRule,
  * categories and terms").
  */
 export function checkNumbers(x: unknown, field: string, length: number, rule: NumberRule, file: string, what = ""): number[] {
-  if (!Array.isArray(x) || x.length !== length) throw sizeError(file, what, x === undefined ? `${field} is missing` : `${field} must be a list of ${length} numbers (found ${Array.isArray(x) ? `${x.length}` : found(x)})`);
+  if (!Array.isArray(x) ||
+    x.length !== length) throw sizeError(file, what, x === undefined
+      ? `${field} is missing` : `${field} must be a list of ${length} numbers (found ${Array.isArray(x) ? `${x.length}` : found(x)})`);
   const { min, max } = rule;
   for (let i = 0; i < length; i++) {
     const v = x[i] as unknown;
@@ -85,7 +88,9 @@ export function checkNumbers(x: unknown, field: string, length: number, rule: Nu
 
 /** `rows` lists of `cols` numbers each, by `rule` (see checkNumbers). */
 export function checkMatrix(x: unknown, field: string, rows: number, cols: number, rule: NumberRule, file: string, what = ""): number[][] {
-  if (!Array.isArray(x) || x.length !== rows) throw sizeError(file, what, x === undefined ? `${field} is missing` : `${field} must be ${rows} lists of ${cols} numbers (found ${Array.isArray(x) ? `${x.length} lists` : found(x)})`);
+  if (!Array.isArray(x) ||
+    x.length !== rows) throw sizeError(file, what, x === undefined
+      ? `${field} is missing` : `${field} must be ${rows} lists of ${cols} numbers (found ${Array.isArray(x) ? `${x.length} lists` : found(x)})`);
   for (let r = 0; r < rows; r++) checkNumbers(x[r], `${field}[${r}]`, cols, rule, file, what);
   return x as number[][];
 }

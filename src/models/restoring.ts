@@ -13,7 +13,8 @@ export function checkFeatures(f: unknown, file: string, field: string): { settin
   const s = f as { terms?: unknown; idf?: unknown } | undefined;
   if (!s || !Array.isArray(s.terms)) throw modelError(file, "model terms are missing");
   const terms = s.terms as unknown[];
-  for (let i = 0; i < terms.length; i++) if (typeof terms[i] !== "string") throw modelError(file, `model terms are missing (${field}.terms[${i}] is not a string)`);
+  for (let i = 0; i < terms.length; i++) if (typeof terms[i] !== "string") throw modelError(file,
+    `model terms are missing (${field}.terms[${i}] is not a string)`);
   if (new Set(terms).size !== terms.length) throw modelError(file, "model terms are listed twice"); // columns would shift
   if (s.idf !== undefined) checkNumbers(s.idf, `${field}.idf`, terms.length, TOTAL, file, "model IDF weights do not match its terms");
   return { settings: RAW_COUNTS, terms: terms as string[] };
@@ -21,6 +22,7 @@ export function checkFeatures(f: unknown, file: string, field: string): { settin
 
 export function checkFeatureSettings(x: unknown, file: string): FeatureSettings {
   const s = x as Partial<FeatureSettings> | undefined;
-  if (!s || typeof s.sublinearTf !== "boolean" || typeof s.idf !== "boolean" || typeof s.l2 !== "boolean") throw modelError(file, "model feature settings are missing");
+  if (!s || typeof s.sublinearTf !== "boolean" || typeof s.idf !== "boolean" ||
+    typeof s.l2 !== "boolean") throw modelError(file, "model feature settings are missing");
   return { sublinearTf: s.sublinearTf, idf: s.idf, l2: s.l2 };
 }

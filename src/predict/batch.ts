@@ -19,7 +19,8 @@ export interface RunAbstract extends UnlabeledAbstract {
 }
 
 /** What the summary, the drift check and the repeats (repeats.ts) need of a prediction. */
-export type PredictionDigest = Pick<LabeledPrediction, "category" | "confidence" | "source" | "needsReview" | "outOfScope" | "unknownShare" | "duplicateOf"> & { seen?: number };
+export type PredictionDigest = Pick<LabeledPrediction, "category" | "confidence" | "source" | "needsReview" |
+  "outOfScope" | "unknownShare" | "duplicateOf"> & { seen?: number };
 
 /** A repeated abstract's row in a batch, for the rare case where its label must be made its first occurrence's (repeats.ts). */
 export interface RepeatRow {
@@ -40,7 +41,8 @@ export interface LabeledBatch {
   repeats?: RepeatRow[];
 }
 
-export function labelBatch(label: (input: UnlabeledAbstract) => LabeledPrediction, items: readonly RunAbstract[], format: OutputFormat, keepPredictions: boolean): LabeledBatch {
+export function labelBatch(label: (input: UnlabeledAbstract) => LabeledPrediction, items: readonly RunAbstract[],
+  format: OutputFormat, keepPredictions: boolean): LabeledBatch {
   let text = "";
   const digests: PredictionDigest[] = [];
   const predictions: LabeledPrediction[] | undefined = keepPredictions ? [] : undefined;

@@ -83,7 +83,8 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
   const unevaluated = new Set(model.unevaluated);
   return (input) => {
     if (input.abstract.trim() === "") {
-      return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none", needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
+      return { input, id: input.id, category: "", confidence: 0, runnerUp: "", runnerUpConfidence: 0, source: "none",
+        needsReview: true, reason: "empty abstract", terms: [], outOfScope: false };
     }
     const text = read(input.abstract);
     const proba = probabilities(text.jll, model.temperature);
@@ -95,7 +96,8 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const known = model.known.find(input.abstract, text.counts.indices);
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
-      return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false, category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason, probabilities: proba };
+      return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false,
+        category: known.category, confidence: 1, source: "known", matchedId: known.id, needsReview: false, reason, probabilities: proba };
     }
     const confidence = proba[best]!;
     const category = categories[best]!;
@@ -110,6 +112,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     ];
     const reason = reasons.filter((r) => r !== "").join("; ");
     const unknownShare = text.unknownShare;
-    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category, confidence, source: "model", needsReview: outOfScope || unsure || untried, reason, probabilities: proba };
+    return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope, unknownShare, category,
+      confidence, source: "model", needsReview: outOfScope || unsure || untried, reason, probabilities: proba };
   };
 }

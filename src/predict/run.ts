@@ -62,7 +62,9 @@ export async function predictSources(
   observer: PredictObserver = {},
   parallel: ParallelOptions = {},
 ): Promise<PredictSummary> {
-  const summary: PredictSummary = { abstracts: 0, written: 0, known: 0, empty: 0, repeated: 0, skipped: [], perCategory: new Map(), needsReview: 0, outOfScope: 0, automatic: { outside: 0, other: 0 }, workers: 1, ...(model.outside === undefined ? {} : { outside: model.outside }) };
+  const summary: PredictSummary =
+    { abstracts: 0, written: 0, known: 0, empty: 0, repeated: 0, skipped: [], perCategory: new Map(), needsReview: 0,
+      outOfScope: 0, automatic: { outside: 0, other: 0 }, workers: 1, ...(model.outside === undefined ? {} : { outside: model.outside }) };
   const { onDigest, onPrediction } = observer;
   await write(out, predictionHeader(format));
   const options = { ...parallel, format, keepPredictions: onPrediction !== undefined };
@@ -166,7 +168,8 @@ export interface PredictIntoOptions {
  * the sink's own error, naming the output, whichever write met it first. How unlike the training
  * data the input looks is measured on the way and returned in the summary (see drift.ts).
  */
-export async function predictInto(model: LoadedModel, sources: readonly AbstractSource[], sink: OutputSink, options: PredictIntoOptions): Promise<PredictSummary> {
+export async function predictInto(model: LoadedModel, sources: readonly AbstractSource[], sink: OutputSink,
+  options: PredictIntoOptions): Promise<PredictSummary> {
   const drift = driftMeter(model);
   let labeled = 0;
   const observer: PredictObserver = {

@@ -25,7 +25,8 @@ export interface BatchRequest {
   items: UnlabeledAbstract[];
 }
 
-export type BatchReply = { id: number; batch: Omit<LabeledBatch, "predictions"> & { predictions?: Omit<LabeledPrediction, "input">[] } } | { id: number; error: string };
+export type BatchReply =
+  { id: number; batch: Omit<LabeledBatch, "predictions"> & { predictions?: Omit<LabeledPrediction, "input">[] } } | { id: number; error: string };
 
 const setup = workerData as WorkerSetup;
 const label = makeLabeler(parseModel(setup.modelText, setup.modelName));

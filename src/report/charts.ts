@@ -42,7 +42,8 @@ export function barChart(groups: readonly BarGroup[], references: readonly Refer
   const x = (v: number): number => left + PLOT * Math.min(1, Math.max(0, v));
   const parts: string[] = [];
 
-  legend([...series.map((s) => ({ label: s.series, color: s.color, dashed: false })), ...references.map((r) => ({ label: r.label, color: r.color, dashed: true }))], left, parts);
+  legend([...series.map((s) => ({ label: s.series, color: s.color, dashed: false })),
+    ...references.map((r) => ({ label: r.label, color: r.color, dashed: true }))], left, parts);
   for (const t of UNIT_TICKS) {
     parts.push(line(x(t), top - 4, x(t), top + plotHeight, { stroke: "#e6eaef" }));
     parts.push(text(x(t), top - 8, t.toFixed(2), { "text-anchor": "middle", "font-size": 11, fill: "#59636e" }));
@@ -73,7 +74,10 @@ export function barChart(groups: readonly BarGroup[], references: readonly Refer
     y += blockHeight + GAP;
   });
   for (const r of references) {
-    parts.push(group(title(`${r.label}: ${fixed(r.value)}`) + line(x(r.value), top - 2, x(r.value), top + plotHeight, { stroke: r.color, "stroke-width": 1.5, "stroke-dasharray": "5 3" })));
+    parts.push(
+      group(title(
+        `${r.label}: ${fixed(r.value)}`) +
+          line(x(r.value), top - 2, x(r.value), top + plotHeight, { stroke: r.color, "stroke-width": 1.5, "stroke-dasharray": "5 3" })));
   }
   return svg(width, height, parts.join(""), label, { class: "bars" });
 }
@@ -124,7 +128,8 @@ export function reliabilityDiagram(bins: readonly ReliabilityBin[]): string {
   }
   for (const b of bins) {
     if (b.count === 0) continue;
-    const tip = `confidence ${fixed(b.lower, 2)}–${fixed(b.upper, 2)}: ${b.count} predictions, mean confidence ${fixed(b.meanConfidence)}, accuracy ${fixed(b.accuracy)}`;
+    const tip =
+      `confidence ${fixed(b.lower, 2)}–${fixed(b.upper, 2)}: ${b.count} predictions, mean confidence ${fixed(b.meanConfidence)}, accuracy ${fixed(b.accuracy)}`;
     parts.push(
       group(
         title(tip) +
@@ -165,7 +170,8 @@ export function lineChart(series: readonly CurveSeries[], xLabel: string, label:
     parts.push(line(x(xMin), y(t), x(xMax), y(t), { stroke: "#e6eaef" }));
     parts.push(text(left - 6, y(t) + 4, t.toFixed(2), { "text-anchor": "end", "font-size": 11, fill: "#59636e" }));
   }
-  for (const v of [...new Set(xs)]) parts.push(text(x(v), y(0) + 16, String(Math.round(v * 10) / 10), { "text-anchor": "middle", "font-size": 11, fill: "#59636e" }));
+  for (const v of [...new Set(xs)]) parts.push(
+    text(x(v), y(0) + 16, String(Math.round(v * 10) / 10), { "text-anchor": "middle", "font-size": 11, fill: "#59636e" }));
   for (const s of series) {
     parts.push(polyline(s.points.map((p) => [x(p.x), y(p.mean)]), { stroke: s.color, "stroke-width": 2 }));
     for (const p of s.points) {

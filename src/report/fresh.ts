@@ -39,7 +39,8 @@ export function freshMarkdown(f: Fresh, md: (s: string) => string): string[] {
   const out = ["## Fresh abstracts", "", md(freshIntro(f)), "", "| Figure | Value |", "|---|---:|"];
   for (const [what, value] of freshFigures(f)) out.push(`| ${md(what)} | ${value} |`);
   out.push("", "| Category | Fresh abstracts | Predicted | Precision | Recall | F1 |", "|---|---:|---:|---:|---:|---:|");
-  for (const c of f.report.perCategory) out.push(`| ${md(c.category)} | ${c.support} | ${c.predicted} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.f1.toFixed(3)} |`);
+  for (const c of f.report.perCategory) out.push(
+    `| ${md(c.category)} | ${c.support} | ${c.predicted} | ${c.precision.toFixed(3)} | ${c.recall.toFixed(3)} | ${c.f1.toFixed(3)} |`);
   out.push("", "Confusion matrix of the fresh abstracts: rows true, columns predicted (numbered as in the legend).", "");
   out.push(`| True \\\\ Predicted | ${labels.map((_, i) => i + 1).join(" | ")} |`, `|---|${labels.map(() => "---:").join("|")}|`);
   f.confusion.counts.forEach((row, t) => out.push(`| ${t + 1}. ${md(labels[t] ?? "")} | ${row.join(" | ")} |`));
@@ -54,7 +55,9 @@ export function freshTerminal(f: Fresh, plain: (s: string) => string, width: num
   const cat = Math.min(36, Math.max(8, ...f.report.perCategory.map((c) => plain(c.category).length)));
   lines.push(`  ${"category".padEnd(cat)}${"fresh".padStart(7)}${"prec".padStart(7)}${"recall".padStart(7)}${"F1".padStart(7)}`);
   for (const c of f.report.perCategory) {
-    lines.push(`  ${plain(c.category).slice(0, cat).padEnd(cat)}${String(c.support).padStart(7)}${c.precision.toFixed(3).padStart(7)}${c.recall.toFixed(3).padStart(7)}${c.f1.toFixed(3).padStart(7)}`);
+    lines.push(
+      `  ${plain(c.category).slice(0, cat).padEnd(cat)}${String(c.support).padStart(7)}` +
+        `${c.precision.toFixed(3).padStart(7)}${c.recall.toFixed(3).padStart(7)}${c.f1.toFixed(3).padStart(7)}`);
   }
   return lines;
 }

@@ -57,13 +57,15 @@ export function confusionHeatmap(confusion: ConfusionMatrix, repeats: number, pa
       group(title(label) + textLines(x, y, columnLines[j] ?? [], LINE_HEIGHT, { transform: `rotate(-45 ${x} ${y})`, "font-size": 13 }), { class: "col-label" }),
     );
   });
-  parts.push(text(left + n * cell + totalsWidth / 2, top - 8, papers ? "papers" : "predictions", { "text-anchor": "middle", "font-size": 12, fill: "#59636e" }));
+  parts.push(
+    text(left + n * cell + totalsWidth / 2, top - 8, papers ? "papers" : "predictions", { "text-anchor": "middle", "font-size": 12, fill: "#59636e" }));
 
   confusion.counts.forEach((row, t) => {
     const total = row.reduce((a, b) => a + b, 0);
     const y = top + t * cell;
     parts.push(
-      group(title(label(labels, t)) + textLines(left - 8, y + cell / 2 + 4, rowLines[t] ?? [], LINE_HEIGHT, { "text-anchor": "end", "font-size": 13 }), { class: "row-label" }),
+      group(title(label(labels, t)) +
+        textLines(left - 8, y + cell / 2 + 4, rowLines[t] ?? [], LINE_HEIGHT, { "text-anchor": "end", "font-size": 13 }), { class: "row-label" }),
     );
     row.forEach((count, p) => {
       const share = total === 0 ? 0 : count / total;
@@ -89,8 +91,13 @@ export function confusionHeatmap(confusion: ConfusionMatrix, repeats: number, pa
       );
     });
     const count = papers ? (papers[t] ?? 0) : total;
-    const tip = `${label(labels, t)}: ${papers ? `${count} paper${count === 1 ? "" : "s"}, ` : ""}${total} prediction${total === 1 ? "" : "s"} over ${repeats} repeat${repeats === 1 ? "" : "s"}`;
-    parts.push(group(title(tip) + text(left + n * cell + totalsWidth / 2, y + cell / 2 + 4, String(count), { "text-anchor": "middle", "font-size": 12, fill: "#59636e" }), { class: "row-total" }));
+    const tip =
+      `${label(labels, t)}: ${papers ? `${count} paper${count === 1 ? "" : "s"}, ` : ""}${total} ` +
+        `prediction${total === 1 ? "" : "s"} over ${repeats} repeat${repeats === 1 ? "" : "s"}`;
+    parts.push(
+      group(title(tip) +
+        text(left + n * cell + totalsWidth / 2, y + cell / 2 + 4, String(count),
+          { "text-anchor": "middle", "font-size": 12, fill: "#59636e" }), { class: "row-total" }));
   });
 
   const what = `Confusion matrix pooled over ${repeats} repeat${repeats === 1 ? "" : "s"}: rows true, columns predicted`;

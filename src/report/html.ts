@@ -99,9 +99,12 @@ function summary(report: EvaluationReport): string {
   ];
   const majority = [...new Set(report.baseline.majority.map((m) => m.category))];
   return [
-    `<table class="figures"><thead><tr><th></th><th class="num">model (mean ± sd)</th><th class="num">${pct} interval</th><th class="num">majority-class baseline</th></tr></thead><tbody>`,
-    `<tr><th>Accuracy</th><td class="num">${meanSd(sum.accuracy)}</td><td class="num">${range(iv.accuracy)}</td><td class="num">${meanSd(sum.baseline.accuracy)}</td></tr>`,
-    `<tr><th>Macro-F1</th><td class="num">${meanSd(sum.macroF1)}</td><td class="num">${range(iv.macroF1)}</td><td class="num">${meanSd(sum.baseline.macroF1)}</td></tr>`,
+    `<table class="figures"><thead><tr><th></th><th class="num">model (mean ± sd)</th><th ` +
+      `class="num">${pct} interval</th><th class="num">majority-class baseline</th></tr></thead><tbody>`,
+    `<tr><th>Accuracy</th><td ` +
+      `class="num">${meanSd(sum.accuracy)}</td><td class="num">${range(iv.accuracy)}</td><td class="num">${meanSd(sum.baseline.accuracy)}</td></tr>`,
+    `<tr><th>Macro-F1</th><td ` +
+      `class="num">${meanSd(sum.macroF1)}</td><td class="num">${range(iv.macroF1)}</td><td class="num">${meanSd(sum.baseline.macroF1)}</td></tr>`,
     `</tbody></table>`,
     `<div class="chart">${barChart(groups, [], "Accuracy and macro-F1 of the model and of the majority-class baseline")}</div>`,
     `<p class="muted small">Mean ± standard deviation over the ${report.settings.repeats} repeats; intervals are bootstrap percentiles ` +
@@ -124,11 +127,13 @@ function confusion(report: EvaluationReport): string {
   const confusions =
     top.length === 0
       ? `<p>No confusions: every out-of-fold prediction was right.</p>`
-      : `<h3>Most frequent confusions</h3><table class="confusions"><thead><tr><th>true category</th><th>predicted as</th><th class="num">predictions</th><th class="num">share of row</th><th></th></tr></thead><tbody>` +
+      : `<h3>Most frequent confusions</h3><table class="confusions"><thead><tr><th>true category</th><th>predicted as</th><th ` +
+        `class="num">predictions</th><th class="num">share of row</th><th></th></tr></thead><tbody>` +
         top
           .map(
             (x) =>
-              `<tr><td>${h(labels[x.t] ?? "")}</td><td>${h(labels[x.p] ?? "")}</td><td class="num">${x.count}</td><td class="num">${(x.share * 100).toFixed(0)}%</td>` +
+              `<tr><td>${h(labels[x.t] ?? "")}</td>` +
+                `<td>${h(labels[x.p] ?? "")}</td><td class="num">${x.count}</td><td class="num">${(x.share * 100).toFixed(0)}%</td>` +
               `<td><button type="button" class="show-cell" data-t="${x.t}" data-p="${x.p}">papers</button></td></tr>`,
           )
           .join("") +
@@ -136,9 +141,12 @@ function confusion(report: EvaluationReport): string {
   return [
     `<p>Rows are true categories, columns predicted; the count in each cell is the number of out-of-fold predictions, pooled over ` +
       `the ${report.settings.repeats} repeats (so each paper counts once per repeat; the <q>papers</q> column counts each paper once). ` +
-      `Shading is the cell's share of its row: blue on the diagonal (right), red elsewhere (confused). <strong>Click a cell</strong> to list the papers in it.</p>`,
-    `<div class="matrix-layout"><div class="chart matrix-scroll">${confusionHeatmap(report.confusion, report.settings.repeats, report.settings.papersPerCategory)}</div>`,
-    `<div id="cell-papers" class="cell-papers" aria-live="polite"><p class="muted">Click a cell of the matrix (or a <q>papers</q> button below) to list its papers here.</p></div></div>`,
+      `Shading is the cell's share of its row: blue on the diagonal (right), red elsewhere (confused). <strong>Click a ` +
+        `cell</strong> to list the papers in it.</p>`,
+    `<div class="matrix-layout"><div class="chart ` +
+      `matrix-scroll">${confusionHeatmap(report.confusion, report.settings.repeats, report.settings.papersPerCategory)}</div>`,
+    `<div id="cell-papers" class="cell-papers" aria-live="polite"><p class="muted">Click a cell of the matrix (or a <q>papers</q> ` +
+      `button below) to list its papers here.</p></div></div>`,
     confusions,
   ].join("\n");
 }
@@ -173,7 +181,9 @@ function perCategory(report: EvaluationReport): string {
     );
   });
   const avg = (name: string, a: { precision: number; recall: number; f1: number }, b: { precision: number; recall: number; f1: number }): string =>
-    `<tr><th>${name}</th><td class="num">${fixed(a.precision)}</td><td class="num">${fixed(a.recall)}</td><td class="num">${fixed(a.f1)}</td><td class="num">${fixed(b.f1)}</td></tr>`;
+    `<tr><th>${name}</th><td ` +
+      `class="num">${fixed(a.precision)}</td><td ` +
+        `class="num">${fixed(a.recall)}</td><td class="num">${fixed(a.f1)}</td><td class="num">${fixed(b.f1)}</td></tr>`;
   return [
     `<div class="chart">${barChart(groups, refs, "Precision, recall and F1 per category")}</div>`,
     `<p class="muted small">Precision, recall and F1 are pooled over the ${s.repeats} repeats: each paper is predicted once per repeat, ` +
@@ -181,11 +191,14 @@ function perCategory(report: EvaluationReport): string {
       `interval (resampling whole papers); a category with fewer than ${s.bootstrap.minPapers} papers has none (<q>too few papers</q>): ` +
       `resampling one to four papers only repeats them, so a paper that is always right would give 1.000–1.000. ` +
       `Undefined precision or recall counts as 0. Dashed lines: macro-F1 of the model and of the majority-class baseline.</p>`,
-    `<div class="table-scroll"><table class="per-category"><thead><tr><th>category</th><th class="num">papers</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">F1 ${pct} interval</th><th class="num">baseline F1</th></tr></thead><tbody>`,
+    `<div class="table-scroll"><table class="per-category"><thead><tr><th>category</th><th class="num">papers</th><th class="num">` +
+      `precision</th><th class="num">recall</th><th class="num">F1</th><th ` +
+        `class="num">F1 ${pct} interval</th><th class="num">baseline F1</th></tr></thead><tbody>`,
     ...rows,
     `</tbody></table></div>`,
     `<h3>Averages</h3>`,
-    `<table class="averages"><thead><tr><th></th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th><th class="num">baseline F1</th></tr></thead><tbody>`,
+    `<table class="averages"><thead><tr><th></th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th>` +
+      `<th class="num">baseline F1</th></tr></thead><tbody>`,
     avg("micro", report.pooled.micro, report.baseline.pooled.micro),
     avg("macro", report.pooled.macro, report.baseline.pooled.macro),
     avg("weighted", report.pooled.weighted, report.baseline.pooled.weighted),
@@ -209,12 +222,16 @@ function review(r: ReviewSection): string {
 function calibration(c: CalibrationSection): string {
   const rows = c.bins
     .filter((b) => b.count > 0)
-    .map((b) => `<tr><td class="num">${fixed(b.lower, 2)}–${fixed(b.upper, 2)}</td><td class="num">${b.count}</td><td class="num">${fixed(b.meanConfidence)}</td><td class="num">${fixed(b.accuracy)}</td></tr>`);
+    .map((b) =>
+      `<tr><td ` +
+        `class="num">${fixed(b.lower, 2)}–${fixed(b.upper, 2)}</td><td ` +
+          `class="num">${b.count}</td><td class="num">${fixed(b.meanConfidence)}</td><td class="num">${fixed(b.accuracy)}</td></tr>`);
   return [
     `<p>Expected calibration error <strong>${fixed(c.ece)}</strong>: the mean gap between confidence and accuracy, weighted by bin size. ` +
       `Bars below the diagonal are over-confident bins.</p>`,
     `<div class="chart">${reliabilityDiagram(c.bins)}</div>`,
-    `<details><summary>Bins</summary><table><thead><tr><th class="num">confidence</th><th class="num">predictions</th><th class="num">mean confidence</th><th class="num">accuracy</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>`,
+    `<details><summary>Bins</summary><table><thead><tr><th class="num">confidence</th><th class="num">predictions</th><th ` +
+      `class="num">mean confidence</th><th class="num">accuracy</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>`,
   ].join("\n");
 }
 
@@ -229,12 +246,16 @@ function learningCurve(points: readonly LearningCurvePoint[]): string {
     "Learning curve: accuracy and macro-F1 against the number of training rows",
   );
   const rows = sorted.map(
-    (p) => `<tr><td class="num">${percentOf(p.trainFraction)}</td><td class="num">${p.trainRows}</td><td class="num">${meanSd(p.accuracy)}</td><td class="num">${meanSd(p.macroF1)}</td></tr>`,
+    (p) => `<tr><td ` +
+      `class="num">${percentOf(p.trainFraction)}</td><td ` +
+        `class="num">${p.trainRows}</td><td class="num">${meanSd(p.accuracy)}</td><td class="num">${meanSd(p.macroF1)}</td></tr>`,
   );
   return [
-    `<p>Figures when training on part of each training fold (mean ± sd over repeats). A curve still rising at the right means more labeled rows would help.</p>`,
+    `<p>Figures when training on part of each training fold (mean ± sd over repeats). A curve still rising at the right means ` +
+      `more labeled rows would help.</p>`,
     `<div class="chart">${chart}</div>`,
-    `<table><thead><tr><th class="num">share of training part</th><th class="num">training rows</th><th class="num">accuracy</th><th class="num">macro-F1</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
+    `<table><thead><tr><th class="num">share of training part</th><th class="num">training rows</th><th class="num">accuracy</th>` +
+      `<th class="num">macro-F1</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
   ].join("\n");
 }
 
@@ -243,13 +264,16 @@ function comparison(report: EvaluationReport): string {
   const groups: BarGroup[] = models.map((m) => ({
     label: m.model,
     bars: [
-      { series: "accuracy", value: m.accuracy.mean, color: COLORS.recall, whisker: { lower: m.accuracy.mean - m.accuracy.sd, upper: m.accuracy.mean + m.accuracy.sd, what: "± sd" } },
-      { series: "macro-F1", value: m.macroF1.mean, color: COLORS.f1, whisker: { lower: m.macroF1.mean - m.macroF1.sd, upper: m.macroF1.mean + m.macroF1.sd, what: "± sd" } },
+      { series: "accuracy", value: m.accuracy.mean, color: COLORS.recall,
+        whisker: { lower: m.accuracy.mean - m.accuracy.sd, upper: m.accuracy.mean + m.accuracy.sd, what: "± sd" } },
+      { series: "macro-F1", value: m.macroF1.mean, color: COLORS.f1,
+        whisker: { lower: m.macroF1.mean - m.macroF1.sd, upper: m.macroF1.mean + m.macroF1.sd, what: "± sd" } },
     ],
   }));
   const refs = [{ label: "baseline macro-F1", value: report.summary.baseline.macroF1.mean, color: COLORS.accent }];
   const rows = models.map(
-    (m) => `<tr${m.model === report.settings.model ? ' class="current"' : ""}><th>${h(m.model)}</th><td class="num">${meanSd(m.accuracy)}</td><td class="num">${meanSd(m.macroF1)}</td></tr>`,
+    (m) => `<tr${m.model === report.settings.model ? ' class="current"' : ""}><th>${h(m.model)}</th><td ` +
+      `class="num">${meanSd(m.accuracy)}</td><td class="num">${meanSd(m.macroF1)}</td></tr>`,
   );
   return [
     `<p>Models evaluated on the same folds (mean ± sd over repeats).</p>`,
@@ -266,8 +290,10 @@ function labelErrors(candidates: readonly LabelErrorCandidate[], repeats: number
       `<td class="num">${c.timesWrong} of ${c.repeats || repeats}</td><td class="num">${fixed(c.confidence)}</td></tr>`,
   );
   return [
-    `<p>Labeled rows that models which never saw them confidently put in another category. Worth a second look: either the label or the abstract may be off.</p>`,
-    `<table class="label-errors"><thead><tr><th>id</th><th>title</th><th>labeled</th><th>predicted</th><th class="num">wrong in</th><th class="num">mean confidence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
+    `<p>Labeled rows that models which never saw them confidently put in another category. Worth a second look: either the label ` +
+      `or the abstract may be off.</p>`,
+    `<table class="label-errors"><thead><tr><th>id</th><th>title</th><th>labeled</th><th>predicted</th><th class="num">wrong ` +
+      `in</th><th class="num">mean confidence</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
   ].join("\n");
 }
 
@@ -296,14 +322,22 @@ function fresh(f: Fresh): string {
   const labels = f.confusion.labels;
   return [
     `<p>${h(freshIntro(f))}</p>`,
-    `<table class="fresh-figures"><tbody>${freshFigures(f).map(([what, value]) => `<tr><th>${h(what)}</th><td class="num">${h(value)}</td></tr>`).join("")}</tbody></table>`,
+    `<table class="fresh-figures">` +
+      `<tbody>${freshFigures(f).map(([what, value]) => `<tr><th>${h(what)}</th><td class="num">${h(value)}</td></tr>`).join("")}</tbody></table>`,
     `<h3>Per category</h3>`,
-    `<div class="table-scroll"><table class="per-category"><thead><tr><th>category</th><th class="num">fresh abstracts</th><th class="num">predicted</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr></thead><tbody>`,
-    ...f.report.perCategory.map((c) => `<tr><th>${h(c.category)}</th><td class="num">${c.support}</td><td class="num">${c.predicted}</td><td class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td></tr>`),
+    `<div class="table-scroll"><table class="per-category"><thead><tr><th>category</th><th class="num">fresh abstracts</th><th ` +
+      `class="num">predicted</th><th class="num">precision</th><th class="num">recall</th><th class="num">F1</th></tr></thead><tbody>`,
+    ...f.report.perCategory.map((c) =>
+      `<tr><th>${h(c.category)}</th><td ` +
+        `class="num">${c.support}</td><td ` +
+          `class="num">${c.predicted}</td><td ` +
+            `class="num">${fixed(c.precision)}</td><td class="num">${fixed(c.recall)}</td><td class="num">${fixed(c.f1)}</td></tr>`),
     `</tbody></table></div>`,
     `<h3>Confusion matrix</h3><p class="muted small">Rows true, columns predicted (numbered as the rows).</p>`,
-    `<div class="table-scroll"><table class="fresh-confusion"><thead><tr><th></th>${labels.map((_, i) => `<th class="num">${i + 1}</th>`).join("")}</tr></thead><tbody>`,
-    ...f.confusion.counts.map((row, t) => `<tr><th>${t + 1}. ${h(labels[t] ?? "")}</th>${row.map((n, p) => `<td class="num${n > 0 && p !== t ? " off" : ""}">${n}</td>`).join("")}</tr>`),
+    `<div class="table-scroll"><table class="fresh-confusion"><thead><tr><th>` +
+      `</th>${labels.map((_, i) => `<th class="num">${i + 1}</th>`).join("")}</tr></thead><tbody>`,
+    ...f.confusion.counts.map((row, t) =>
+      `<tr><th>${t + 1}. ${h(labels[t] ?? "")}</th>${row.map((n, p) => `<td class="num${n > 0 && p !== t ? " off" : ""}">${n}</td>`).join("")}</tr>`),
     `</tbody></table></div>`,
   ].join("\n");
 }
@@ -365,7 +399,8 @@ header { margin-bottom: 1rem; }
 .matrix-layout > .chart { max-width: 100%; }
 .too-few { color: var(--muted); font-style: italic; }
 .cell-papers .back { display: inline-block; margin-bottom: .3rem; color: var(--accent); }
-.cell-papers { flex: 1 1 460px; min-width: min(460px, 100%); max-height: 640px; overflow-y: auto; border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; }
+.cell-papers { flex: 1 1 460px; min-width: min(460px, 100%); max-height: 640px; overflow-y: auto; border: 1px solid var(--line); ` +
+  `border-radius: 6px; padding: .6rem .8rem; }
 .cell-papers h3 { margin-top: 0; }
 .cell-papers table { width: 100%; font-size: .9rem; }
 .cell-papers td { overflow-wrap: anywhere; }

@@ -44,8 +44,11 @@ export function renderMarkdown(report: EvaluationReport): string {
   out.push(`| Metric | Model | ${pct} interval | Majority baseline |`, "|---|---:|---:|---:|");
   const sum = report.summary;
   out.push(
-    `| Accuracy | ${meanSd(sum.accuracy.mean, sum.accuracy.sd)} | ${range(report.intervals.accuracy)} | ${meanSd(sum.baseline.accuracy.mean, sum.baseline.accuracy.sd)} |`,
-    `| Macro-F1 | ${meanSd(sum.macroF1.mean, sum.macroF1.sd)} | ${range(report.intervals.macroF1)} | ${meanSd(sum.baseline.macroF1.mean, sum.baseline.macroF1.sd)} |`,
+    `| Accuracy ` +
+      `| ${meanSd(sum.accuracy.mean, sum.accuracy.sd)} ` +
+        `| ${range(report.intervals.accuracy)} | ${meanSd(sum.baseline.accuracy.mean, sum.baseline.accuracy.sd)} |`,
+    `| Macro-F1 ` +
+      `| ${meanSd(sum.macroF1.mean, sum.macroF1.sd)} | ${range(report.intervals.macroF1)} | ${meanSd(sum.baseline.macroF1.mean, sum.baseline.macroF1.sd)} |`,
     "",
   );
   out.push(
@@ -53,7 +56,8 @@ export function renderMarkdown(report: EvaluationReport): string {
       `${s.bootstrap.resamples} resamples of the rows, over the pooled out-of-fold predictions ` +
       `(accuracy ${num(report.pooled.accuracy)}, macro-F1 ${num(report.pooled.macro.f1)}). ` +
       `Macro-F1 averages the ${averagedCount(report)} categories the rows have; a category never predicted counts as 0` +
-      (averagedCount(report) < s.categories.length ? ` (an answer no row has, such as "not safety research" learned from the background set, is charged as a wrong answer but not averaged in).` : "."),
+      (averagedCount(report) < s.categories.length
+        ? ` (an answer no row has, such as "not safety research" learned from the background set, is charged as a wrong answer but not averaged in).` : "."),
     "",
   );
 
@@ -63,7 +67,8 @@ export function renderMarkdown(report: EvaluationReport): string {
     const iv = report.intervals.perCategory[i];
     const papers = s.papersPerCategory[i] ?? 0;
     out.push(
-      `| ${md(c.category)} | ${papers} | ${num(c.precision)} | ${num(c.recall)} | ${num(c.f1)} | ${iv ? (iv.tooFewPapers ? tooFewPapers(papers) : range(iv)) : ""} |`,
+      `| ${md(c.category)} ` +
+        `| ${papers} | ${num(c.precision)} | ${num(c.recall)} | ${num(c.f1)} | ${iv ? (iv.tooFewPapers ? tooFewPapers(papers) : range(iv)) : ""} |`,
     );
   });
   out.push(

@@ -53,7 +53,8 @@ export function renderPage(parts: PageParts): string {
 const BASE_CSS = `
 :root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --accent: #0b5cad; --warn: #fff4d6; --bad: #b42318; --good: #1a7f37; }
 * { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; padding: 1.5rem 2rem 4rem; max-width: 1200px; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; ` +
+  `color: var(--ink); margin: 0 auto; padding: 1.5rem 2rem 4rem; max-width: 1200px; }
 h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.2rem; margin: 2.2rem 0 .6rem; padding-bottom: .2rem; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }

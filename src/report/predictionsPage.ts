@@ -138,7 +138,8 @@ export function renderPredictionsPage(collected: CollectedPredictions, meta: Pre
     `<label><input type="checkbox" id="review-filter"> needs review only</label>`,
     `<span id="shown-count" class="muted" aria-live="polite">${rows.length} shown</span>`,
     `</form>`,
-    `<table class="predictions"><thead><tr><th class="num">#</th><th class="num">confidence</th><th>category</th><th>runner-up</th><th>review</th><th>terms</th><th>abstract</th><th>source</th></tr></thead><tbody>`,
+    `<table class="predictions"><thead><tr><th class="num">#</th><th class="num">confidence</th><th>category</th><th>` +
+      `runner-up</th><th>review</th><th>terms</th><th>abstract</th><th>source</th></tr></thead><tbody>`,
     ...rows.map((r, i) => row(r, i, index.get(r.category) ?? -1)),
     `</tbody></table>`,
     rows.length === 0 ? `<p>No predictions.</p>` : "",
@@ -152,7 +153,8 @@ function row(r: PredictionRow, rank: number, category: number): string {
   return (
     `<tr data-c="${category}" data-review="${r.needsReview ? 1 : 0}"${r.needsReview ? ' class="review"' : ""}>` +
     `<td class="num rank">${rank + 1}</td>` +
-    `<td class="num confidence"><span class="conf"><span class="conf-bar" style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${h(confidenceText(r))}</td>` +
+    `<td class="num confidence"><span class="conf"><span class="conf-bar" ` +
+      `style="width:${Math.round(Math.min(1, Math.max(0, r.confidence)) * 100)}%"></span></span>${h(confidenceText(r))}</td>` +
     `<td class="category">${h(r.category === "" ? "–" : r.category)}</td>` +
     `<td class="small runner-up">${r.runnerUp ? `${h(r.runnerUp)} <span class="muted">${h(probabilityText(r.runnerUpConfidence))}</span>` : ""}</td>` +
     `<td class="small review-cell">${r.needsReview ? `<strong>needs review</strong>` : ""}${r.outOfScope ? ` <span class="badge">out of scope</span>` : ""}` +
@@ -197,7 +199,8 @@ const SCRIPT = `
  */
 const CSS = `
 body { max-width: 1500px; }
-.filters { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: center; margin: 1rem 0 .5rem; position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); }
+.filters { display: flex; flex-wrap: wrap; gap: .6rem 1.2rem; align-items: center; margin: 1rem 0 .5rem; position: sticky; ` +
+  `top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid var(--line); }
 .filters select { font: inherit; padding: .15rem .3rem; max-width: min(24rem, 100%); }
 .filters label { max-width: 100%; }
 table.predictions { width: 100%; font-size: .9rem; }
@@ -211,12 +214,15 @@ table.predictions .excerpt { color: var(--muted); }
 table.predictions td.terms { max-width: 14rem; min-width: 6rem; overflow-wrap: normal; }
 table.predictions td.where { min-width: 8rem; }
 .badge { display: inline-block; font-size: .75rem; padding: 0 .35rem; border-radius: 3px; background: #ffe2dd; color: var(--bad); white-space: nowrap; }
-.conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; vertical-align: middle; overflow: hidden; }
+.conf { display: inline-block; width: 3rem; height: .5rem; background: #eef1f4; border-radius: 2px; margin-right: .4rem; ` +
+  `vertical-align: middle; overflow: hidden; }
 .conf-bar { display: block; height: 100%; background: var(--accent); }
 @media (max-width: 75rem) {
   table.predictions, table.predictions tbody { display: block; }
   table.predictions thead { display: none; }
-  table.predictions tr { display: grid; grid-template-columns: 2.5rem 7.5rem minmax(0, 1fr) minmax(0, 1fr); grid-template-areas: "rank conf category review" "rank conf runner review" "abstract abstract abstract abstract" "terms terms terms where"; border-bottom: 1px solid var(--line); padding: .3rem 0; }
+  table.predictions tr { display: grid; grid-template-columns: 2.5rem 7.5rem minmax(0, 1fr) minmax(0, 1fr); ` +
+  `grid-template-areas: "rank conf category review" "rank conf runner review" "abstract abstract abstract abstract" "terms terms terms where"; ` +
+  `border-bottom: 1px solid var(--line); padding: .3rem 0; }
   table.predictions tr[hidden] { display: none; }
   table.predictions td { border: 0; padding: .15rem .5rem; min-width: 0; max-width: none; }
   table.predictions td.rank { grid-area: rank; }

@@ -45,7 +45,8 @@ export function renderTerminal(report: EvaluationReport): string {
     const papers = s.papersPerCategory[i] ?? 0;
     lines.push(
       `${clip(plain(c.category), nameWidth).padEnd(nameWidth)}${String(papers).padStart(7)}` +
-        `${num(c.precision).padStart(7)}${num(c.recall).padStart(7)}${num(c.f1).padStart(7)}${(iv ? (iv.tooFewPapers ? tooFewPapers(papers) : bracket(iv)) : "").padStart(16)}`,
+        `${num(c.precision).padStart(7)}${num(c.recall).padStart(7)}${num(c.f1).padStart(7)}` +
+          `${(iv ? (iv.tooFewPapers ? tooFewPapers(papers) : bracket(iv)) : "").padStart(16)}`,
     );
   });
   const avgLine = (name: string, a: AverageScores): string =>

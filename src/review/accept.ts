@@ -59,7 +59,8 @@ const readColumn = (header: string): string | undefined => (READ.has(key(header)
 export function parseReviewSheet(text: string, file: string): ReviewSheet {
   const body = text.replace(/^\uFEFF/, "");
   // The delimiter under which the header names the columns: the rule every CSV reader shares.
-  const delimiter = chooseDelimiter(body, (cells) => [REQUIRED.filter((c) => cells.some((h) => key(h) === c)).length, cells.filter((h) => readColumn(h)).length]);
+  const delimiter =
+    chooseDelimiter(body, (cells) => [REQUIRED.filter((c) => cells.some((h) => key(h) === c)).length, cells.filter((h) => readColumn(h)).length]);
   const parsed = Papa.parse<string[]>(body, { header: false, skipEmptyLines: "greedy", delimiter });
   const [header = [], ...records] = parsed.data;
   refuseDuplicateColumns(header, readColumn, file);
@@ -92,7 +93,9 @@ export function parseReviewSheet(text: string, file: string): ReviewSheet {
     }
     const abstract = normalizeSpace(cell("abstract"));
     if (abstract === "") {
-      problems.push({ code: "E_MISSING_CELL", file, line: row, column: "abstract", value: category, message: "a labeled row has no abstract", hint: "keep the abstract the queue wrote; it is what the label is for" });
+      problems.push(
+        { code: "E_MISSING_CELL", file, line: row, column: "abstract", value: category,
+          message: "a labeled row has no abstract", hint: "keep the abstract the queue wrote; it is what the label is for" });
       return;
     }
     const where = cell("file");
@@ -149,7 +152,8 @@ export function acceptReviews(answers: readonly ReviewAnswer[], opts: AcceptOpti
   const result: AcceptResult = { reviewed: [], added: [], skipped: [], conflicts: [], resolved: [], problems: [], warnings: [] };
   const answered = new Map<string, ReviewAnswer & { resolved: Category }>();
   for (const answer of answers) {
-    const category = opts.taxonomy ? categoryFromTaxonomy(answer, opts.taxonomy, opts.file, result.problems) : categoryFromData(answer, known!, opts.file, result.problems);
+    const category = opts.taxonomy ? categoryFromTaxonomy(answer, opts.taxonomy, opts.file, result.problems)
+      : categoryFromData(answer, known!, opts.file, result.problems);
     if (category === undefined) continue;
     const differences = lookalikeDifferences(answer.category);
     if (differences.length > 0) {
@@ -235,7 +239,8 @@ function categoryFromData(answer: ReviewAnswer, names: readonly Category[], file
   const near = closestCategory(answer.category, names);
   problems.push({
     code: "E_REVIEW_CATEGORY", file, line: answer.row, column: columnOf(answer), value: answer.category,
-    message: `${answer.place ? `${answer.place}: ` : ""}category not in the labeled data`, hint: near ? `did you mean "${near}"?` : `pick one of ${names.join(", ")}`,
+    message: `${answer.place ? `${answer.place}: ` : ""}category not in the labeled data`, hint: near
+      ? `did you mean "${near}"?` : `pick one of ${names.join(", ")}`,
   });
   return undefined;
 }

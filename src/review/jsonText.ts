@@ -16,7 +16,9 @@ export function parseJson(text: string, file: string, hint: string, line = 1): P
     const at = /line (\d+) column (\d+)/.exec(message);
     const position = /position (\d+)/.exec(message);
     const offset = at ? Number(at[1]) - 1 : position ? lineOf(text, Number(position[1])) - 1 : 0;
-    return { ok: false, problem: { code: "E_REVIEW_EXPORT", file, line: line + offset, message: `not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)$/, "")})`, hint } };
+    return { ok: false,
+      problem: { code: "E_REVIEW_EXPORT", file, line: line + offset,
+        message: `not valid JSON (${message.replace(/\s*\(line \d+ column \d+\)$/, "")})`, hint } };
   }
 }
 

@@ -21,7 +21,8 @@ import { SafetagError } from "../errors.js";
 import { normalizeSpace } from "../ingest/result.js";
 import { arrayElementLines, isObject, parseJson } from "./jsonText.js";
 import type { ReviewItem } from "./queue.js";
-import { isoSeconds, reconcile, shownProbability, sourceOf, type SkippedAnnotation, type ToolAnnotation, type ToolExport, type ToolTask } from "./toolAnswers.js";
+import { isoSeconds, reconcile, shownProbability, sourceOf, type SkippedAnnotation, type ToolAnnotation,
+  type ToolExport, type ToolTask } from "./toolAnswers.js";
 
 /** The names that tie the tasks, the config and the export together. */
 export const LABEL_STUDIO = { text: "text", control: "category" } as const;
@@ -85,14 +86,17 @@ export function labelStudioConfig(choices: readonly Category[]): string {
 export function xmlAttribute(value: string): string {
   const bad = [...value].find((c) => /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(c) || /^[\uD800-\uDFFF]$/.test(c));
   if (bad !== undefined) {
-    throw new SafetagError("E_LABEL_CONFIG", `the category ${JSON.stringify(value)} has U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, which an XML labeling config cannot hold`, {
+    throw new SafetagError("E_LABEL_CONFIG",
+      `the category ${JSON.stringify(value)} has U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, which an ` +
+        `XML labeling config cannot hold`, {
       hint: "rename the category in the taxonomy file",
     });
   }
   return value.replace(/[&<>"'\t\n\r]/g, (c) => XML_ESCAPES[c]!);
 }
 
-const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
+const XML_ESCAPES: Record<string,
+  string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
 
 const EXPORT_HINT = "in Label Studio, Export the project as JSON (not JSON-MIN or CSV) and give that file to `safetag accept`";
 
@@ -102,7 +106,8 @@ export function parseLabelStudioExport(text: string, file: string): ToolExport {
   const none = (problem: InputProblem): ToolExport => ({ answers: [], unanswered: [], skipped: [], problems: [problem] });
   const parsed = parseJson(body, file, EXPORT_HINT);
   if (!parsed.ok) return none(parsed.problem);
-  if (!Array.isArray(parsed.value)) return none({ code: "E_REVIEW_EXPORT", file, line: 1, message: "a Label Studio export is a JSON array of tasks; this is not an array", hint: EXPORT_HINT });
+  if (!Array.isArray(parsed.value)) return none(
+    { code: "E_REVIEW_EXPORT", file, line: 1, message: "a Label Studio export is a JSON array of tasks; this is not an array", hint: EXPORT_HINT });
   const lines = arrayElementLines(body);
   const problems: InputProblem[] = [];
   const skipped: SkippedAnnotation[] = [];
@@ -112,7 +117,9 @@ export function parseLabelStudioExport(text: string, file: string): ToolExport {
     const lsId = isObject(raw) && (typeof raw.id === "number" || typeof raw.id === "string") ? ` (Label Studio id ${raw.id})` : "";
     const place = `task ${k + 1}${lsId}`;
     const problem = (column: string | undefined, message: string, hint = EXPORT_HINT, value?: string) =>
-      problems.push({ code: "E_REVIEW_EXPORT", file, line, ...(column ? { column } : {}), message: `${place}: ${message}`, hint, ...(value === undefined ? {} : { value }) });
+      problems.push(
+        { code: "E_REVIEW_EXPORT", file, line, ...(column ? { column } : {}),
+          message: `${place}: ${message}`, hint, ...(value === undefined ? {} : { value }) });
     if (!isObject(raw)) return problem(undefined, "is not a JSON object");
     if (!isObject(raw.data)) return problem("data", "has no `data` object");
     if (!("annotations" in raw)) {
@@ -145,7 +152,8 @@ export function parseLabelStudioExport(text: string, file: string): ToolExport {
       annotations.push({ annotator, choices, line, column, ...(time ? { time } : {}) });
     });
     if (abstract === "") {
-      if (annotations.length > 0) problem(`data.${LABEL_STUDIO.text}`, "an annotated task has no abstract", "keep the `text` the review queue wrote; it is what the label is for");
+      if (annotations.length > 0) problem(
+        `data.${LABEL_STUDIO.text}`, "an annotated task has no abstract", "keep the `text` the review queue wrote; it is what the label is for");
       return;
     }
     tasks.push({ line, place, id: typeof raw.data.id === "string" ? raw.data.id : "", abstract, source: sourceOf(raw.data.file, raw.data.line), annotations });

@@ -89,7 +89,9 @@ export function parseProdigyExport(text: string, file: string): ToolExport {
     }
     if (eg.answer !== "accept") return problem("answer", '`answer` is none of "accept", "reject", "ignore"', EXPORT_HINT, JSON.stringify(eg.answer));
     if (abstract === "") return problem("text", "an accepted task has no text", "keep the `text` the review queue wrote; it is what the label is for");
-    if (!Array.isArray(eg.accept)) return problem("accept", "an accepted task has no `accept` list (was it annotated with the choice interface?)", "annotate with `--view-id choice`, as docs/annotation-tools.md shows");
+    if (!Array.isArray(eg.accept)) return problem("accept",
+      "an accepted task has no `accept` list (was it annotated with the choice interface?)",
+        "annotate with `--view-id choice`, as docs/annotation-tools.md shows");
     let time: string | undefined;
     if (eg._timestamp !== undefined) {
       time = typeof eg._timestamp === "number" ? isoSeconds(eg._timestamp * 1000) : undefined;

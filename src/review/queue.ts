@@ -82,7 +82,8 @@ export function reviewOrder(items: readonly ReviewItem[], limit?: number): Revie
  * most probable of them, and the next, their probabilities renormalised over those categories.
  * The prediction is unchanged when the model knows none of them.
  */
-export function amongCategories<P extends Pick<LabeledPrediction, "category" | "confidence" | "runnerUp" | "runnerUpConfidence">>(p: P, proba: ArrayLike<number>, categories: readonly Category[], among: readonly Category[]): P {
+export function amongCategories<P extends Pick<LabeledPrediction, "category" | "confidence" | "runnerUp" |
+  "runnerUpConfidence">>(p: P, proba: ArrayLike<number>, categories: readonly Category[], among: readonly Category[]): P {
   const parts = among.flatMap((c) => {
     const i = categories.indexOf(c);
     return i < 0 ? [] : [{ c, p: proba[i]! }];

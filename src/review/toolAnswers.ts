@@ -124,7 +124,8 @@ const by = (a: ToolAnnotation) => `${a.annotator ? a.annotator : "an annotator w
  * today's, and a pick the taxonomy no longer has (retired, split) is not pre-selected. Without
  * one, the model's categories.
  */
-export function toolChoices(modelCategories: readonly Category[], taxonomy: Taxonomy | undefined): { choices: Category[]; pick: (c: Category) => Category | undefined } {
+export function toolChoices(modelCategories: readonly Category[], taxonomy: Taxonomy |
+  undefined): { choices: Category[]; pick: (c: Category) => Category | undefined } {
   const applies = taxonomy !== undefined && modelCategories.some((c) => resolveCategory(c, taxonomy).status !== "unknown");
   if (!applies) {
     const choices = [...modelCategories];

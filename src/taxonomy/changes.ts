@@ -134,7 +134,9 @@ export function applyTaxonomy(rows: readonly LabeledAbstract[], taxonomy: Taxono
       rows: [...rows],
       relabeled: [],
       setAside: [],
-      warnings: [`the taxonomy names none of the data's categories (${labels.slice(0, 5).map((l) => JSON.stringify(l)).join(", ")}${labels.length > 5 ? ", ..." : ""}); it is not applied`],
+      warnings: [
+        `the taxonomy names none of the data's ` +
+          `categories (${labels.slice(0, 5).map((l) => JSON.stringify(l)).join(", ")}${labels.length > 5 ? ", ..." : ""}); it is not applied`],
       applied: false,
     };
   }
@@ -172,10 +174,12 @@ export function applyTaxonomy(rows: readonly LabeledAbstract[], taxonomy: Taxono
   }
   const unknownWarnings = [...unknown].map(
     ([label, ids]) =>
-      `"${label}" (${ids.length} row${ids.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""}) is not in the taxonomy; it is learned as a new category of its own: add it to the taxonomy with a description`,
+      `"${label}" (${ids.length} row${ids.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""}) is not in the taxonomy;` +
+        ` it is learned as a new category of its own: add it to the taxonomy with a description`,
   );
   const undescribed = undescribedWarning(out.map((r) => r.category), taxonomy);
-  return { rows: out, relabeled, setAside, warnings: [...unknownWarnings, ...emptyCategoryWarnings(out, taxonomy), ...(undescribed ? [undescribed] : [])], applied: true };
+  return { rows: out, relabeled, setAside,
+    warnings: [...unknownWarnings, ...emptyCategoryWarnings(out, taxonomy), ...(undescribed ? [undescribed] : [])], applied: true };
 }
 
 /** An added category with no rows is learned from its description alone; with none, from nothing. */

@@ -38,7 +38,8 @@ export function respelledCategories(respelled: readonly { label: string; row: La
       line: rows[0]!.sourceLine,
       column: "category",
       value: label,
-      message: `read as the taxonomy's "${canonical}" (${rows.length} row${rows.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""})` +
+      message: `read as the ` +
+        `taxonomy's "${canonical}" (${rows.length} row${rows.length === 1 ? "" : "s"}: ${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", ..." : ""})` +
         (differences.length > 0 ? `; it looks the same but has ${differences.join(", ")}` : ""),
       hint: `spell it "${canonical}" in the sheet to silence this warning`,
     };

@@ -21,6 +21,7 @@ export function undescribedWarning(names: readonly string[], taxonomy: Taxonomy,
   if (bare.length === 0) return undefined;
   const list = bare.slice(0, 8).map((n) => `"${n}"`).join(", ") + (bare.length > 8 ? `, ... (${bare.length - 8} more)` : "");
   return `WARNING: ${bare.length} of ${new Set(names).size} categories have no description or key phrases${file ? ` in ${file}` : ""} (${list}): ` +
-    "the model learns them from their rows alone, and a category with few rows is then seldom predicted (on the bundled data macro-F1 falls from 0.87 to 0.34); " +
+    "the model learns them from their rows alone, and a category with few rows is then seldom predicted (on the bundled data " +
+      "macro-F1 falls from 0.87 to 0.34); " +
     'give each entry a "description" and "keyPhrases"';
 }

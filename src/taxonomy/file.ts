@@ -20,7 +20,10 @@ export interface TaxonomyFile extends Taxonomy {
   description?: string;
 }
 
-const HINT = `a taxonomy file looks like {"format": "${TAXONOMY_FORMAT}", "version": ${TAXONOMY_VERSION}, "categories": [{"name": "Robustness", "description": "...", "keyPhrases": ["adversarial"]}]}`;
+const HINT =
+  `a taxonomy file looks like ` +
+    `{"format": "${TAXONOMY_FORMAT}", "version": ${TAXONOMY_VERSION}, "categories": [{"name": "Robustness", "description": "...", ` +
+      `"keyPhrases": ["adversarial"]}]}`;
 
 type FieldCheck = (value: unknown) => string | undefined;
 const isString: FieldCheck = (v) => (typeof v === "string" ? undefined : "must be a string");
@@ -180,8 +183,10 @@ function historyProblems(entries: readonly TaxonomyEntry[], file: string): Input
       const owner = byKey.get(key) ?? oldNames.get(key);
       if (owner === i) continue; // its own name again: harmless
       if (owner !== undefined) {
-        at(i, e.renamedFrom?.includes(old) ? "renamedFrom" : "aliases", "E_TAXONOMY_DUPLICATE", `names "${old}", which is already categories[${owner}] (${JSON.stringify(entries[owner]!.name)})`, old,
-          byKey.get(key) === owner ? "a renamed category's old entry must go: remove it, or its rows stay there" : "an old name can belong to one category only");
+        at(i, e.renamedFrom?.includes(old) ? "renamedFrom" : "aliases", "E_TAXONOMY_DUPLICATE",
+          `names "${old}", which is already categories[${owner}] (${JSON.stringify(entries[owner]!.name)})`, old,
+          byKey.get(key) === owner ? "a renamed category's old entry must go: remove it, or its rows stay there"
+            : "an old name can belong to one category only");
       } else oldNames.set(key, i);
     }
   });
@@ -194,22 +199,27 @@ function historyProblems(entries: readonly TaxonomyEntry[], file: string): Input
   };
   const outside = entries.flatMap((e, i) => (e.scope === "outside" ? [i] : []));
   for (const i of outside.slice(1)) {
-    at(i, "scope", "E_TAXONOMY_CHANGE", `only one category can be the "not safety research" answer (categories[${outside[0]}] is already)`, entries[i]!.name, 'keep `"scope": "outside"` on one entry');
+    at(i, "scope", "E_TAXONOMY_CHANGE",
+      `only one category can be the "not safety research" answer (categories[${outside[0]}] is already)`,
+        entries[i]!.name, 'keep `"scope": "outside"` on one entry');
   }
   entries.forEach((e, i) => {
     const changes = [e.mergedInto !== undefined && "mergedInto", e.retired === true && "retired", e.splitInto !== undefined && "splitInto"].filter(Boolean);
     if (changes.length > 1) {
-      at(i, changes[1] as string, "E_TAXONOMY_CHANGE", `a category is merged, split or retired, not several at once (found ${changes.join(", ")})`, e.name, "keep the one change that happened");
+      at(i, changes[1] as string, "E_TAXONOMY_CHANGE",
+        `a category is merged, split or retired, not several at once (found ${changes.join(", ")})`, e.name, "keep the one change that happened");
     }
     if (e.mergedInto !== undefined) {
       const target = lookup(e.mergedInto);
       if (target === undefined) unknownTarget(i, "mergedInto", e.mergedInto);
-      else if (target === i) at(i, "mergedInto", "E_TAXONOMY_CHANGE", "a category cannot be merged into itself", e.mergedInto, "name the category its rows now belong to");
+      else if (target === i) at(i, "mergedInto", "E_TAXONOMY_CHANGE", "a category cannot be merged into itself",
+        e.mergedInto, "name the category its rows now belong to");
     }
     for (const part of e.splitInto ?? []) {
       const target = lookup(part);
       if (target === undefined) unknownTarget(i, "splitInto", part);
-      else if (target === i) at(i, "splitInto", "E_TAXONOMY_CHANGE", "a category cannot be split into itself", part, "name the new categories, each with an entry of its own");
+      else if (target === i) at(i, "splitInto", "E_TAXONOMY_CHANGE", "a category cannot be split into itself", part,
+        "name the new categories, each with an entry of its own");
     }
   });
   if (problems.length > 0) return problems;
@@ -217,7 +227,9 @@ function historyProblems(entries: readonly TaxonomyEntry[], file: string): Input
     const seen = new Set<number>([i]);
     for (let j = e.mergedInto === undefined ? undefined : lookup(e.mergedInto); j !== undefined; ) {
       if (seen.has(j)) {
-        at(i, "mergedInto", "E_TAXONOMY_CHANGE", `merges go round in a circle (${[...seen, j].map((k) => entries[k]!.name).join(" -> ")})`, e.mergedInto, "one category of the circle must stay: remove its `mergedInto`");
+        at(i, "mergedInto", "E_TAXONOMY_CHANGE",
+          `merges go round in a circle (${[...seen, j].map((k) => entries[k]!.name).join(" -> ")})`, e.mergedInto,
+            "one category of the circle must stay: remove its `mergedInto`");
         break;
       }
       seen.add(j);

@@ -32,7 +32,8 @@ const SYMBOLS: Readonly<Record<string, string>> = {
 };
 
 /** Function names that LaTeX sets upright (`\log n` reads "log n"). */
-const FUNCTIONS: ReadonlySet<string> = new Set(["log", "ln", "exp", "min", "max", "sup", "inf", "arg", "argmin", "argmax", "lim", "sin", "cos", "tan", "det", "dim", "ker", "Pr", "deg", "gcd"]);
+const FUNCTIONS: ReadonlySet<string> =
+  new Set(["log", "ln", "exp", "min", "max", "sup", "inf", "arg", "argmin", "argmax", "lim", "sin", "cos", "tan", "det", "dim", "ker", "Pr", "deg", "gcd"]);
 
 /** Commands whose one argument is shown as it is (emphasis, fonts, boxes). */
 const STYLES: ReadonlySet<string> = new Set([
@@ -44,7 +45,8 @@ const STYLES: ReadonlySet<string> = new Set([
 /** Commands that only size or space things: dropped, their argument-less effect has no text. */
 const DROPPED: ReadonlySet<string> = new Set([
   "em", "bf", "it", "rm", "sf", "sl", "sc", "tt", "sffamily", "rmfamily", "ttfamily", "bfseries", "itshape", "scshape", "upshape", "mdseries", "normalfont",
-  "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle", "textstyle", "limits", "nolimits", "xspace", "noindent", "centering"]);
+  "left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle", "textstyle", "limits",
+    "nolimits", "xspace", "noindent", "centering"]);
 
 const DOUBLE_STRUCK: Readonly<Record<string, string>> = { R: "ℝ", N: "ℕ", Z: "ℤ", Q: "ℚ", C: "ℂ", E: "𝔼", P: "ℙ" };
 
@@ -62,7 +64,10 @@ const SUBSCRIPT: Readonly<Record<string, string>> = {
 };
 
 /** Accent commands (`\'e`, `\"{o}`) as Unicode combining marks; NFC then makes é, ö. */
-const ACCENTS: Readonly<Record<string, string>> = { "'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307", u: "\u0306", v: "\u030c", H: "\u030b", c: "\u0327", k: "\u0328", d: "\u0323" };
+const ACCENTS: Readonly<Record<string,
+  string>> =
+    { "'": "\u0301", "`": "\u0300", '"': "\u0308", "^": "\u0302", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+      u: "\u0306", v: "\u030c", H: "\u030b", c: "\u0327", k: "\u0328", d: "\u0323" };
 
 /** Old-style font switches inside a group: `{\em x}`, `{\bf x}` show as x. The opening, when `at` starts one. */
 function switchGroup(s: string, at: number, stop: number): RegExpExecArray | null {

@@ -13,7 +13,8 @@ const WORD_CHARACTER = /[\p{L}\p{M}\p{N}]/u;
  */
 function plainBreak(c: number): boolean {
   const ch = String.fromCharCode(c);
-  return (c < 0xd800 || c > 0xdfff) && !WORD_CHARACTER.test(ch) && ch.normalize("NFKC") === ch && `a${ch}a`.normalize("NFKC") === `a${ch}a` && ch.toLowerCase() === ch;
+  return (c < 0xd800 || c > 0xdfff) && !WORD_CHARACTER.test(ch) && ch.normalize("NFKC") === ch &&
+    `a${ch}a`.normalize("NFKC") === `a${ch}a` && ch.toLowerCase() === ch;
 }
 
 /**

@@ -72,7 +72,8 @@ export function fitTemperature(scores: readonly ArrayLike<number>[], gold: reado
  * out-of-fold data, and the share of predictions that clears it. Below it a prediction is
  * marked `needs_review`. When no threshold reaches the target, everything goes to review.
  */
-export function reviewThreshold(confidences: readonly number[], correct: readonly boolean[], targetPrecision: number): { threshold: number; coverage: number; precision: number } {
+export function reviewThreshold(confidences: readonly number[], correct: readonly boolean[],
+  targetPrecision: number): { threshold: number; coverage: number; precision: number } {
   const order = confidences.map((c, i) => [c, correct[i] ? 1 : 0] as const).sort((x, y) => y[0] - x[0]);
   let hits = 0;
   let best = { threshold: 1, coverage: 0, precision: 1 };

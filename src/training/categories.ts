@@ -35,12 +35,15 @@ export function checkTrainingCategories(rows: readonly { category: Category }[],
   for (const r of rows) counts.set(r.category, (counts.get(r.category) ?? 0) + 1);
   if (counts.size < 2) {
     const only = [...counts.keys()][0];
-    throw new SafetagError("E_ONE_CATEGORY", `${file}: all ${rows.length} rows used for training are in one category (${JSON.stringify(only)}); a model needs rows of at least two categories to tell them apart`, {
+    throw new SafetagError("E_ONE_CATEGORY",
+      `${file}: all ${rows.length} rows used for training are in one category ` +
+        `(${JSON.stringify(only)}); a model needs rows of at least two categories to tell them apart`, {
       hint: "label rows of other categories too",
     });
   }
   if (counts.size > MAX_CATEGORIES) {
-    throw new SafetagError("E_TOO_MANY_CATEGORIES", `${file}: ${counts.size} categories; a model holds at most ${MAX_CATEGORIES}`, { hint: "check the category column: it may hold titles or ids" });
+    throw new SafetagError("E_TOO_MANY_CATEGORIES",
+      `${file}: ${counts.size} categories; a model holds at most ${MAX_CATEGORIES}`, { hint: "check the category column: it may hold titles or ids" });
   }
   let singletons = 0;
   for (const n of counts.values()) if (n === 1) singletons++;

@@ -172,10 +172,15 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
       ...(inner.length < rows.length ? { innerSample: { rows: inner.length, of: rows.length, seed } } : {}),
     };
   } else {
-    training = { innerFolds: 0, selection: [], requested, kind: recipe.kind, priorWeight, calibration: { temperature, nllBefore: NaN, nllAfter: NaN }, review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 }, scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
+    training =
+      { innerFolds: 0, selection: [], requested, kind: recipe.kind, priorWeight,
+        calibration: { temperature, nllBefore: NaN, nllAfter: NaN },
+          review: { targetPrecision, threshold: 1, coverage: 0, precision: 1 },
+            scope: { quantile: DEFAULT_SCOPE_QUANTILE, threshold: 0 }, titles: recipe.titles };
   }
 
-  if (background.length > 0) training.background = { path: options.background?.path ?? "", sha256: options.background?.sha256 ?? "", rows: background.length, weight: recipe.backgroundWeight };
+  if (background.length > 0) training.background =
+    { path: options.background?.path ?? "", sha256: options.background?.sha256 ?? "", rows: background.length, weight: recipe.backgroundWeight };
   const set = trainingSetOf(recipe, rows, priorWeight);
   const hash = abstractHasher();
   const labeledTexts = options.unlabeled?.length ? new Set(rows.map((r) => hash(r.abstract))) : undefined;
@@ -195,7 +200,9 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
   const unevaluated = recipe.categories.filter((c) => !withRows.has(c));
   // the words shown for the classifier's stems (predict's terms, the report's indicative terms): not needed to predict
   const forms = onlyPredict ? undefined : surfaceForms(tokenizerSettings, rows.map((r) => r.abstract), classifier.features.terms);
-  const drift = onlyPredict ? undefined : driftBaseline({ tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: alwaysKnownTokens(recipe, priorWeight), folds: driftFolds, seed });
+  const drift = onlyPredict ? undefined
+    : driftBaseline(
+      { tokenize: recipe.tokenize, rows: inner, titles: recipe.titles, alwaysKnown: alwaysKnownTokens(recipe, priorWeight), folds: driftFolds, seed });
   return {
     createdAt: (options.now ?? (() => new Date()))().toISOString(),
     safetagVersion: TOOL_VERSION,

@@ -37,7 +37,8 @@ function answersFormat(path: string, text: string): AnswersFormat {
   if (start === "[") return "label-studio";
   if (start === "{") return "prodigy";
   if (/\.(json|jsonl|ndjson)$/i.test(path)) {
-    throw new SafetagError("E_REVIEW_EXPORT", `${path}: neither a Label Studio JSON export (a JSON array) nor a Prodigy export (JSON lines)${start === undefined ? ": it is empty" : ""}`, {
+    throw new SafetagError("E_REVIEW_EXPORT",
+      `${path}: neither a Label Studio JSON export (a JSON array) nor a Prodigy export (JSON lines)${start === undefined ? ": it is empty" : ""}`, {
       hint: "export the Label Studio project as JSON, or run `prodigy db-out DATASET > export.jsonl`",
     });
   }
@@ -54,7 +55,12 @@ function readAnswers(path: string, text: string): { format: AnswersFormat; unans
 
 function report(ctx: CliContext, r: AcceptResult, reviewedPath: string, unanswered: number, force: boolean, tool?: ToolExport): void {
   const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
-  say(ctx, `accepted ${n(r.added.length, "label")} into ${reviewedPath}; ${r.skipped.length} skipped (already labeled the same); ${n(r.conflicts.length, "conflict")}${r.conflicts.length && force ? " (the reviewer's label wins: --force)" : ""}; ${n(unanswered, tool ? "task" : "row")} left unlabeled${tool ? `; ${n(tool.skipped.length, "annotation")} skipped by ${tool.skipped.length === 1 ? "its annotator" : "their annotators"}, not counted` : ""}`);
+  say(ctx, `accepted ${n(r.added.length, "label")} into ${reviewedPath}; ${r.skipped.length} skipped (already labeled the ` +
+    `same); ${n(r.conflicts.length, "conflict")}${r.conflicts.length && force ? " (the reviewer's label wins: --force)" : ""};` +
+      ` ${n(unanswered, tool ? "task" : "row")} left ` +
+        `unlabeled${tool
+          ? `; ${n(tool.skipped.length, "annotation")} skipped by ${tool.skipped.length === 1 ? "its annotator" : "their annotators"}, not counted`
+          : ""}`);
   for (const a of r.added) say(ctx, `  added ${a.id}  "${a.category}"${a.reviewer ? ` by ${a.reviewer}` : ""}${a.source ? ` (${a.source})` : ""}`);
   for (const s of r.skipped) say(ctx, `  skipped ${placeOf(s.answer)}: ${s.reason}`);
   for (const c of r.conflicts) say(ctx, `  conflict ${placeOf(c.answer)}: "${c.category}" replaces "${c.existing.category}" of row ${c.existing.id}`);
@@ -67,8 +73,12 @@ function report(ctx: CliContext, r: AcceptResult, reviewedPath: string, unanswer
 export function registerAccept(program: Command, ctx: CliContext): void {
   program
     .command("accept")
-    .description("add the labels filled in on a review sheet (from `safetag review`), or given in Label Studio or Prodigy, to the reviewed labels beside the labeled data, with provenance")
-    .argument("<reviewed.csv>", "the review sheet, with `reviewer_category` (and `reviewer`) filled in; or a Label Studio JSON export, or a Prodigy export (JSONL, from `prodigy db-out`)")
+    .description(
+      "add the labels filled in on a review sheet (from `safetag review`), or given in Label Studio or Prodigy, to the reviewed " +
+        "labels beside the labeled data, with provenance")
+    .argument("<reviewed.csv>",
+      "the review sheet, with `reviewer_category` (and `reviewer`) filled in; or a Label Studio JSON export, or a Prodigy export " +
+        "(JSONL, from `prodigy db-out`)")
     .option("-d, --data <file>", "the labeled data; the labels go to reviewed.csv in its folder", "data/labeled.csv")
     .option("--force", "let a reviewer's label replace a different existing label", false)
     .option("--reviewer <name>", "reviewer for rows whose `reviewer` cell (or annotator) is empty")
@@ -76,9 +86,11 @@ export function registerAccept(program: Command, ctx: CliContext): void {
     .action((sheetPath: string, opts: AcceptCliOptions) => {
       const reviewedPath = reviewedPathFor(opts.data);
       // reviewed.csv is read and rewritten; no other input may be it
-      checkOutputs([{ path: reviewedPath, what: "the reviewed labels beside --data" }], [{ path: sheetPath, what: "the review sheet" }, { path: opts.data, what: "--data" }, taxonomyInput(opts.taxonomy)]);
+      checkOutputs([{ path: reviewedPath, what: "the reviewed labels beside --data" }],
+        [{ path: sheetPath, what: "the review sheet" }, { path: opts.data, what: "--data" }, taxonomyInput(opts.taxonomy)]);
       const sheet = readAnswers(sheetPath, readInputText(sheetPath));
-      if (sheet.format !== "csv") say(ctx, `${sheetPath}: read as a ${sheet.format === "label-studio" ? "Label Studio JSON export" : "Prodigy export (JSONL)"}`);
+      if (sheet.format !== "csv") say(ctx,
+        `${sheetPath}: read as a ${sheet.format === "label-studio" ? "Label Studio JSON export" : "Prodigy export (JSONL)"}`);
       const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const reading = taxonomy && readingTaxonomy(taxonomy);
       const labeled = readLabeled(opts.data, { taxonomy: reading, text: readInputText(opts.data) }).rows;
@@ -86,7 +98,8 @@ export function registerAccept(program: Command, ctx: CliContext): void {
       const result = acceptReviews(sheet.answers, { labeled, reviewed, taxonomy, force: opts.force, today: today(), reviewer: opts.reviewer, file: sheetPath });
       const problems = [...sheet.problems, ...result.problems];
       if (problems.length > 0) {
-        throw new SafetagError(problems[0]!.code, `${sheetPath}: ${problems.length} ${sheet.tool ? "answer" : "row"}${problems.length === 1 ? "" : "s"} cannot be accepted; nothing was written`, {
+        throw new SafetagError(problems[0]!.code,
+          `${sheetPath}: ${problems.length} ${sheet.tool ? "answer" : "row"}${problems.length === 1 ? "" : "s"} cannot be accepted; nothing was written`, {
           problems,
           hint: problems[0]!.hint,
         });

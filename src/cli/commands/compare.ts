@@ -4,8 +4,10 @@ import { join } from "node:path";
 import type { LabeledAbstract, Taxonomy } from "../../domain.js";
 import { EXIT, formatProblem, SafetagError } from "../../errors.js";
 import { checkCrossValidatable } from "../../evaluation/evaluate.js";
-import { compareOnFresh, compareSettings, describeSettings, formatFreshComparison, formatSettingsComparison, recordedTrainOptions, sameRecipe } from "../../evaluation/compareModels.js";
-import { asRenamed, categoryChanges, formatCategoryChanges, formatRowChanges, sameCategories, summaryOf, trainingRowChanges, type TrainingRowChanges } from "../../evaluation/modelChanges.js";
+import { compareOnFresh, compareSettings, describeSettings, formatFreshComparison, formatSettingsComparison,
+  recordedTrainOptions, sameRecipe } from "../../evaluation/compareModels.js";
+import { asRenamed, categoryChanges, formatCategoryChanges, formatRowChanges, sameCategories, summaryOf,
+  trainingRowChanges, type TrainingRowChanges } from "../../evaluation/modelChanges.js";
 import { readLabeled, usableForTraining } from "../../ingest/labeled.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
 import { findEntry, inUse, loadRegistry, modelKindOf } from "../../modelfile/kept.js";
@@ -49,7 +51,9 @@ function describe(label: string, name: string, m: LoadedModel): string {
   const inner = m.report?.selection.find((s) => s.priorWeight === m.report?.priorWeight && s.kind === m.report?.kind);
   const evaluation = m.evaluation as { macroF1?: number } | undefined;
   const fresh = summaryOf(m).fresh;
-  return `${label}: ${name}  ${modelKindOf(m)}, ${m.training.rows} rows (${m.training.path || "?"}, sha256 ${m.training.sha256.slice(0, 12) || "?"}), ${m.categories.length} categories` +
+  return `${label}` +
+    `: ${name}  ${modelKindOf(m)},` +
+      ` ${m.training.rows} rows (${m.training.path || "?"}, sha256 ${m.training.sha256.slice(0, 12) || "?"}), ${m.categories.length} categories` +
     (inner ? `, inner macro-F1 ${inner.macroF1.toFixed(3)}` : "") +
     (typeof evaluation?.macroF1 === "number" ? `, cross-validated macro-F1 ${evaluation.macroF1.toFixed(3)}` : "") +
     (fresh ? `, fresh-set macro-F1 ${fresh.macroF1.toFixed(3)} when evaluated` : "") +
@@ -67,7 +71,9 @@ function readFresh(ctx: CliContext, option: string | false | undefined, taxonomy
   const result = readLabeled(path, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text: readInputText(path) });
   const rows = usableForTraining(result.rows);
   const left = result.rows.length - rows.length;
-  say(ctx, `${path}: ${rows.length} fresh abstracts to score both models on${left ? `, ${left} without abstract or duplicate set aside` : ""}${result.problems.length ? `, ${result.problems.length} problems` : ""}`);
+  say(ctx, `${path}` +
+    `: ${rows.length} fresh abstracts to score both models ` +
+      `on${left ? `, ${left} without abstract or duplicate set aside` : ""}${result.problems.length ? `, ${result.problems.length} problems` : ""}`);
   for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
   return { path, rows };
 }
@@ -76,13 +82,17 @@ function readFresh(ctx: CliContext, option: string | false | undefined, taxonomy
 function trainingLine(a: LoadedModel, b: LoadedModel, rows: TrainingRowChanges): string {
   const n = b.training.rows - a.training.rows;
   const same = a.training.sha256 !== "" && a.training.sha256 === b.training.sha256;
-  return `training rows: ${a.training.rows} -> ${b.training.rows} (${n >= 0 ? "+" : ""}${n}), ${same ? "same data" : "different data"}: ${formatRowChanges(rows)} (told apart by abstract)`;
+  return `training ` +
+    `rows: ${a.training.rows} ->` +
+      ` ${b.training.rows} (${n >= 0 ? "+" : ""}${n}), ${same ? "same data" : "different data"}: ${formatRowChanges(rows)} (told apart by abstract)`;
 }
 
 export function registerCompare(program: Command, ctx: CliContext): void {
   program
     .command("compare")
-    .description("compare two models: both scored on the fresh validation set, with the papers whose label changed; their settings cross-validated on the same data and folds (--data); the predictions that changed on dumps (--input)")
+    .description(
+      "compare two models: both scored on the fresh validation set, with the papers whose label changed; their settings cross-validated on the same data " +
+        "and folds (--data); the predictions that changed on dumps (--input)")
     .argument("<a>", "model file, or id of a kept model (`safetag models`)")
     .argument("<b>", "model file, or id of a kept model")
     .option("--dir <folder>", "folder holding registry.json", DEFAULT_MODELS_DIR)
@@ -115,12 +125,16 @@ export function registerCompare(program: Command, ctx: CliContext): void {
           // the same recipe on the same folds gives the same figures: a table of zeros would hide what did change
           out.push(
             "",
-            `--data: not cross-validated: both models have the same settings (${describeSettings(oa)}), so on the same ${data.rows.length} rows and folds they would score the same.`,
-            `  What changed is their training data: ${formatRowChanges(rows)}${fresh ? "; the fresh set above shows what that did" : "; give --fresh <file> to see what that did"}.`,
+            `--data: not cross-validated: both models have the same settings ` +
+              `(${describeSettings(oa)}), so on the same ${data.rows.length} rows and folds they would score the same.`,
+            `  What changed is their training ` +
+              `data: ${formatRowChanges(rows)}${fresh ? "; the fresh set above shows what that did" : "; give --fresh <file> to see what that did"}.`,
           );
         } else {
           say(ctx, `cross-validating A (${describeSettings(oa, tokenizers)}) and B (${describeSettings(ob, tokenizers)}) on ${data.rows.length} rows`);
-          out.push("", ...formatSettingsComparison(compareSettings(data.rows, oa, ob, { folds: opts.folds, repeats: opts.repeats, seed: opts.seed }), { a: a.name, b: b.name }));
+          out.push("",
+            ...formatSettingsComparison(
+              compareSettings(data.rows, oa, ob, { folds: opts.folds, repeats: opts.repeats, seed: opts.seed }), { a: a.name, b: b.name }));
         }
       } else say(ctx, "give --data to cross-validate both models' settings on the same rows and folds");
       if (opts.input?.length) out.push("", ...formatPredictionChanges(predictionChanges(a.model, b.model, await readAbstractInputs(opts.input, ctx.stdin))));

@@ -64,7 +64,8 @@ function readFresh(ctx: CliContext, option: string | false | undefined, taxonomy
   const result = readLabeled(path, { taxonomy: taxonomy && readingTaxonomy(taxonomy), text: readInputText(path) });
   const rows = usableForTraining(result.rows);
   const left = result.rows.length - rows.length;
-  say(ctx, `${path}: ${rows.length} fresh abstracts to score the final model on${left ? `, ${left} without abstract or duplicate set aside` : ""}${result.problems.length ? `, ${result.problems.length} problems` : ""}`);
+  say(ctx, `${path}: ${rows.length} fresh abstracts to score the final ` +
+    `model on${left ? `, ${left} without abstract or duplicate set aside` : ""}${result.problems.length ? `, ${result.problems.length} problems` : ""}`);
   for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
   return { path, rows };
 }
@@ -95,7 +96,8 @@ async function readOutOfScope(ctx: CliContext, path: string | undefined): Promis
 }
 
 /** Cross-validates on the labeled rows and writes every rendering of the one report. */
-export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy, unlabeled?: string[]): Promise<{ report: EvaluationReport; model: LoadedModel }> {
+export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOptions, taxonomy?: Taxonomy,
+  unlabeled?: string[]): Promise<{ report: EvaluationReport; model: LoadedModel }> {
   const files = reportFiles(opts.reportDir);
   checkCrossValidatable(data.rows, data.path); // before the report folder is made
   const progress = startProgress(ctx, "eval");
@@ -132,7 +134,8 @@ export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOpt
 
 function kindList(value: string): ModelChoice[] {
   const kinds = value.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const k of kinds) if (!(MODEL_CHOICES as readonly string[]).includes(k)) throw new InvalidArgumentError(`unknown model kind ${k}; choose from ${MODEL_CHOICES.join(", ")}`);
+  for (const k of kinds) if (!(MODEL_CHOICES as readonly string[]).includes(k)) throw new InvalidArgumentError(
+    `unknown model kind ${k}; choose from ${MODEL_CHOICES.join(", ")}`);
   return kinds as ModelChoice[];
 }
 
@@ -148,7 +151,9 @@ export function registerEval(program: Command, ctx: CliContext): void {
     .addOption(kindOption())
     .addOption(oldModelKindOption())
     .addHelpText("after", modelKindsHelp())
-    .addOption(new Option("--compare <kinds>", `also cross-validate these classifier kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(kindList))
+    .addOption(
+      new Option("--compare <kinds>",
+        `also cross-validate these classifier kinds on the same folds (comma-separated: ${MODEL_CHOICES.join(", ")})`).argParser(kindList))
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--out-of-scope <file>", `abstracts outside every category, to measure the out-of-scope score (default ${DEFAULT_OUT_OF_SCOPE} when present)`)
@@ -161,7 +166,8 @@ export function registerEval(program: Command, ctx: CliContext): void {
       refuseModelAsKind("eval", opts.model);
       checkOutputs(
         reportFiles(opts.reportDir).map((path) => ({ path, what: "a report in --report-dir" })),
-        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), outOfScopeInput(opts.outOfScope), freshInput(opts.fresh), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
+        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy),
+          outOfScopeInput(opts.outOfScope), freshInput(opts.fresh), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
       );
       const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
       const data = loadTrainingData(ctx, opts.data, taxonomy);

@@ -42,7 +42,8 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
   if (result.rows.length === 0) {
     throw new SafetagError("E_NO_ROWS", `${file}: no labeled rows could be read, so nothing was written`, {
       problems: result.problems,
-      hint: "the file should be the spreadsheet paste (row numbers, then Company, Title, Date, URL, Safety_category, Abstract) or a CSV/TSV with `abstract` and `category` columns",
+      hint: "the file should be the spreadsheet paste (row numbers, then Company, Title, Date, URL, Safety_category, Abstract) or " +
+        "a CSV/TSV with `abstract` and `category` columns",
     });
   }
   if (hadTaxonomy) say(ctx, taxonomyUsed(opts.taxonomy));
@@ -54,7 +55,8 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
     const described = created.categories.filter((c) => c !== outside && (c.description !== undefined || c.keyPhrases !== undefined)).length;
     const from = bundled ? `, ${described} of them described as in ${BUNDLED_TAXONOMY} (the taxonomy safetag ships with)` : "";
     const answer = outside ? `, and the "${outside.name}" answer with its background set` : "";
-    say(ctx, taxonomyUsed(opts.taxonomy, ` (created with the ${result.categories.length} categories found in the data${from}${answer}; edit it to rename, describe or add categories)`));
+    say(ctx, taxonomyUsed(opts.taxonomy,
+      ` (created with the ${result.categories.length} categories found in the data${from}${answer}; edit it to rename, describe or add categories)`));
     result = readLabeled(file, { taxonomy: created, text, workbook });
     const warning = undescribedWarning(result.categories, created, opts.taxonomy);
     if (warning) say(ctx, warning);
@@ -76,7 +78,8 @@ export function registerIngest(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (created from the data when missing)", DEFAULT_TAXONOMY)
     .action((file: string, opts: IngestOptions) => {
       // the rows it sets aside would be gone from the file; the taxonomy is read, or created when missing
-      checkOutputs([{ path: opts.output, what: "--output" }], [{ path: file, what: "the spreadsheet" }, { path: opts.taxonomy, what: "the taxonomy (--taxonomy)" }]);
+      checkOutputs([{ path: opts.output, what: "--output" }],
+        [{ path: file, what: "the spreadsheet" }, { path: opts.taxonomy, what: "the taxonomy (--taxonomy)" }]);
       outputFormat(opts.output, undefined, LABELED_FORMATS, { option: "--output" }); // a CSV, whatever the name says, would surprise
       runIngest(ctx, file, opts);
     });

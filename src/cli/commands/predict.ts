@@ -49,12 +49,16 @@ export function registerPredict(program: Command, ctx: CliContext): void {
     .requiredOption("--model <model.json>", "a model written by `safetag train`")
     .requiredOption("-i, --input <files...>", "one or more inputs; `-` reads standard input")
     .option("-o, --output <file>", "where to write predictions; `-` is standard output", "-")
-    .addOption(new Option("-f, --format <format>", "output format (default: from the --output extension, .csv or .jsonl; csv for standard output or a name with no extension)").choices(["csv", "jsonl"]))
+    .addOption(
+      new Option("-f, --format <format>",
+        "output format (default: from the --output extension, .csv or .jsonl; csv for standard output or a name with no extension)").choices(["csv", "jsonl"]))
     .addOption(new Option("--input-format <format>", "input format (default: guessed from name and content)").choices([...ABSTRACT_FORMATS]))
     .option("--sheet <name>", "the sheet of .xlsx inputs to read (default: the first)")
     .option("--html <file>", "also write an HTML page of the predictions, least confident first, for review; `-` is standard output")
     .addOption(
-      new Option("--workers <n>", `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1)).default(availableParallelism(), "the number of cores"),
+      new Option("--workers <n>",
+        `threads that label; an input under ${DEFAULT_BATCH_SIZE} abstracts uses one`).argParser(intArg("--workers", 1))
+          .default(availableParallelism(), "the number of cores"),
     )
     .action(async (opts: PredictOptions) => {
       const page = opts.html ? { path: opts.html, modelPath: opts.model } : undefined;
@@ -63,7 +67,9 @@ export function registerPredict(program: Command, ctx: CliContext): void {
         [{ path: opts.model, what: "--model" }, ...opts.input.map((path) => ({ path, what: "--input" }))],
       );
       const format = outputFormat(opts.output, opts.format, PREDICTION_FORMATS, { option: "--output", formatOption: "--format csv|jsonl" });
-      const summary = await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, format, { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
+      const summary =
+        await predictToFile(ctx, loadModel(opts.model), opts.input, opts.output, format,
+          { format: opts.inputFormat, sheet: opts.sheet }, page, { workers: workerCount(ctx, opts.workers) });
       reportPredictSummary(ctx, summary, opts.output);
       if (page) say(ctx, `review page written to ${outputName(page.path)}`);
     });
@@ -106,7 +112,8 @@ export async function predictToFile(
   }
   if (page && collector) {
     const inputNames = inputs.map((i) => (i === "-" ? "standard input" : i));
-    writeOutput(page.path, renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }), ctx);
+    writeOutput(page.path,
+      renderPredictionsPage(collector.result(), { model: page.modelPath, inputs: inputNames, output: output === "-" ? undefined : output }), ctx);
   }
   return summary;
 }
@@ -141,7 +148,9 @@ function refuseRepeatedInputs(inputs: readonly string[]): void {
 export function reportPredictSummary(ctx: CliContext, s: PredictSummary, output: string): void {
   const where = outputName(output);
   const threads = s.workers > 1 ? ` by ${s.workers} threads (${s.workers - 1} worker${s.workers > 2 ? "s" : ""} and this one)` : "";
-  say(ctx, `${s.abstracts} abstracts read, ${s.written} predictions written to ${where}${threads} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
+  say(ctx, `${s.abstracts} abstracts ` +
+    `read, ${s.written} predictions ` +
+      `written to ${where}${threads} (${s.known} already labeled, ${s.empty} empty), ${s.skipped.length} non-abstract lines skipped`);
   for (const k of s.skipped) say(ctx, `  skipped ${k.file}:${k.line}: ${k.reason}: ${JSON.stringify(k.text.slice(0, 60))}`);
   if (s.repeated > 0) say(ctx, `  ${s.repeated} of them repeat an abstract read before: labeled as that row, which duplicate_of names`);
   const cats = [...s.perCategory].sort((a, b) => b[1] - a[1]);

@@ -36,7 +36,10 @@ const QUEUE_FORMATS: OutputFormats<QueueFormat> = {
   what: "the review queue",
 };
 
-/** `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV; another is refused after checkOutputs, see formats.ts). */
+/**
+ * `--format`, else the output's extension (`.json` Label Studio, `.jsonl` Prodigy, `.csv` or none CSV;
+ * another is refused after checkOutputs, see formats.ts).
+ */
 function queueFormat(format: QueueFormat | undefined, output: string | undefined): QueueFormat {
   return output === undefined ? (format ?? "csv") : (formatByName(output, format, QUEUE_FORMATS) ?? "csv");
 }
@@ -74,7 +77,8 @@ function splitRowItems(model: LoadedModel, dataPath: string, taxonomy: Taxonomy 
   const label = makeLabeler({ ...model, known: KnownAbstracts.none(model.categories) });
   const predictor = modelPredictor(model);
   return split.flatMap((s) => {
-    const input: UnlabeledAbstract = { id: s.row.id, abstract: s.row.abstract, source: dataPath, ...(s.row.sourceLine === undefined ? {} : { line: s.row.sourceLine }) };
+    const input: UnlabeledAbstract =
+      { id: s.row.id, abstract: s.row.abstract, source: dataPath, ...(s.row.sourceLine === undefined ? {} : { line: s.row.sourceLine }) };
     // the suggestion is the best of the new parts, not the whole model's pick
     const status = resolveCategory(s.row.category, taxonomy);
     const parts = status.status === "split" ? status.into : [];
@@ -86,24 +90,33 @@ function splitRowItems(model: LoadedModel, dataPath: string, taxonomy: Taxonomy 
 export function registerReview(program: Command, ctx: CliContext): void {
   program
     .command("review")
-    .description("write a review queue: the predictions a person should label first (needs_review, then the most uncertain), as a sheet with columns to fill in, or as Label Studio or Prodigy tasks, for `safetag accept`")
+    .description(
+      "write a review queue: the predictions a person should label first (needs_review, then the most uncertain), as a sheet with " +
+        "columns to fill in, or as Label Studio or Prodigy tasks, for `safetag accept`")
     .requiredOption("--model <model.json>", "a model written by `safetag train`")
     .option("-i, --input <files...>", "dumps (or CSV/JSONL) of abstracts to review")
-    .option("-o, --output <file>", "review queue to write; `-` is standard output (default: review.csv, review.json for Label Studio, review.jsonl for Prodigy)")
-    .addOption(new Option("--format <format>", "csv (a sheet to fill in), label-studio (tasks with pre-annotations) or prodigy (choice tasks); default from the --output extension (.json, .jsonl), else csv").choices([...FORMATS]))
+    .option("-o, --output <file>",
+      "review queue to write; `-` is standard output (default: review.csv, review.json for Label Studio, review.jsonl for Prodigy)")
+    .addOption(
+      new Option("--format <format>",
+        "csv (a sheet to fill in), label-studio (tasks with pre-annotations) or prodigy (choice tasks); default from the --output " +
+          "extension (.json, .jsonl), else csv").choices([...FORMATS]))
     .option("--label-config <file>", "label-studio: where to write the labeling config XML (default beside --output: review.label-config.xml)")
     .option("--limit <n>", "at most this many rows", intArg("--limit", 1))
     .option("-d, --data <file>", "also queue this labeled file's rows whose category was split (they need a new label)")
-    .option("--taxonomy <file>", "taxonomy file, for --data and for the categories a label-studio or prodigy queue offers (default data/taxonomy.json when present)")
+    .option("--taxonomy <file>",
+      "taxonomy file, for --data and for the categories a label-studio or prodigy queue offers (default data/taxonomy.json when present)")
     .action(async (opts: ReviewOptions) => {
       const format = queueFormat(opts.format, opts.output);
       const output = opts.output ?? DEFAULT_OUTPUT[format];
       const configPath = format === "label-studio" ? labelConfigPath(opts.labelConfig, output) : undefined;
       if (opts.labelConfig && format !== "label-studio") {
-        throw new SafetagError("E_USAGE", "--label-config is for --format label-studio", { exitCode: EXIT.usage, hint: "leave it out, or write Label Studio tasks with --format label-studio" });
+        throw new SafetagError("E_USAGE", "--label-config is for --format label-studio",
+          { exitCode: EXIT.usage, hint: "leave it out, or write Label Studio tasks with --format label-studio" });
       }
       if (!opts.input?.length && !opts.data) {
-        throw new SafetagError("E_USAGE", "nothing to review", { exitCode: EXIT.usage, hint: "give --input with dumps to review, or --data to queue labeled rows that need a new label" });
+        throw new SafetagError("E_USAGE", "nothing to review",
+          { exitCode: EXIT.usage, hint: "give --input with dumps to review, or --data to queue labeled rows that need a new label" });
       }
       checkOutputs(
         [{ path: output, what: "--output" }, configPath === undefined ? undefined : { path: configPath, what: "the labeling config" }],
@@ -114,7 +127,8 @@ export function registerReview(program: Command, ctx: CliContext): void {
           ...(opts.data || format !== "csv" ? [taxonomyInput(opts.taxonomy)] : []),
         ],
       );
-      if (opts.output !== undefined) outputFormat(opts.output, opts.format, QUEUE_FORMATS, { option: "--output", formatOption: "--format" }); // an unknown extension, refused
+      if (opts.output !== undefined) outputFormat(opts.output, opts.format, QUEUE_FORMATS,
+        { option: "--output", formatOption: "--format" }); // an unknown extension, refused
       assertWritable(output);
       if (configPath !== undefined) assertWritable(configPath);
       const modelText = readInputText(opts.model);
@@ -130,8 +144,11 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const fromData = opts.data ? splitRowItems(model, opts.data, taxonomy) : [];
       const queue = reviewOrder([...fromData, ...fromInputs], opts.limit);
       const already = inputs.length - fromInputs.length;
-      say(ctx, `${inputs.length} abstracts read (${already} already labeled or empty, left out)${opts.data ? `, ${fromData.length} labeled rows need a new label` : ""}`);
-      const counts = `${queue.filter((q) => q.priority === 0).length} need a new label, ${queue.filter((q) => q.priority === 1).length} need review, ${queue.filter((q) => q.priority === 2).length} most uncertain next`;
+      say(ctx, `${inputs.length} abstracts ` +
+        `read (${already} already labeled or empty, left out)${opts.data ? `, ${fromData.length} labeled rows need a new label` : ""}`);
+      const counts =
+        `${queue.filter((q) => q.priority === 0).length} need a new ` +
+          `label, ${queue.filter((q) => q.priority === 1).length} need review, ${queue.filter((q) => q.priority === 2).length} most uncertain next`;
       if (format === "csv") {
         writeOutput(output, reviewQueueCsv(queue), ctx);
         say(ctx, `review queue of ${queue.length} rows written to ${outputName(output)}: ${counts}`);
@@ -145,16 +162,21 @@ export function registerReview(program: Command, ctx: CliContext): void {
       const written = format === "label-studio" ? labelStudioTasks(queue, tool) : prodigyTasks(queue, tool);
       writeOutput(output, "json" in written ? written.json : written.jsonl, ctx);
       const name = format === "label-studio" ? "Label Studio" : "Prodigy";
-      say(ctx, `${name} review queue of ${queue.length} tasks written to ${outputName(output)}: ${counts}; the model's pick pre-selected, ${choices.length} categories to choose from`);
-      if (written.withoutPrediction > 0) say(ctx, `  ${written.withoutPrediction} tasks have nothing pre-selected: the model's pick is no longer a category of the taxonomy`);
+      say(ctx, `${name} review ` +
+        `queue of ${queue.length} tasks ` +
+          `written to ${outputName(output)}: ${counts}; the model's pick pre-selected, ${choices.length} categories to choose from`);
+      if (written.withoutPrediction > 0) say(ctx,
+        `  ${written.withoutPrediction} tasks have nothing pre-selected: the model's pick is no longer a category of the taxonomy`);
       if (format === "label-studio") {
         if (configPath !== undefined) {
           writeOutput(configPath, labelStudioConfig(choices), ctx);
-          say(ctx, `labeling config written to ${configPath}: paste it into the project's Settings > Labeling Interface > Code, then import ${outputName(output)}`);
+          say(ctx, `labeling config ` +
+            `written to ${configPath}: paste it into the project's Settings > Labeling Interface > Code, then import ${outputName(output)}`);
         } else say(ctx, "labeling config not written (the tasks went to a standard stream): give --label-config FILE to write it");
         say(ctx, "label the tasks, Export the project as JSON, then run `safetag accept` on the export");
       } else {
-        say(ctx, `annotate with \`prodigy mark DATASET ${outputName(output)} --view-id choice\` ("choice_style": "single"), then run \`safetag accept\` on what \`prodigy db-out DATASET\` writes`);
+        say(ctx, `annotate with \`prodigy mark ` +
+          `DATASET ${outputName(output)} --view-id choice\` ("choice_style": "single"), then run \`safetag accept\` on what \`prodigy db-out DATASET\` writes`);
       }
     });
 }

@@ -24,7 +24,10 @@ interface RunOptions {
 
 const BUNDLED_SHEET = "data/raw/001_65e12ee1781831be.txt";
 
-/** Every `.txt` and `.csv` in the sheet's folder except the sheet itself: the bundled unlabeled dumps (none when there is no such folder: ingest then says the sheet is missing). */
+/**
+ * Every `.txt` and `.csv` in the sheet's folder except the sheet itself: the bundled unlabeled dumps
+ * (none when there is no such folder: ingest then says the sheet is missing).
+ */
 function bundledDumps(sheet: string): string[] {
   const dir = join(sheet, "..");
   if (!existsSync(dir)) return [];
@@ -78,7 +81,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const taxonomy = optionalTaxonomy(undefined, ctx);
       const data = loadTrainingData(ctx, opts.labeled, taxonomy);
       say(ctx, "== eval (cross-validation)");
-      const { model } = await runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, kind: DEFAULT_MODEL_KIND }, data.taxonomy);
+      const { model } =
+        await runEval(ctx, data, { data: opts.labeled, reportDir: opts.reportDir, folds: 5, repeats: 5, seed: 1, kind: DEFAULT_MODEL_KIND }, data.taxonomy);
       const text = serializeModel(model);
       writeKeptModel(ctx, opts.model, model, text, data);
       say(ctx, `model written to ${opts.model}`);
@@ -86,6 +90,9 @@ export function registerRun(program: Command, ctx: CliContext): void {
       const summary = await predictToFile(ctx, model, dumps, opts.predictions, predictionsFormat, {}, { path: page, modelPath: opts.model });
       reportPredictSummary(ctx, summary, opts.predictions);
       say(ctx, "");
-      say(ctx, `done: ${opts.labeled}, ${opts.model}, ${join(opts.reportDir, "report.md")}, ${join(opts.reportDir, "report.json")}, ${join(opts.reportDir, "report.html")}, ${opts.predictions}, ${page}`);
+      say(ctx, `done: ${opts.labeled},` +
+        ` ${opts.model},` +
+          ` ${join(opts.reportDir, "report.md")},` +
+            ` ${join(opts.reportDir, "report.json")}, ${join(opts.reportDir, "report.html")}, ${opts.predictions}, ${page}`);
     });
 }

@@ -24,11 +24,13 @@ export function registerTrain(program: Command, ctx: CliContext): void {
     .option("--taxonomy <file>", "taxonomy file (default data/taxonomy.json when present)")
     .option("--titles", "also learn from titles (predictions see abstracts only)", false)
     .option("--unlabeled <files...>", "unlabeled dumps to learn from as well (semi-supervised EM)")
-    .action(async (opts: { data: string; out: string; kind: ModelChoice; model?: string; taxonomy?: string; titles: boolean; unlabeled?: string[]; sheet?: string }) => {
+    .action(async (
+      opts: { data: string; out: string; kind: ModelChoice; model?: string; taxonomy?: string; titles: boolean; unlabeled?: string[]; sheet?: string }) => {
       refuseModelAsKind("train", opts.model);
       checkOutputs(
         [{ path: opts.out, what: "--out" }, ...keptOutputs(opts.out, "--out")],
-        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy), ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
+        [...labeledInputs(opts.data, "--data"), taxonomyInput(opts.taxonomy), backgroundInput(opts.taxonomy),
+          ...(opts.unlabeled ?? []).map((path) => ({ path, what: "--unlabeled" }))],
       );
       assertWritable(opts.out); // fail in a second, not after the work
       assertKeepable(opts.out);
@@ -37,18 +39,28 @@ export function registerTrain(program: Command, ctx: CliContext): void {
       const data = loadTrainingData(ctx, opts.data, taxonomy, opts.sheet);
       warnIfSparse(ctx, checkTrainingCategories(data.rows, opts.data), opts.data);
       const unlabeled = await readUnlabeled(ctx, opts.unlabeled);
-      const model = trainModel(data.rows, { kind: opts.kind, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background, source: { path: opts.data, sha256: data.sha256 }, now });
+      const model =
+        trainModel(data.rows,
+          { kind: opts.kind, taxonomy: data.taxonomy, titles: opts.titles, unlabeled, background: data.background,
+            source: { path: opts.data, sha256: data.sha256 }, now });
       const text = serializeModel(model);
       writeKeptModel(ctx, opts.out, model, text, data);
       const r = model.report;
       say(ctx, `model ${r?.kind ?? opts.kind} with ${model.categories.length} categories written to ${opts.out}`);
       if (r && r.innerFolds > 0) {
         // every figure says what it is; the calibration temperature is left in the model file (it means nothing to read)
-        say(ctx, `  chosen by inner ${r.innerFolds}-fold cross-validation on the training rows: taxonomy weight ${r.priorWeight}${r.requested === "auto" ? `, kind ${r.kind}` : ""} (each category's taxonomy description counts as that many labeled rows)`);
+        say(ctx, `  chosen by ` +
+          `inner ${r.innerFolds}-fold cross-validation on the training rows: taxonomy ` +
+            `weight ${r.priorWeight}${r.requested === "auto" ? `, kind ${r.kind}` : ""} (each category's taxonomy description ` +
+              `counts as that many labeled rows)`);
         say(ctx, `    ${"candidate".padEnd(16)} ${"taxonomy weight".padStart(15)}  macro-F1  accuracy  (out of fold)`);
-        for (const s of r.selection) say(ctx, `    ${s.kind.padEnd(16)} ${String(s.priorWeight).padStart(15)}  ${s.macroF1.toFixed(3).padStart(8)}  ${s.accuracy.toFixed(3).padStart(8)}`);
-        say(ctx, `  confidences calibrated on those out-of-fold predictions; a prediction below confidence ${thresholdText(r.review.threshold)} is marked needs_review`);
-        const automatic = r.review.coverage > 0 ? `${(r.review.coverage * 100).toFixed(0)}% of the rows were labeled automatically, at precision ${r.review.precision.toFixed(3)}` : "none of the rows would have been labeled automatically";
+        for (const s of r.selection) say(ctx,
+          `    ${s.kind.padEnd(16)} ${String(s.priorWeight).padStart(15)}  ${s.macroF1.toFixed(3).padStart(8)}  ${s.accuracy.toFixed(3).padStart(8)}`);
+        say(ctx, `  confidences calibrated on those out-of-fold predictions; a prediction below ` +
+          `confidence ${thresholdText(r.review.threshold)} is marked needs_review`);
+        const automatic = r.review.coverage > 0
+          ? `${(r.review.coverage * 100).toFixed(0)}% of the rows were labeled automatically, at ` +
+            `precision ${r.review.precision.toFixed(3)}` : "none of the rows would have been labeled automatically";
         say(ctx, `  (the threshold aims at precision ${r.review.targetPrecision} for the rest: out of fold, ${automatic})`);
       }
     });
