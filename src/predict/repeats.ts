@@ -14,25 +14,21 @@
  * whatever the number of threads.
  */
 import type { Category, UnlabeledAbstract } from "../domain.js";
-import { textHash } from "../modelfile/knownAbstracts.js";
-import { abstractKey, isAscii } from "../text/normalize.js";
-
-/**
- * What abstractKey would change in an ASCII text besides its case and its ends: white space other
- * than a single space. Six native searches are twice as fast as one regular expression.
- */
-function foldableSpace(text: string): boolean {
-  return text.includes("  ") || text.includes("\n") || text.includes("\t") || text.includes("\r") || text.includes("\f") || text.includes("\v");
-}
+import { abstractHasher } from "../modelfile/knownAbstracts.js";
 
 /**
  * `textHash(abstractKey(abstract))`, or "" for an abstract with no text (an empty abstract is no
- * repeat of another). For ASCII text without tabs, line breaks or double spaces, the key is its
- * lower case trimmed, made without the Unicode scans (test/keptStory.test.ts compares the two).
+ * repeat of another), as a function that keeps its buffer from one abstract to the next (the
+ * known-abstract lookup's hasher: an ASCII key is made as bytes, in place).
  */
+export function repeatKeyer(): (abstract: string) => string {
+  const hash = abstractHasher();
+  return (abstract) => (/\S/.test(abstract) ? hash(abstract) : "");
+}
+
+/** `repeatKeyer()` for one abstract. */
 export function repeatKey(abstract: string): string {
-  const key = isAscii(abstract) && !foldableSpace(abstract) ? abstract.toLowerCase().trim() : abstractKey(abstract);
-  return key === "" ? "" : textHash(key);
+  return repeatKeyer()(abstract);
 }
 
 /** The first occurrence's label, as its repeats get it. */
