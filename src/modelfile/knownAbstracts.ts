@@ -14,7 +14,7 @@
  * abstract (not plain, or a model whose tokenizer keeps case or reads n-grams) is always hashed.
  */
 import type { Category } from "../domain.js";
-import { abstractKey, isPlain } from "../text/normalize.js";
+import { abstractKey, isPlain, PlainBreaks } from "../text/normalize.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
 import { sha256 } from "../io/hash.js";
 
@@ -121,6 +121,8 @@ export class KnownAbstracts {
   private readonly lookup = new Int32Array(3);
   /** Scratch space, not part of the index's value (a true private field, which no comparison of two indexes sees). */
   readonly #hash = abstractHasher();
+  /** Which characters are plain breaks, worked out once per character for this index's lookups. */
+  readonly #breaks = new PlainBreaks();
 
   /** `state` is trusted: parse a model file's with `checkKnown` (checks.ts). */
   constructor(
@@ -215,7 +217,7 @@ export class KnownAbstracts {
    */
   find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
     if (this.size === 0) return undefined;
-    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract)) return undefined;
+    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract, this.#breaks)) return undefined;
     hashWords(this.#hash(abstract), this.lookup, 0);
     const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
     return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };
