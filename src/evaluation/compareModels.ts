@@ -14,6 +14,7 @@ import { modelKindOf } from "../modelfile/kept.js";
 import { MODEL_CHOICES, type ModelChoice } from "../models/kinds.js";
 import type { LabeledPrediction } from "../predict/label.js";
 import { makeLabeler } from "../predict/label.js";
+import { probabilityText } from "../predict/shown.js";
 import { modelTrainer, type TrainOptions } from "../training/train.js";
 import { crossValidate } from "./crossValidate.js";
 import { freshSection, type FreshOutcome } from "./fresh.js";
@@ -200,8 +201,6 @@ export function compareOnFresh(a: LoadedModel, b: LoadedModel,
 }
 
 const f3 = (x: number) => x.toFixed(3);
-/** A model's probability in text: three decimals, never 1 or 0, since a model's guess is never certain. */
-const shownProbability = (p: number) => (p >= 0.9995 ? ">0.999" : p < 0.0005 ? "<0.001" : p.toFixed(3));
 const signed = (x: number) => (Math.abs(x) < 5e-4 ? "     0" : `${x > 0 ? "+" : "-"}${Math.abs(x).toFixed(3)}`);
 
 export function formatFreshComparison(c: FreshComparison, names: { a: string; b: string }, maxShown = 50): string[] {
@@ -223,7 +222,7 @@ export function formatFreshComparison(c: FreshComparison, names: { a: string; b:
     "",
     `papers whose label changed: ${c.changed.length} of ${c.rows}`,
   ];
-  const side = (s: FreshChange["a"]) => `${JSON.stringify(s.category)} (${shownProbability(s.confidence)})`;
+  const side = (s: FreshChange["a"]) => `${JSON.stringify(s.category)} (${probabilityText(s.confidence)})`;
   const verdict = (x: FreshChange) => (x.b.category === x.gold ? "B right" : x.a.category === x.gold ? "A right" : "neither right");
   for (const x of c.changed.slice(0, maxShown)) {
     const title = x.title ? `  ${JSON.stringify(x.title.length > 60 ? `${x.title.slice(0, 59)}…` : x.title)}` : "";
