@@ -24,7 +24,7 @@ const outside = background.category;
 
 function run(name: string, options: TrainOptions): void {
   const t0 = Date.now();
-  const opts: TrainOptions = { taxonomy, background: { rows: background.rows, safety: process.env.NOSAFE ? [] : background.safety }, ...options };
+  const opts: TrainOptions = { taxonomy, background: { rows: background.rows, safety: process.env.NOSAFE ? [] : background.safety.filter((r) => !process.env.SAFEPART || r.id.startsWith(process.env.SAFEPART)) }, ...options };
   const cv = crossValidate(sheet, modelTrainer(opts), { folds: 5, repeats: Number(process.env.REPEATS ?? 2), seed: 42, answers: [outside] });
   const mean = (x: number[]) => x.reduce((a, b) => a + b, 0) / x.length;
   const acc = mean(cv.model.perRepeat.map((r) => r.report.accuracy));
@@ -39,6 +39,9 @@ function run(name: string, options: TrainOptions): void {
   const part = process.env.PART;
   const f = freshSection("", outcomes.filter((o) => !part || o.id.startsWith(part)), outside);
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const catAuto = outcomes.filter((o) => !o.needsReview && o.predicted !== outside && (!part || o.id.startsWith(part)));
+  const safetyRows = outcomes.filter((o) => o.gold !== outside && (!part || o.id.startsWith(part)));
+  const catText = ` | category labels auto ${catAuto.length}/${safetyRows.length} safety papers, prec ${(catAuto.filter((o) => o.gold === o.predicted).length / Math.max(1, catAuto.length)).toFixed(3)}`;
   console.log(
     `${name.padEnd(30)} cv acc ${acc.toFixed(3)} mF1 ${mf.toFixed(3)} (->no ${(100 * toOutside).toFixed(0)}%) | fresh ` +
       `acc ${f.report.accuracy.toFixed(3)} mF1 ${f.report.macro.f1.toFixed(3)}` +
@@ -46,7 +49,7 @@ function run(name: string, options: TrainOptions): void {
         `acc ${f.safety.accuracy.toFixed(3)} mF1 ${f.safety.macroF1.toFixed(3)} | no->safety ` +
           `auto ${pct(f.outsideTaggedSafety.share)} no->no auto ${pct(f.outsideAnswered.share)}` +
       ` safety->no ${pct(f.safetyCalledOutside.share)} | ` +
-        `auto ${pct(f.automatic.share)} prec ${f.automatic.precision.toFixed(3)} (thr ${model.reviewThreshold.toFixed(2)}) ${Date.now() - t0} ms`,
+        `auto ${pct(f.automatic.share)} prec ${f.automatic.precision.toFixed(3)} (thr ${model.reviewThreshold.toFixed(2)}) ${Date.now() - t0} ms${catText}`,
   );
 }
 

@@ -176,6 +176,7 @@ describe("items 11 and 26: every number of a model file is checked", () => {
     ["reviewThreshold 1e400",
       () => variant((m) => (m.reviewThreshold = 0), (t) => t.replace('"reviewThreshold":0', '"reviewThreshold":1e400')),
         /reviewThreshold must be a number from 0 to 1 \(found Infinity\)/],
+    ["outsideReviewThreshold 2", () => variant((m) => (m.outsideReviewThreshold = 2)), /outsideReviewThreshold must be a number from 0 to 1 \(found 2\)/],
     ["scopeThreshold 1.5", () => variant((m) => (m.scopeThreshold = 1.5)), /scopeThreshold must be a number from 0 to 1 \(found 1\.5\)/],
     ["scopeThreshold null", () => variant((m) => (m.scopeThreshold = null)), /scopeThreshold must be a number from 0 to 1 \(found null\)/],
     ["temperature 0", () => variant((m) => (m.temperature = 0)), /temperature must be a number from 1e-10 to 1e10 \(found 0\)/],

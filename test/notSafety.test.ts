@@ -122,6 +122,60 @@ describe("training the outside answer", () => {
   });
 });
 
+describe("the review rule of a two-stage model", () => {
+  const model = trainModel([...safety, ...applyTaxonomy(outside, TAXONOMY).rows], { taxonomy: TAXONOMY, innerFolds: 3 });
+
+  it("has a threshold for the outside answer apart from the categories', both kept in the model file", () => {
+    expect(model.outsideReviewThreshold).toBeDefined();
+    expect(model.report?.review.outsideThreshold).toBe(model.outsideReviewThreshold);
+    expect(parseModel(serializeModel(model), "m.json").outsideReviewThreshold).toBe(model.outsideReviewThreshold);
+  });
+
+  it("marks an outside answer for review by its own threshold, and says which", () => {
+    // the same model with the outside threshold set above any confidence, then below: only outside answers change
+    const strict = makeLabeler({ ...model, outsideReviewThreshold: 1, reviewThreshold: 0 });
+    const lax = makeLabeler({ ...model, outsideReviewThreshold: 0, reviewThreshold: 1 });
+    const weather = { id: "x", abstract: "graph networks forecast the weather from satellite data" };
+    const circuits = { id: "y", abstract: "circuits and neurons of a transformer found with sparse features" };
+    expect(strict(weather)).toMatchObject({ category: OUT, needsReview: true });
+    expect(strict(weather).reason).toMatch(/below review threshold 1\.00/);
+    expect(strict(circuits)).toMatchObject({ category: "Interpretability", needsReview: false });
+    expect(lax(weather)).toMatchObject({ category: OUT, needsReview: false });
+    expect(lax(circuits)).toMatchObject({ category: "Interpretability", needsReview: true });
+  });
+
+  it("a model file without it (older versions) uses the one threshold for every answer", () => {
+    const json = JSON.parse(serializeModel(model));
+    delete json.outsideReviewThreshold;
+    const old = parseModel(JSON.stringify(json), "old.json");
+    expect(old.outsideReviewThreshold).toBeUndefined();
+    const p = makeLabeler({ ...old, reviewThreshold: 1 })({ id: "x", abstract: "graph networks forecast the weather from satellite data" });
+    expect(p).toMatchObject({ category: OUT, needsReview: true });
+  });
+});
+
+describe("the background's safety papers", () => {
+  const background = applyTaxonomy(outside, TAXONOMY).rows;
+  // a Feedback paper in words no sheet row uses, and one of a category the model does not have
+  const papers = [row("b1", "Feedback", "annotators rank chatbot replies pairwise to steer the policy"), row("b2", "Elsewhere", "a paper of another taxonomy")];
+  const train = (categorySafetyWeight: number) =>
+    trainModel(safety, { taxonomy: TAXONOMY, innerFolds: 3, background: { rows: background, safety: papers }, categorySafetyWeight });
+
+  it("teach the gate only, by default; with a category weight, also the category they have when the model has it", () => {
+    const words = "annotators rank chatbot replies pairwise";
+    const scoreOf = (m: ReturnType<typeof train>) => {
+      const g = m.classifier as Gated;
+      return g.parts(g.features.vectorize(words.split(" ")));
+    };
+    const off = scoreOf(train(0)), on = scoreOf(train(2));
+    // the gate is fitted on the same weights either way
+    expect(Array.from(on.gate)).toEqual(Array.from(off.gate));
+    // the category classifier now prefers Feedback for the paper's words ([Feedback, Interpretability])
+    expect(on.inner[0]! - on.inner[1]!).toBeGreaterThan(off.inner[0]! - off.inner[1]!);
+    expect(on.inner[0]!).toBeGreaterThan(on.inner[1]!);
+  });
+});
+
 describe("the two stages combined (worked by hand)", () => {
   // categories [A, B, OUT]; gate scores over [safety, outside]; temperatures 1
   it("P(outside) = g and P(c) = (1 - g) q(c)", () => {

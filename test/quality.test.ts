@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { calibrationSection, labelErrorCandidates, outOfScopeSection } from "../src/evaluation/quality.js";
 import type { OutOfFoldPrediction } from "../src/evaluation/crossValidate.js";
-import { fitTemperature, negativeLogLikelihood, reviewThreshold } from "../src/training/calibration.js";
+import { fitTemperature, negativeLogLikelihood, reviewRule, reviewThreshold } from "../src/training/calibration.js";
 
 describe("expected calibration error", () => {
   it("matches a worked example", () => {
@@ -65,6 +65,21 @@ describe("review threshold", () => {
 
   it("sends everything to review when no threshold reaches the target", () => {
     expect(reviewThreshold([0.9, 0.8], [false, false], 0.5)).toEqual({ threshold: 1, coverage: 0, precision: 1 });
+  });
+
+  it("with an outside answer, gives each kind of answer its own threshold (worked by hand)", () => {
+    // categories 0 and 1, outside answer 2; each row's best answer, its probability, and whether it is right:
+    //   outside: 0.9 ok, 0.7 ok, 0.6 ok, 0.55 wrong   -> at target 0.75, >= 0.55 gives 3/4 = 0.75: threshold 0.55
+    //   categories: 0.95 ok, 0.8 wrong, 0.7 ok        -> >= 0.7 gives 2/3, >= 0.8 gives 1/2, >= 0.95 gives 1/1: threshold 0.95
+    // one threshold over all seven: >= 0.6 gives 5/6, >= 0.55 gives 5/7 = 0.71, so 0.6, which lets the categories at
+    // 0.8 and 0.7 through (2 of 3 right). Split: 4 outside answers and 1 category labeled automatically, 4 of them right.
+    const p = (best: number, q: number) => Float64Array.from([0, 1, 2], (j) => (j === best ? q : (1 - q) / 2));
+    const calibrated = [p(2, 0.9), p(2, 0.7), p(2, 0.6), p(2, 0.55), p(0, 0.95), p(1, 0.8), p(0, 0.7)];
+    const gold = [2, 2, 2, 0, 0, 0, 0];
+    expect(reviewRule(calibrated, gold, 0.75, 2)).toEqual({ threshold: 0.95, outsideThreshold: 0.55, coverage: 5 / 7, precision: 4 / 5 });
+    // without an outside answer, the one threshold of reviewThreshold
+    expect(reviewRule(calibrated, gold, 0.75)).toEqual(reviewThreshold([0.9, 0.7, 0.6, 0.55, 0.95, 0.8, 0.7], [true, true, true, false, true, false, true], 0.75));
+    expect(reviewRule(calibrated, gold, 0.75).threshold).toBe(0.6);
   });
 });
 

@@ -10,7 +10,7 @@
  */
 import type { Category, LabeledAbstract } from "../domain.js";
 import { EXIT, SafetagError } from "../errors.js";
-import type { Trainer } from "../models/contract.js";
+import { reviewThresholdOf, type Trainer } from "../models/contract.js";
 import { repeatedStratifiedKFold } from "../sampling/folds.js";
 import {
   confusionMatrix,
@@ -146,7 +146,8 @@ export function crossValidate(
         const row = rows[i] as LabeledAbstract;
         const probabilities = alignProbabilities(predictor.predictProba(row.abstract), predictor.categories, position);
         const described = describe(fold.repeat, fold.index, row, probabilities, categories);
-        if (predictor.reviewThreshold !== undefined) described.needsReview = described.confidence < predictor.reviewThreshold;
+        const threshold = reviewThresholdOf(predictor, described.predicted);
+        if (threshold !== undefined) described.needsReview = described.confidence < threshold;
         if (predictor.scope) {
           described.scope = predictor.scope(row.abstract);
           if (predictor.scopeThreshold !== undefined) described.outOfScope = described.scope < predictor.scopeThreshold;

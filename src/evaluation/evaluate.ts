@@ -56,11 +56,12 @@ function folds(onProgress: EvaluateOptions["onProgress"], stage: string): ((p: C
 }
 
 /** Remembers each fold model's review threshold, so the report can say what the rule did out of fold. */
-function recordingThresholds(trainer: Trainer, thresholds: number[]): Trainer {
+function recordingThresholds(trainer: Trainer, thresholds: number[], outsideThresholds: number[]): Trainer {
   return {
     train(rows) {
       const p: Predictor = trainer.train(rows);
       if (p.reviewThreshold !== undefined) thresholds.push(p.reviewThreshold);
+      if (p.outsideReviewThreshold !== undefined) outsideThresholds.push(p.outsideReviewThreshold);
       return p;
     },
   };
@@ -78,12 +79,14 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
   // Fold models leave out taxonomy categories without labeled rows: there is nothing to score them on.
   const foldOptions = { ...trainOptions, taxonomy: opts.taxonomy && withLabeledRows(opts.taxonomy, rows, background) };
   const thresholds: number[] = [];
+  const outsideThresholds: number[] = [];
   // background rows train every fold and are never tested: the folds score the sheet
   const cvOptions = { folds: opts.folds, repeats: opts.repeats, seed: opts.seed, answers: [...new Set(background.map((r) => r.category))] };
   const tell = (stage: string) => opts.onProgress?.({ stage });
   tell("cross-validation");
   const cv =
-    crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds), { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
+    crossValidate(rows, recordingThresholds(modelTrainer(foldOptions), thresholds, outsideThresholds),
+      { ...cvOptions, onProgress: folds(opts.onProgress, "cross-validation") });
   tell("bootstrap intervals");
   const report = buildEvaluationReport(cv, {
     model: opts.model,
@@ -99,7 +102,7 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
 
   tell("calibration, review rule, label errors, terms");
   report.calibration = calibrationSection(cv.predictions.map((p) => ({ confidence: p.confidence, correct: p.gold === p.predicted })));
-  report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds);
+  report.review = reviewSection(cv.predictions, model.report?.review.targetPrecision ?? DEFAULT_TARGET_PRECISION, thresholds, outsideThresholds);
   report.labelErrors = labelErrorCandidates(cv.predictions, cv.repeats);
   const shown = termShower(model.surfaceForms); // ranked by stem, shown as words
   report.indicativeTerms = indicativeTerms(model.classifier, rowTerms(rows, makeTokenizer(model.tokenizer)))

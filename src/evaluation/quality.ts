@@ -36,12 +36,15 @@ export function calibrationSection(preds: readonly { confidence: number; correct
 }
 
 /** What the review rule does out of fold: the share auto-labeled and its precision. */
-export function reviewSection(preds: readonly OutOfFoldPrediction[], targetPrecision: number, thresholds: readonly number[]): ReviewSection {
+export function reviewSection(preds: readonly OutOfFoldPrediction[], targetPrecision: number, thresholds: readonly number[],
+  outsideThresholds: readonly number[] = []): ReviewSection {
   const auto = preds.filter((p) => p.needsReview === false);
   const correct = auto.filter((p) => p.gold === p.predicted).length;
+  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   return {
     targetPrecision,
-    threshold: thresholds.length ? thresholds.reduce((a, b) => a + b, 0) / thresholds.length : 1,
+    threshold: thresholds.length ? mean(thresholds) : 1,
+    ...(outsideThresholds.length ? { outsideThreshold: mean(outsideThresholds) } : {}),
     coverage: preds.length ? auto.length / preds.length : 0,
     precision: auto.length ? correct / auto.length : 1,
   };

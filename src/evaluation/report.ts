@@ -137,8 +137,10 @@ export interface CalibrationSection {
 
 export interface ReviewSection {
   targetPrecision: number;
-  /** Mean over outer folds of the threshold each training part chose. */
+  /** Mean over outer folds of the threshold each training part chose (for safety categories, when the next is set). */
   threshold: number;
+  /** Two-stage models: the mean threshold for predictions of the outside answer ("not safety research"). */
+  outsideThreshold?: number;
   /** Share of out-of-fold predictions at or above their fold's threshold, and their precision. */
   coverage: number;
   precision: number;

@@ -147,6 +147,7 @@ export function checkReport(x: unknown, file: string): void {
   // NaN (no inner cross-validation on a tiny set) is written as null
   section("calibration", [["temperature", TEMPERATURE], ["nllBefore", TOTAL], ["nllAfter", TOTAL]], ["nllBefore", "nllAfter"]);
   section("review", [["targetPrecision", SHARE], ["threshold", SHARE], ["coverage", SHARE], ["precision", SHARE]]);
+  checkOptionalNumber((x.review as Record<string, unknown>).outsideThreshold, "report.review.outsideThreshold", SHARE, file);
   section("scope", [["quantile", SHARE], ["threshold", SHARE]]);
   if (x.semiSupervised !== undefined) section("semiSupervised", [["unlabeled", COUNT], ["weight", TOTAL], ["iterations", COUNT]]);
   if (x.innerSample !== undefined) section("innerSample", [["rows", COUNT], ["of", COUNT], ["seed", SEED]]);

@@ -25,8 +25,10 @@ export interface ModelMetadata {
   known: KnownAbstracts;
   /** Softmax temperature applied to the classifier's scores (1 = uncalibrated). */
   temperature: number;
-  /** Predictions less confident than this are marked `needs_review`. */
+  /** Predictions less confident than this are marked `needs_review` (of a safety category, when the next is set). */
   reviewThreshold: number;
+  /** A two-stage model's threshold for its predictions of the outside answer (absent in older files: `reviewThreshold` then). */
+  outsideReviewThreshold?: number;
   /** Abstracts whose scope score is below this are "unlike every category" (out of scope). */
   scopeThreshold: number;
   /** The category that answers "not safety research" (the taxonomy's outside entry), when the model has one. */
@@ -55,7 +57,8 @@ export interface TrainingReport {
   calibration: { temperature: number; nllBefore: number; nllAfter: number };
   /** A two-stage model's temperatures (see gated.ts): the gate's, and the category classifier's. */
   stages?: { gate: number; inner: number };
-  review: { targetPrecision: number; threshold: number; coverage: number; precision: number };
+  /** The review rule: `threshold` for safety categories, `outsideThreshold` for the outside answer (see calibration.ts reviewRule). */
+  review: { targetPrecision: number; threshold: number; outsideThreshold?: number; coverage: number; precision: number };
   scope: { quantile: number; threshold: number };
   titles: boolean;
   /** Present when the inner cross-validation ran on a seeded sample of the rows (large training sets). */
@@ -127,6 +130,8 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
   // every number is checked, none defaulted: a threshold read as 0 sends nothing to review
   const temperature = checkNumber(m.temperature, "temperature", TEMPERATURE, file);
   const reviewThreshold = checkNumber(m.reviewThreshold, "reviewThreshold", SHARE, file);
+  const outsideReviewThreshold =
+    m.outsideReviewThreshold === undefined ? undefined : checkNumber(m.outsideReviewThreshold, "outsideReviewThreshold", SHARE, file);
   // the oldest files have neither a scope model nor its threshold
   const scopeThreshold = m.scope === undefined && m.scopeThreshold === undefined ? 0 : checkNumber(m.scopeThreshold, "scopeThreshold", SHARE, file);
   const drift = checkDrift(m.drift, file);
@@ -145,6 +150,7 @@ export function parseModel(text: string, file: string, kinds: ModelKinds = BUILT
     known,
     temperature,
     reviewThreshold,
+    ...(outsideReviewThreshold === undefined ? {} : { outsideReviewThreshold }),
     scopeThreshold,
     ...(outside === undefined ? {} : { outside }),
     ...(unevaluated === undefined ? {} : { unevaluated }),

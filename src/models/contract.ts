@@ -46,6 +46,8 @@ export interface TrainingSet {
   readonly weights: readonly number[];
   /** A taxonomy description (see taxonomyEvidence.ts), not a row. */
   readonly evidence: readonly boolean[];
+  /** Each example's weight in a two-stage model's gate, when it differs from `weights` (see gated.ts). */
+  readonly gateWeights?: readonly number[];
 }
 
 /** One example as a person writes it down: the set is made of these by `trainingSet`. */
@@ -120,8 +122,23 @@ export interface Predictor {
   predictProba(abstract: string): Float64Array;
   /** Predictions less confident than this should go to a person (when the predictor sets one). */
   readonly reviewThreshold?: number;
+  /** A two-stage model's threshold for its predictions of the outside answer, `outside` (see reviewThresholdOf). */
+  readonly outsideReviewThreshold?: number;
+  readonly outside?: Category;
   /** How much an abstract resembles the training data at all (higher = more alike), for out-of-scope detection. */
   scope?(abstract: string): number;
   /** Scope scores below this are "unlike every category". */
   readonly scopeThreshold?: number;
+}
+
+/** The review thresholds of a model or predictor: one, or one for the outside answer and one for the categories. */
+export interface ReviewThresholds {
+  readonly reviewThreshold?: number;
+  readonly outsideReviewThreshold?: number;
+  readonly outside?: Category;
+}
+
+/** The confidence below which a prediction of `category` goes to a person (undefined: the predictor sets none). */
+export function reviewThresholdOf(t: ReviewThresholds, category: Category): number | undefined {
+  return category === t.outside && t.outsideReviewThreshold !== undefined ? t.outsideReviewThreshold : t.reviewThreshold;
 }

@@ -164,7 +164,7 @@ export const fitGated: Fit<GatedParams> = (set, params, categories) => {
   const gateSet: TrainingSet = {
     ...set,
     labels: set.labels.map((c) => (c === outside ? outside : GATE_SAFETY)),
-    weights: set.weights.map((w, i) => (set.evidence[i] ? params.gateEvidenceWeight : w)),
+    weights: (set.gateWeights ?? set.weights).map((w, i) => (set.evidence[i] ? params.gateEvidenceWeight : w)),
   };
   const safety = (c: Category) => c !== outside && c !== GATE_SAFETY;
   const innerSet: TrainingSet = {

@@ -3,6 +3,7 @@ import type { FeatureSpace, TextFeatures } from "../features/featureSpace.js";
 import type { SparseVector } from "../features/vocabulary.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
+import { reviewThresholdOf } from "../models/contract.js";
 import { makeTokenizer, termShower, type TokenizerSettings } from "../text/tokenize.js";
 import { makeExplainer, type TermEvidence } from "./explain.js";
 
@@ -79,7 +80,7 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
   const explainer = makeExplainer(model.classifier);
   // ranked by stem (so the choice is the model's), shown as the words the training abstracts used
   const shown = termShower(model.surfaceForms);
-  const { categories, scopeThreshold, reviewThreshold } = model;
+  const { categories, scopeThreshold } = model;
   const unevaluated = new Set(model.unevaluated);
   return (input) => {
     if (input.abstract.trim() === "") {
@@ -102,12 +103,13 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const confidence = proba[best]!;
     const category = categories[best]!;
     const outOfScope = scope !== undefined && scope < scopeThreshold;
-    const unsure = confidence < reviewThreshold;
+    const threshold = reviewThresholdOf(model, category)!;
+    const unsure = confidence < threshold;
     const untried = unevaluated.has(category);
     // the reasons in this order, joined by "; "
     const reasons = [
       outOfScope ? `unlike every category (scope ${scope.toFixed(3)} < ${scopeThreshold.toFixed(3)})` : "",
-      unsure ? `confidence ${confidence.toFixed(2)} below review threshold ${reviewThreshold.toFixed(2)}` : "",
+      unsure ? `confidence ${confidence.toFixed(2)} below review threshold ${threshold.toFixed(2)}` : "",
       untried ? `"${category}" has no labeled rows yet, so its predictions were never checked` : "",
     ];
     const reason = reasons.filter((r) => r !== "").join("; ");

@@ -212,7 +212,9 @@ function review(r: ReviewSection): string {
     `training part of each fold to reach ${fixed(r.targetPrecision, 2)} precision above it.</p>` +
     `<table><tbody>` +
     `<tr><th>target precision</th><td class="num">${fixed(r.targetPrecision)}</td></tr>` +
-    `<tr><th>threshold (mean over folds)</th><td class="num">${fixed(r.threshold)}</td></tr>` +
+    `<tr><th>threshold (mean over folds)${r.outsideThreshold === undefined ? "" : ", safety categories"}</th><td class="num">${fixed(r.threshold)}</td></tr>` +
+    (r.outsideThreshold === undefined ? ""
+      : `<tr><th>threshold for "not safety research" (mean over folds)</th><td class="num">${fixed(r.outsideThreshold)}</td></tr>`) +
     `<tr><th>labeled without review (coverage)</th><td class="num">${percentOf(r.coverage)}</td></tr>` +
     `<tr><th>precision of those, out of fold</th><td class="num">${fixed(r.precision)}</td></tr>` +
     `</tbody></table>`

@@ -23,12 +23,14 @@ export function qualityMarkdown(report: EvaluationReport, md: (s: string) => str
   }
   if (report.review) {
     const r = report.review;
+    const outsideThreshold =
+      r.outsideThreshold === undefined ? "" : `; ${n3(r.outsideThreshold)} for "not safety research" answers, which have their own`;
     out.push(
       "## Review threshold",
       "",
       `Each training part chose the confidence below which a prediction is marked \`needs_review\`, aiming at precision ${r.targetPrecision} ` +
-        `on its own inner cross-validation (mean threshold ${n3(r.threshold)}). Out of fold, ${pct(r.coverage)} of predictions cleared their ` +
-        `threshold, with precision ${n3(r.precision)}; the rest would go to a person.`,
+        `on its own inner cross-validation (mean threshold ${n3(r.threshold)}${outsideThreshold}). ` +
+        `Out of fold, ${pct(r.coverage)} of predictions cleared their threshold, with precision ${n3(r.precision)}; the rest would go to a person.`,
       "",
     );
   }

@@ -87,6 +87,41 @@ export function reviewThreshold(confidences: readonly number[], correct: readonl
   return best;
 }
 
+/** Which predictions go to a person: a threshold per kind of answer, and what it did out of fold. */
+export interface ReviewRule {
+  /** Predictions of a safety category less confident than this go to review (every prediction, in a one-stage model). */
+  threshold: number;
+  /** A two-stage model's predictions of the outside answer less confident than this go to review. */
+  outsideThreshold?: number;
+  /** Share of the out-of-fold predictions the rule labels automatically, and their precision. */
+  coverage: number;
+  precision: number;
+}
+
+/**
+ * The review rule for `targetPrecision`. With an outside answer (`outsideAt` its index, -1 for
+ * none) each kind of answer gets its own threshold, so that each reaches the target on its own:
+ * "not safety research" is decided by the gate and is right far more often than a category, and
+ * one threshold over both would let the easy answers pay for unsure categories.
+ */
+export function reviewRule(calibrated: readonly Float64Array[], gold: readonly number[], targetPrecision: number, outsideAt = -1): ReviewRule {
+  const best = calibrated.map((p) => topTwo(p).best);
+  const kindOf = (answers: number[]) =>
+    reviewThreshold(answers.map((i) => calibrated[i]![best[i]!]!), answers.map((i) => best[i] === gold[i]), targetPrecision);
+  const all = best.map((_, i) => i);
+  if (outsideAt < 0) return kindOf(all);
+  const outside = kindOf(all.filter((i) => best[i] === outsideAt));
+  const threshold = kindOf(all.filter((i) => best[i] !== outsideAt)).threshold;
+  const auto = all.filter((i) => calibrated[i]![best[i]!]! >= (best[i] === outsideAt ? outside.threshold : threshold));
+  const right = auto.filter((i) => best[i] === gold[i]).length;
+  return {
+    threshold,
+    outsideThreshold: outside.threshold,
+    coverage: all.length ? auto.length / all.length : 0,
+    precision: auto.length ? right / auto.length : 1,
+  };
+}
+
 /**
  * The stage temperatures fitted on out-of-fold stage scores (the gate on every row, the
  * category classifier on the safety rows), and the combined scores they give.
@@ -115,20 +150,16 @@ export interface Calibration {
   /** Out-of-fold negative log-likelihood before and after the temperature. */
   nllBefore: number;
   nllAfter: number;
-  review: { threshold: number; coverage: number; precision: number };
+  review: ReviewRule;
   /** Scope scores below this are "unlike every category": the `scopeQuantile` of the rows' own. */
   scopeThreshold: number;
 }
 
 /** The temperature, the review threshold for `targetPrecision` and the scope threshold, from out-of-fold scores. */
-export function calibrate(oof: OutOfFold, targetPrecision: number, scopeQuantile: number): Calibration {
+export function calibrate(oof: OutOfFold, targetPrecision: number, scopeQuantile: number, outsideAt = -1): Calibration {
   const temperature = fitTemperature(oof.scores, oof.gold);
   const calibrated = oof.scores.map((s) => probabilities(s, temperature));
-  const review = reviewThreshold(
-    calibrated.map((p) => p[topTwo(p).best]!),
-    calibrated.map((p, i) => topTwo(p).best === oof.gold[i]),
-    targetPrecision,
-  );
+  const review = reviewRule(calibrated, oof.gold, targetPrecision, outsideAt);
   return {
     temperature,
     nllBefore: negativeLogLikelihood(oof.scores, oof.gold, 1),

@@ -28,7 +28,10 @@ export interface Recipe {
   categories: Category[];
   /** Background rows, and how much each counts. */
   background: ReadonlySet<LabeledAbstract>;
-  /** Safety papers of the background set: the gate learns from them that they are safety research, never their category. */
+  /**
+   * Safety papers of the background set: the gate learns from them that they are safety research,
+   * and the category classifier learns their category (at `categorySafetyWeight`) when it is one of the model's.
+   */
   gateSafety: readonly LabeledAbstract[];
   backgroundWeight: number;
   /** The outside answer, when rows teach it: the model is then two stages (see gated.ts). */
@@ -37,6 +40,8 @@ export interface Recipe {
   gatePriorWeight: number;
   balance: number;
   gateSafetyWeight: number;
+  /** How much a background safety paper counts in the category classifier, when its category is one of the model's (0: never). */
+  categorySafetyWeight: number;
 }
 
 /** The two stages' temperatures, fitted out of fold (1 = not yet calibrated). */
@@ -104,36 +109,43 @@ function priorExamples(recipe: Recipe, priorWeight: number) {
 
 /**
  * The training set of `rows`: the rows (row i is example i), the taxonomy's descriptions weighing
- * `priorWeight` rows, then the gate's own safety papers. `texts`, when given, are this set's texts
+ * `priorWeight` rows, then the background's safety papers (in the gate at the gate's weight for them, see
+ * `gateWeights`; in the category classifier at `categorySafetyWeight` when their category is the model's). `texts`, when given, are this set's texts
  * from an earlier call on the same rows with a prior weight as far from 0 (only the weights differ),
  * so the spaces fitted on them serve this set too.
  */
 export function trainingSetOf(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number, texts?: TrainingTexts): TrainingSet {
   const prior = priorExamples(recipe, priorWeight);
-  const gateOnly = recipe.outside === undefined ? [] : recipe.gateSafety;
+  const safetyPapers = backgroundSafety(recipe);
   const gateWeight = recipe.backgroundWeight * recipe.gateSafetyWeight;
+  const cw = recipe.categorySafetyWeight;
+  // a background safety paper teaches its category too when the model has that category (the user's taxonomy may not)
+  const label = (r: LabeledAbstract) => (cw > 0 && r.category !== recipe.outside && recipe.categories.includes(r.category) ? r.category : GATE_SAFETY);
+  const labels = safetyPapers.map(label);
+  const firstWeights = [...rows.map((r) => rowWeight(recipe, r)), ...prior.map((e) => e.weight ?? 1)];
   return {
-    texts: texts ?? textsOf(recipe, rows, prior, gateOnly),
-    labels: [...rows.map((r) => r.category), ...prior.map((e) => e.category), ...gateOnly.map(() => GATE_SAFETY)],
-    weights: [...rows.map((r) => rowWeight(recipe, r)), ...prior.map((e) => e.weight ?? 1), ...gateOnly.map(() => gateWeight)],
-    evidence: [...rows.map(() => false), ...prior.map(() => true), ...gateOnly.map(() => false)],
+    texts: texts ?? textsOf(recipe, rows, prior, safetyPapers),
+    labels: [...rows.map((r) => r.category), ...prior.map((e) => e.category), ...labels],
+    weights: [...firstWeights, ...labels.map((c) => (c === GATE_SAFETY ? gateWeight : cw))],
+    evidence: [...rows.map(() => false), ...prior.map(() => true), ...safetyPapers.map(() => false)],
+    ...(labels.some((c) => c !== GATE_SAFETY) ? { gateWeights: [...firstWeights, ...labels.map(() => gateWeight)] } : {}),
   };
 }
 
-function textsOf(recipe: Recipe, rows: readonly LabeledAbstract[], prior: readonly TrainingExample[], gateOnly: readonly LabeledAbstract[]): TrainingTexts {
+function textsOf(recipe: Recipe, rows: readonly LabeledAbstract[], prior: readonly TrainingExample[], safetyPapers: readonly LabeledAbstract[]): TrainingTexts {
   const interned = recipe.interned;
   if (!interned) {
     const plain = (r: LabeledAbstract) => recipe.tokenize(trainingText(recipe, r));
-    return TrainingTexts.ofTokens([...rows.map(plain), ...prior.map((e) => e.tokens), ...gateOnly.map(plain)]);
+    return TrainingTexts.ofTokens([...rows.map(plain), ...prior.map((e) => e.tokens), ...safetyPapers.map(plain)]);
   }
   const ids = (r: LabeledAbstract) => rowIds(recipe, r);
-  return TrainingTexts.ofIds([...rows.map(ids), ...prior.map((e) => Int32Array.from(e.tokens, interned.intern)), ...gateOnly.map(ids)], interned.terms);
+  return TrainingTexts.ofIds([...rows.map(ids), ...prior.map((e) => Int32Array.from(e.tokens, interned.intern)), ...safetyPapers.map(ids)], interned.terms);
 }
 
 /** Tokens every training set of the recipe has, whatever its rows: the taxonomy's descriptions and the gate's own safety papers. */
 export function alwaysKnownTokens(recipe: Recipe, priorWeight: number): string[] {
-  const gateOnly = recipe.outside === undefined ? [] : recipe.gateSafety;
-  return [...priorExamples(recipe, priorWeight).flatMap((e) => e.tokens), ...gateOnly.flatMap((r) => rowTokens(recipe, r))];
+  const safetyPapers = backgroundSafety(recipe);
+  return [...priorExamples(recipe, priorWeight).flatMap((e) => e.tokens), ...safetyPapers.flatMap((r) => rowTokens(recipe, r))];
 }
 
 /** Texts as training took them in: an abstract scored alone, as predictions are. */
@@ -158,4 +170,9 @@ export function heldOutText(recipe: Recipe, text: string, row?: LabeledAbstract)
       return x ?? space.vectorize((tokens ??= recipe.tokenize(text)));
     },
   };
+}
+
+/** The background's safety papers a training set holds: none in a one-stage model, which has no gate to teach. */
+function backgroundSafety(recipe: Recipe): readonly LabeledAbstract[] {
+  return recipe.outside === undefined ? [] : recipe.gateSafety;
 }

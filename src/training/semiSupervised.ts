@@ -48,6 +48,7 @@ export function expectationMaximisation(
       labels: [...labeled.labels, ...labels],
       weights: [...labeled.weights, ...weights],
       evidence: [...labeled.evidence, ...labels.map(() => false)],
+      ...(labeled.gateWeights ? { gateWeights: [...labeled.gateWeights, ...weights] } : {}),
     };
     model = fitModel(recipe, set, stages);
   }

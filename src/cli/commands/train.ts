@@ -56,12 +56,14 @@ export function registerTrain(program: Command, ctx: CliContext): void {
         say(ctx, `    ${"candidate".padEnd(16)} ${"taxonomy weight".padStart(15)}  macro-F1  accuracy  (out of fold)`);
         for (const s of r.selection) say(ctx,
           `    ${s.kind.padEnd(16)} ${String(s.priorWeight).padStart(15)}  ${s.macroF1.toFixed(3).padStart(8)}  ${s.accuracy.toFixed(3).padStart(8)}`);
+        const outside = r.review.outsideThreshold === undefined || !model.outside ? ""
+          : ` (a "${model.outside}" answer below ${thresholdText(r.review.outsideThreshold)})`;
         say(ctx, `  confidences calibrated on those out-of-fold predictions; a prediction below ` +
-          `confidence ${thresholdText(r.review.threshold)} is marked needs_review`);
+          `confidence ${thresholdText(r.review.threshold)}${outside} is marked needs_review`);
         const automatic = r.review.coverage > 0
           ? `${(r.review.coverage * 100).toFixed(0)}% of the rows were labeled automatically, at ` +
             `precision ${r.review.precision.toFixed(3)}` : "none of the rows would have been labeled automatically";
-        say(ctx, `  (the threshold aims at precision ${r.review.targetPrecision} for the rest: out of fold, ${automatic})`);
+        say(ctx, `  (the threshold${outside ? "s aim" : " aims"} at precision ${r.review.targetPrecision} for the rest: out of fold, ${automatic})`);
       }
     });
 }
