@@ -81,6 +81,24 @@ describe("the background set", () => {
     expect(bg.setAside.map((a) => [a.row.id, a.reason]))
       .toEqual([["b4", "no abstract"], ["b3", "the same abstract is a labeled row"]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)));
   });
+
+  it("gives its safety papers today's name of their category: renamed and merged labels follow the taxonomy, others stay as they are", () => {
+    const changed = parseTaxonomy(JSON.stringify({
+      format: "safetag-taxonomy", version: 1,
+      categories: [
+        { name: "Human feedback", description: "preferences", renamedFrom: ["Feedback"] },
+        { name: "Insides", description: "circuits" },
+        { name: "Probing", description: "probes", mergedInto: "Insides" },
+        { name: "Old", description: "gone", retired: true },
+        { name: OUT, description: "the rest", scope: "outside", aliases: ["No"], background: false },
+      ],
+    }), "t.json");
+    const read = { rows: [row("b1", "Feedback", "one"), row("b2", "Probing", "two"), row("b3", "Old", "three"), row("b4", "Theirs", "four"),
+      row("b5", "No", "five")], problems: [] };
+    const bg = backgroundRows(read as never, { path: "bg.csv", sha256: "x" }, changed, []);
+    expect(bg.safety.map((r) => [r.id, r.category])).toEqual([["b1", "Human feedback"], ["b2", "Insides"], ["b3", "Old"], ["b4", "Theirs"]]);
+    expect(bg.rows.map((r) => [r.id, r.category])).toEqual([["b5", OUT]]);
+  });
 });
 
 describe("training the outside answer", () => {
@@ -107,7 +125,7 @@ describe("training the outside answer", () => {
     const model = trainModel(safety, { taxonomy: TAXONOMY, innerFolds: 3, background: { rows: background, path: "bg.csv", sha256: "abc" } });
     expect(model.outside).toBe(OUT);
     expect(model.training.rows).toBe(6); // the sheet's rows; the background is recorded apart
-    expect(model.report?.background).toEqual({ path: "bg.csv", sha256: "abc", rows: 6, weight: 1 });
+    expect(model.report?.background).toEqual({ path: "bg.csv", sha256: "abc", rows: 6, weight: 0.5 });
     expect(makeLabeler(model)({ id: "x", abstract: "speech recognition from web audio at scale" }).category).toBe(OUT);
   });
 
@@ -161,7 +179,7 @@ describe("the background's safety papers", () => {
   const train = (categorySafetyWeight: number) =>
     trainModel(safety, { taxonomy: TAXONOMY, innerFolds: 3, background: { rows: background, safety: papers }, categorySafetyWeight });
 
-  it("teach the gate only, by default; with a category weight, also the category they have when the model has it", () => {
+  it("teach the gate alone at category weight 0; above it, also the category they carry when the model has it", () => {
     const words = "annotators rank chatbot replies pairwise";
     const scoreOf = (m: ReturnType<typeof train>) => {
       const g = m.classifier as Gated;

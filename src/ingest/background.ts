@@ -5,14 +5,16 @@
  * safety category. The taxonomy's outside entry names the file; `"background": false` turns it
  * off, and rows the user labeled "No" (or any alias) are learned as well, in either case.
  *
- * The file also holds safety papers we labeled (rows with any other label). Those teach only the
- * gate, the stage that tells safety research from the rest (models/gated.ts): never a category,
- * since categories are the user's own and change.
+ * The file also holds safety papers we labeled (rows with any other label). They teach the gate,
+ * the stage that tells safety research from the rest (models/gated.ts), and the category they carry
+ * when the user's taxonomy has it: their labels follow its renames and merges here, and a label it
+ * does not have (retired, split, or never ours) teaches the gate only.
  */
 import type { Category, InputProblem, LabeledAbstract, Taxonomy } from "../domain.js";
 import { abstractKey } from "../text/normalize.js";
 import type { IngestResult } from "./result.js";
 import { outsideEntry } from "../taxonomy/outside.js";
+import { todaysName } from "../taxonomy/changes.js";
 
 export interface Background {
   path: string;
@@ -21,7 +23,7 @@ export interface Background {
   category: Category;
   /** Rows to learn from, labeled `category`. */
   rows: LabeledAbstract[];
-  /** Safety papers (any other label): the gate learns from them that they are safety research. */
+  /** Safety papers (any other label, under today's name when the taxonomy has it): the gate learns from them that they are safety research. */
   safety: LabeledAbstract[];
   /** Rows of the file left out, each with why (no abstract, the same abstract as a labeled row). */
   setAside: { row: LabeledAbstract; reason: string }[];
@@ -40,10 +42,15 @@ export function backgroundRows(read: IngestResult, file: { path: string; sha256:
   const rows: LabeledAbstract[] = [];
   const safety: LabeledAbstract[] = [];
   const setAside: Background["setAside"] = [];
+  const today = todaysName(taxonomy);
   for (const row of read.rows) {
     if (row.abstractMissing || row.abstract.trim() === "") setAside.push({ row, reason: "no abstract" });
     else if (labeledKeys.has(abstractKey(row.abstract))) setAside.push({ row, reason: "the same abstract is a labeled row" });
-    else (row.category === category ? rows : safety).push(row);
+    else {
+      const name = today(row.category) ?? row.category;
+      const moved = name === row.category ? row : { ...row, category: name };
+      (name === category ? rows : safety).push(moved);
+    }
   }
   // any other label is a safety paper's: a label the taxonomy lacks is no problem here
   const problems = read.problems.filter((p) => p.code !== "E_UNKNOWN_CATEGORY");

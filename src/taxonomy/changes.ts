@@ -111,6 +111,15 @@ export interface TaxonomyApplication {
   applied: boolean;
 }
 
+/** Today's name of a label that names an active category (itself, an old name or a merged one); undefined for any other label. */
+export function todaysName(taxonomy: Taxonomy): (label: string) => Category | undefined {
+  const lookup = entryIndex(taxonomy);
+  return (label) => {
+    const s = resolveWith(label, taxonomy, lookup);
+    return s.status === "active" ? s.category : undefined;
+  };
+}
+
 /**
  * Applies the taxonomy's category changes to labeled rows: renamed and merged labels take
  * today's name; rows of retired and split categories, and labels that look like a typo of a

@@ -89,12 +89,12 @@ export interface TrainOptions {
  * cross-validation.
  */
 export const DEFAULT_PRIOR_WEIGHTS = [30];
-export const DEFAULT_BACKGROUND_WEIGHT = 1;
+export const DEFAULT_BACKGROUND_WEIGHT = 0.5;
 export const DEFAULT_GATE_KIND: ModelKind = "tfidf-nb";
 export const DEFAULT_GATE_PRIOR_WEIGHT = 5;
 export const DEFAULT_BALANCE = 0.5;
 export const DEFAULT_GATE_SAFETY_WEIGHT = 2;
-export const DEFAULT_CATEGORY_SAFETY_WEIGHT = 0;
+export const DEFAULT_CATEGORY_SAFETY_WEIGHT = 1;
 /**
  * Precision asked of the predictions not sent to review, out of fold. Higher than what a user
  * gets: on fresh abstracts the precision came out 0.05 to 0.07 lower than the inner
