@@ -3,7 +3,7 @@
  * fails CI: accuracy and macro-F1 on the fresh abstracts (data/eval/fresh.csv, in no training
  * file), and on the first repeat of the fixed reference folds (scored as
  * ../shared/tools/crossval.mjs scores). The floors sit a little under today's figures (README,
- * "How good is it"), not at the targets.
+ * "How good it is"), most of them at the issue's targets, so a change that loses a target fails.
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
@@ -41,14 +41,15 @@ describe("quality floors", () => {
       const p = label({ id: r.id, abstract: r.abstract });
       return { id: r.id, gold: r.category, predicted: p.category, confidence: p.confidence, needsReview: p.needsReview };
     }), model.outside);
-    expect(f.report.accuracy).toBeGreaterThanOrEqual(0.76);
-    expect(f.report.macro.f1).toBeGreaterThanOrEqual(0.66);
-    expect(f.safety.accuracy).toBeGreaterThanOrEqual(0.72);
-    expect(f.automatic.precision).toBeGreaterThanOrEqual(0.88);
-    expect(f.automatic.share).toBeGreaterThanOrEqual(0.6);
-    expect(f.outsideTaggedSafety.share).toBeLessThanOrEqual(0.05);
-    expect(f.safetyCalledOutside.share).toBeLessThanOrEqual(0.12);
-    expect(f.outsideAnswered.share).toBeGreaterThanOrEqual(0.6);
+    expect(f.report.accuracy).toBeGreaterThanOrEqual(0.78);
+    expect(f.report.macro.f1).toBeGreaterThanOrEqual(0.72);
+    expect(f.safety.accuracy).toBeGreaterThanOrEqual(0.79);
+    expect(f.safety.macroF1).toBeGreaterThanOrEqual(0.78);
+    expect(f.automatic.precision).toBeGreaterThanOrEqual(0.9);
+    expect(f.automatic.share).toBeGreaterThanOrEqual(0.62);
+    expect(f.outsideTaggedSafety.share).toBeLessThanOrEqual(0.03);
+    expect(f.safetyCalledOutside.share).toBeLessThanOrEqual(0.1);
+    expect(f.outsideAnswered.share).toBeGreaterThanOrEqual(0.7);
   }, 60_000);
 
   it("the reference folds (first repeat): accuracy and macro-F1 as crossval.mjs scores them", () => {
@@ -71,7 +72,7 @@ describe("quality floors", () => {
     const categories = [...new Set(gold)].sort();
     const report = classificationReport(gold, predicted, [...new Set([...categories, ...predicted])].sort());
     const macro = report.perCategory.filter((c) => categories.includes(c.category)).reduce((a, c) => a + c.f1, 0) / categories.length;
-    expect(report.accuracy).toBeGreaterThanOrEqual(0.80);
-    expect(macro).toBeGreaterThanOrEqual(0.76);
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(macro).toBeGreaterThanOrEqual(0.79);
   }, 120_000);
 });
