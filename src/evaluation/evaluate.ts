@@ -12,6 +12,8 @@ import { makeTokenizer, termShower } from "../text/tokenize.js";
 import { crossValidate, type CrossValidationProgress } from "./crossValidate.js";
 import { calibrationSection, indicativeTerms, labelErrorCandidates, learningCurve, outOfScopeSection, reviewSection, rowTerms } from "./quality.js";
 import { buildEvaluationReport, type EvaluationReport } from "./report.js";
+import type { TaxonomyApplication } from "../taxonomy/changes.js";
+import { summarizeTaxonomyApplication } from "../taxonomy/changeSummary.js";
 
 export interface EvaluateOptions {
   model: ModelChoice;
@@ -34,6 +36,8 @@ export interface EvaluateOptions {
   /** Fresh labeled abstracts, in no training file, scored by the final model (see fresh.ts). */
   fresh?: { path: string; rows: readonly LabeledAbstract[] };
   createdAt?: string;
+  /** The taxonomy's changes as they were applied to the rows: summarised in the report when they were applied. */
+  taxonomyChanges?: TaxonomyApplication;
   /** Clock for the final model's createdAt (see cli/clock.ts). */
   now?: () => Date;
   /** Told as each stage starts, and after each fold of a stage that cross-validates (see EvaluationProgress). */
@@ -141,15 +145,13 @@ export function evaluate(rows: readonly LabeledAbstract[], opts: EvaluateOptions
     tell("fresh abstracts");
     report.fresh = scoreFresh(model, opts.fresh, [...rows, ...background]);
   }
-  model.evaluation =
-    { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds,
-      repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece };
+  if (opts.taxonomyChanges?.applied) report.taxonomy = summarizeTaxonomyApplication(opts.taxonomyChanges);
   // the fresh-set figures travel with the model, so `safetag models` can say how each kept model did on papers it never saw
-  if (report.fresh) {
-    const fresh = { path: report.fresh.path, rows: report.fresh.rows, accuracy: report.fresh.report.accuracy, macroF1: report.fresh.report.macro.f1 };
-    model.evaluation = { ...(model.evaluation as object), fresh };
-  }
-  return { report, model };
+  const fresh = report.fresh &&
+    { path: report.fresh.path, rows: report.fresh.rows, accuracy: report.fresh.report.accuracy, macroF1: report.fresh.report.macro.f1 };
+  const evaluation = { accuracy: report.summary.accuracy.mean, macroF1: report.summary.macroF1.mean, folds: opts.folds,
+    repeats: opts.repeats, seed: opts.seed, ece: report.calibration.ece, ...(fresh ? { fresh } : {}) };
+  return { report, model: { ...model, evaluation } };
 }
 
 /**

@@ -15,7 +15,6 @@ import { assertWritable, writeOutput } from "../../io/output.js";
 import type { LoadedModel } from "../../modelfile/modelFile.js";
 import { MODEL_CHOICES, type ModelChoice } from "../../models/kinds.js";
 import { renderHtml } from "../../report/html.js";
-import { summarizeTaxonomyApplication } from "../../taxonomy/changeSummary.js";
 import { say, show, type CliContext } from "../context.js";
 import { createdAtClock } from "../clock.js";
 import { startProgress } from "../progress.js";
@@ -119,10 +118,10 @@ export async function runEval(ctx: CliContext, data: TrainingData, opts: EvalOpt
     unlabeled,
     background: data.background,
     fresh: readFresh(ctx, opts.fresh, taxonomy),
+    ...(data.changes ? { taxonomyChanges: data.changes } : {}),
     onProgress: (p) => (p.done === undefined ? progress.stage(p.stage) : progress.update(p.done, p.total)),
   });
   progress.done();
-  if (data.changes?.applied) result.report.taxonomy = summarizeTaxonomyApplication(data.changes);
   writeOutput(files[0]!, renderMarkdown(result.report), ctx);
   writeOutput(files[1]!, renderJson(result.report), ctx);
   writeOutput(files[2]!, renderHtml(result.report), ctx);
