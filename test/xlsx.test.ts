@@ -5,7 +5,7 @@
  * Every workbook here is built with the library safetag reads them with (SheetJS), in a temp folder.
  * Also: a `;`-delimited CSV reads the same through train and predict.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as XLSX from "@e965/xlsx";
@@ -152,6 +152,32 @@ describe("train --data book.xlsx", () => {
       return m;
     };
     expect(model("m-book.json")).toEqual(model("m-csv.json"));
+  });
+});
+
+describe("review and accept --data book.xlsx", () => {
+  it("read the workbook as training does: accept finds its rows (a conflicting answer is refused) and writes reviewed.csv beside it", async () => {
+    const rows = Papa.parse<string[]>(readFileSync(fixture("tiny-labeled.csv"), "utf8"), { skipEmptyLines: true }).data;
+    // in a folder of its own: accept writes reviewed.csv beside the book, and training reads it beside any labeled file there
+    mkdirSync(at("accept"));
+    const book = workbook(join("accept", "book.xlsx"), [["Labels", sheetOf(rows)]]);
+    const known = rows[1]![5]!; // labeled Feedback in the workbook
+    const sheet = (category: string, abstract: string) => {
+      const file = at(`answers-${category}.csv`);
+      writeFileSync(file, Papa.unparse([{ id: "q1", file: "dump.txt", line: "1", predicted_category: "Feedback", confidence: "0.6", runner_up: "Robustness",
+        margin: "0.2", needs_review: "1", reason: "", abstract, reviewer_category: category, reviewer: "ana" }]));
+      return file;
+    };
+    const conflict = await cli(["accept", sheet("Robustness", known), "--data", book, ...TINY_TAXONOMY]);
+    expect(conflict.code, conflict.stderr).not.toBe(0);
+    expect(conflict.stderr).toMatch(/already labeled "Feedback"/);
+    const fresh = await cli(["accept", sheet("Interpretability", "Probing classifiers read which features a network holds in each layer."),
+      "--data", book, ...TINY_TAXONOMY]);
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(parseCsv(readFileSync(at(join("accept", "reviewed.csv")), "utf8")).map((r) => r.category)).toEqual(["Interpretability"]);
+    // review --data reads it too (no category of the tiny taxonomy was split, so it queues nothing from it)
+    const r = await cli(["review", "--model", model, "--data", book, "--output", at("queue.csv"), ...TINY_TAXONOMY]);
+    expect(r.code, r.stderr).toBe(0);
   });
 });
 

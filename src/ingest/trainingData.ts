@@ -103,6 +103,20 @@ export function readTrainingData(path: string, taxonomy: Taxonomy | undefined, o
   };
 }
 
+/**
+ * A labeled file's rows (a paste, a sheet export or an .xlsx workbook, as training reads it) and
+ * the reviewed labels beside it, read against the taxonomy's names: what review and accept work
+ * on. Nothing is applied or dropped here.
+ */
+export function readLabeledAndReviewed(path: string, taxonomy: Taxonomy | undefined, sheet?: string):
+  { labeled: LabeledAbstract[]; reviewed?: LabeledAbstract[] } {
+  const { text, workbook } = readLabeledInput(path, sheet);
+  const reading = taxonomy ? readingTaxonomy(taxonomy) : undefined;
+  const labeled = readLabeled(path, { taxonomy: reading, text, workbook }).rows;
+  const reviewed = readReviewed(path, reading);
+  return { labeled, ...(reviewed ? { reviewed: reviewed.result.rows } : {}) };
+}
+
 /** The background set the taxonomy names (see taxonomy/outside.ts), read against the labeled rows; undefined when it names none. */
 function readBackground(taxonomy: Taxonomy, labeled: readonly LabeledAbstract[]): Background | undefined {
   const path = backgroundPath(taxonomy);

@@ -1,9 +1,8 @@
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
 import { SafetagError, formatProblem } from "../../errors.js";
-import { labeledToCsv, readLabeled } from "../../ingest/labeled.js";
+import { labeledToCsv } from "../../ingest/labeled.js";
+import { readLabeledAndReviewed } from "../../ingest/trainingData.js";
 import { reviewedPathFor } from "../../ingest/reviewed.js";
-import { readingTaxonomy } from "../../taxonomy/changes.js";
 import { writeOutput } from "../../io/output.js";
 import { acceptReviews, parseReviewSheet, placeOf, type AcceptResult } from "../../review/accept.js";
 import { parseLabelStudioExport } from "../../review/labelStudio.js";
@@ -92,9 +91,7 @@ export function registerAccept(program: Command, ctx: CliContext): void {
       if (sheet.format !== "csv") say(ctx,
         `${sheetPath}: read as a ${sheet.format === "label-studio" ? "Label Studio JSON export" : "Prodigy export (JSONL)"}`);
       const taxonomy = optionalTaxonomy(opts.taxonomy, ctx);
-      const reading = taxonomy && readingTaxonomy(taxonomy);
-      const labeled = readLabeled(opts.data, { taxonomy: reading, text: readInputText(opts.data) }).rows;
-      const reviewed = existsSync(reviewedPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : [];
+      const { labeled, reviewed = [] } = readLabeledAndReviewed(opts.data, taxonomy);
       const result = acceptReviews(sheet.answers, { labeled, reviewed, taxonomy, force: opts.force, today: today(), reviewer: opts.reviewer, file: sheetPath });
       const problems = [...sheet.problems, ...result.problems];
       if (problems.length > 0) {

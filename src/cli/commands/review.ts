@@ -1,11 +1,8 @@
 import { Option, type Command } from "commander";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { Taxonomy, UnlabeledAbstract } from "../../domain.js";
 import { EXIT, SafetagError } from "../../errors.js";
-import { readLabeled } from "../../ingest/labeled.js";
-import { reviewedPathFor } from "../../ingest/reviewed.js";
-import { readingTaxonomy, resolveCategory } from "../../taxonomy/changes.js";
+import { readLabeledAndReviewed } from "../../ingest/trainingData.js";
+import { resolveCategory } from "../../taxonomy/changes.js";
 import { trainingRows } from "../../ingest/trainingRows.js";
 import { assertWritable, outputName, writeOutput } from "../../io/output.js";
 import { parseModel, type LoadedModel } from "../../modelfile/modelFile.js";
@@ -69,10 +66,7 @@ interface ReviewOptions {
  */
 function splitRowItems(model: LoadedModel, dataPath: string, taxonomy: Taxonomy | undefined): ReviewItem[] {
   if (!taxonomy) return [];
-  const reading = readingTaxonomy(taxonomy);
-  const labeled = readLabeled(dataPath, { taxonomy: reading, text: readInputText(dataPath) }).rows;
-  const reviewedPath = reviewedPathFor(dataPath);
-  const reviewed = existsSync(reviewedPath) && resolve(reviewedPath) !== resolve(dataPath) ? readLabeled(reviewedPath, { taxonomy: reading }).rows : undefined;
+  const { labeled, reviewed } = readLabeledAndReviewed(dataPath, taxonomy);
   const split = trainingRows(labeled, reviewed, taxonomy).changes?.setAside.filter((s) => s.kind === "split") ?? [];
   const label = makeLabeler({ ...model, known: KnownAbstracts.none(model.categories) });
   const predictor = modelPredictor(model);
