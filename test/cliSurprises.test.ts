@@ -265,6 +265,26 @@ describe("the counts add up from line to line", () => {
   });
 });
 
+describe("many problems of one kind", () => {
+  it("print the first 10 of each kind and count the rest, with the lines they are on; --all-problems prints every one", () => {
+    // 15 rows with a category the taxonomy lacks (one problem each) beside the tiny set's own categories
+    const extra = Array.from({ length: 15 }, (_, i) => `Acme,Extra ${i},1-Jan-24,https://x/${i},Odd ${i},An abstract about topic number ${i}.`);
+    const file = join(p, "many-odd.csv");
+    writeFileSync(file, [readFileSync(fixture("tiny-labeled.csv"), "utf8").trimEnd(), ...extra, ""].join("\n"));
+    const args = ["ingest", file, "--output", "many-odd-out.csv", "--taxonomy", "data/taxonomy.json"];
+    const r = run(p, args);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = r.stderr.split("\n").filter((l) => l.includes("[E_UNKNOWN_CATEGORY]") && l.includes("many-odd.csv:"));
+    expect(listed).toHaveLength(10);
+    // the tiny set has 18 rows after its header, so the extra rows are lines 20 to 34; the first 10 are listed
+    expect(r.stderr).toContain("  ... and 5 more [E_UNKNOWN_CATEGORY] problems like these (between lines 30 and 34); --all-problems prints every one");
+    const all = run(p, ["--all-problems", ...args]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stderr.split("\n").filter((l) => l.includes("[E_UNKNOWN_CATEGORY]") && l.includes("many-odd.csv:"))).toHaveLength(15);
+    expect(all.stderr).not.toContain("more [E_UNKNOWN_CATEGORY]");
+  });
+});
+
 describe("progress names the stage that is running", () => {
   it("evaluate tells each stage as it starts, then the folds of the stages that cross-validate", () => {
     const rows = usableForTraining(readLabeled(fixture("tiny-labeled.csv")).rows);

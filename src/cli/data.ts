@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { Taxonomy } from "../domain.js";
-import { formatProblem } from "../errors.js";
 import { openAbstractSource } from "../ingest/abstracts.js";
 import type { Background } from "../ingest/background.js";
 import { reviewedPathFor } from "../ingest/reviewed.js";
@@ -13,7 +12,7 @@ import { BUNDLED_TAXONOMY } from "../taxonomy/bundled.js";
 import { formatTaxonomyApplication } from "../taxonomy/changeSummary.js";
 import { loadTaxonomy } from "../taxonomy/file.js";
 import { backgroundPath } from "../taxonomy/outside.js";
-import { say, type CliContext } from "./context.js";
+import { say, sayProblems, type CliContext } from "./context.js";
 import type { CommandPath } from "./paths.js";
 
 export const DEFAULT_TAXONOMY = "data/taxonomy.json";
@@ -98,10 +97,10 @@ export function loadTrainingData(ctx: CliContext, path: string, taxonomy: Taxono
 function sayLabeled(ctx: CliContext, r: LabeledReading): void {
   const reviewed = r.reviewed;
   say(ctx, `${r.path}: ${rows(r.summary.rowsRead)} read, ${problems(r.result.problems.length)}`);
-  for (const p of r.result.problems) say(ctx, `  ${formatProblem(p)}`);
+  sayProblems(ctx, r.result.problems);
   if (reviewed) {
     say(ctx, `${reviewed.path}: ${rows(summarizeIngest(reviewed.result).rowsRead, "reviewed row")} read, ${problems(reviewed.result.problems.length)}`);
-    for (const p of reviewed.result.problems) say(ctx, `  ${formatProblem(p)}`);
+    sayProblems(ctx, reviewed.result.problems);
   }
   for (const o of r.prepared.merge?.overridden ??
     []) say(ctx, `  reviewed: row ${o.row.id} relabeled "${o.from}" -> "${o.row.category}" by ${o.row.reviewer || "a reviewer"}`);
@@ -117,7 +116,7 @@ function sayBackground(ctx: CliContext, b: Background): void {
   say(ctx, `${b.path}: ${b.rows.length} "${b.category}" abstracts ` +
     `and ${b.safety.length} safety papers learned as background${aside ? `, ${b.setAside.length} set aside, ${b.problems.length} problems` : ""}`);
   for (const a of b.setAside) say(ctx, `  set aside: ${a.row.id}: ${a.reason}`);
-  for (const p of b.problems) say(ctx, `  ${formatProblem(p)}`);
+  sayProblems(ctx, b.problems);
 }
 
 /** Every abstract of the given dumps or CSV/JSONL files (for semi-supervised training). */

@@ -6,7 +6,7 @@ import { EXIT, SafetagError, formatProblem } from "../errors.js";
 import { cannotWrite } from "../io/atomic.js";
 import { TOOL_VERSION } from "../io/installation.js";
 import { visible } from "../text/visible.js";
-import type { CliContext } from "./context.js";
+import { PROBLEMS_SHOWN, type CliContext } from "./context.js";
 import { registerIngest } from "./commands/ingest.js";
 import { registerTrain } from "./commands/train.js";
 import { registerEval } from "./commands/eval.js";
@@ -24,14 +24,16 @@ export function buildProgram(ctx: CliContext): Command {
     .version(TOOL_VERSION, "-V, --version", "print safetag's version")
     .option("-q, --quiet", "print only errors", false)
     .option("--debug", "show stack traces for unexpected errors", false)
+    .option("--all-problems", `print every problem found in an input, not the first ${PROBLEMS_SHOWN} of each kind`, false)
     .showHelpAfterError()
     .configureHelp({ optionDescription: markRequired }) // before the commands are added: they inherit it
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
     .hook("preAction", (cmd) => {
-      const opts = cmd.opts<{ quiet?: boolean; debug?: boolean }>();
+      const opts = cmd.opts<{ quiet?: boolean; debug?: boolean; allProblems?: boolean }>();
       ctx.quiet = Boolean(opts.quiet);
       ctx.debug = Boolean(opts.debug);
+      ctx.allProblems = Boolean(opts.allProblems);
     });
   for (const register of [registerIngest, registerTrain, registerEval, registerPredict, registerRun, registerReview,
     registerAccept, registerModels, registerCompare]) register(program, ctx);
@@ -65,9 +67,9 @@ function reportError(e: unknown, ctx: CliContext): number {
   if (e instanceof SafetagError) {
     // messages quote the data (a category, a cell, a path): control characters are made visible
     ctx.stderr.write(visible(`safetag: error ${e.code}: ${e.message}\n`));
-    const shown = e.problems.slice(0, 50);
+    const shown = ctx.allProblems ? e.problems : e.problems.slice(0, 50);
     for (const p of shown) ctx.stderr.write(visible(`  ${formatProblem(p)}\n`));
-    if (e.problems.length > shown.length) ctx.stderr.write(`  … and ${e.problems.length - shown.length} more problems\n`);
+    if (e.problems.length > shown.length) ctx.stderr.write(`  … and ${e.problems.length - shown.length} more problems; --all-problems prints every one\n`);
     if (e.hint) ctx.stderr.write(visible(`  hint: ${e.hint}\n`));
     if (ctx.debug && e.stack) ctx.stderr.write(e.stack + "\n");
     return e.exitCode;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { existsSync } from "node:fs";
-import { SafetagError, formatProblem } from "../../errors.js";
+import { SafetagError } from "../../errors.js";
 import { formatIngestSummary, labeledToCsv, readLabeled, summarizeIngest, type IngestResult } from "../../ingest/labeled.js";
 import { BUNDLED_TAXONOMY, bundledTaxonomy } from "../../taxonomy/bundled.js";
 import { taxonomyFromCategories } from "../../taxonomy/create.js";
@@ -12,7 +12,7 @@ import { assertWritable, writeOutput } from "../../io/output.js";
 import { formatAccount, ingestAccount } from "../../ingest/rowAccount.js";
 import { checkOutputs } from "../paths.js";
 import { LABELED_FORMATS, outputFormat } from "../formats.js";
-import { say, type CliContext } from "../context.js";
+import { say, sayProblems, type CliContext } from "../context.js";
 import { DEFAULT_TAXONOMY, taxonomyUsed } from "../data.js";
 import { readLabeledInput } from "../../ingest/labeled.js";
 import { describeSheet } from "../../ingest/workbook.js";
@@ -63,7 +63,7 @@ export function runIngest(ctx: CliContext, file: string, opts: IngestOptions): I
   }
   writeOutput(opts.output, labeledToCsv(result.rows), ctx);
   for (const line of formatIngestSummary(summarizeIngest(result))) say(ctx, line);
-  for (const p of result.problems) say(ctx, `  ${formatProblem(p)}`);
+  sayProblems(ctx, result.problems);
   say(ctx, `in all: ${formatAccount(ingestAccount(result), `written to ${opts.output}`)}`);
   return result;
 }
