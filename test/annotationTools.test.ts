@@ -340,6 +340,40 @@ describe("reading a Label Studio export (the fixture)", () => {
   });
 });
 
+describe("reading a Label Studio JSON-MIN export", () => {
+  /** The fixture's export as Label Studio's JSON-MIN writes it: one flat record per annotation, the task id over the data's own id. */
+  const minOf = (tasks: any[]) => tasks.flatMap((t) => t.annotations.filter((a: any) => !a.was_cancelled).map((a: any) => {
+    const choices = a.result[0].value.choices as string[];
+    return { ...t.data, id: t.id, category: choices.length === 1 ? choices[0] : [{ choices }], annotator: a.completed_by,
+      annotation_id: a.id, created_at: a.created_at, updated_at: a.updated_at, lead_time: a.lead_time };
+  }));
+  const json = parseLabelStudioExport(LS_EXPORT, "ls.json");
+
+  it("gives the answers the JSON export gives: one per task, agreeing annotators as one, with their time", () => {
+    const min = parseLabelStudioExport(JSON.stringify(minOf(JSON.parse(LS_EXPORT)), null, 2), "ls-min.json");
+    expect(min.problems).toEqual([]);
+    const gist = (r: typeof json) => r.answers.map((x) => [x.abstract, x.category, x.source, x.reviewedAt]);
+    expect(gist(min)).toEqual(gist(json));
+    // the annotators: user ids, as JSON-MIN gives them; the two who agreed on task 102 are one answer by both
+    expect(min.answers.map((x) => x.reviewer)).toEqual(["label-studio user 1", "label-studio user 1, label-studio user 2", "ana@example.org"]);
+    expect(min.answers[1]!.place).toBe("record 2 (Label Studio task 102)");
+  });
+
+  it("two records of one task that disagree are E_REVIEW_CONFLICT; two choices in one record are E_REVIEW_CHOICES; a choice that is no name, E_REVIEW_EXPORT", () => {
+    const records = minOf(JSON.parse(LS_EXPORT));
+    records[2].category = "Robustness"; // task 102's second annotator
+    records[0].category = [{ choices: ["Interpretability", "Robustness"] }];
+    records[3].category = 7;
+    const r = parseLabelStudioExport(JSON.stringify(records, null, 2), "ls-min.json");
+    // one record a line, so the lines are the records' numbers plus one (the opening bracket)
+    const oneALine = `[\n${records.map((x: unknown) => JSON.stringify(x)).join(",\n")}\n]\n`;
+    const r2 = parseLabelStudioExport(oneALine, "ls-min.json");
+    expect(r2.problems.map((p) => [p.code, p.line])).toEqual([["E_REVIEW_EXPORT", 5], ["E_REVIEW_CHOICES", 2], ["E_REVIEW_CONFLICT", 3]]);
+    expect(r.problems.map((p) => p.code)).toEqual(r2.problems.map((p) => p.code));
+    expect(r.answers).toEqual([]);
+  });
+});
+
 describe("reading a Prodigy export (the fixture)", () => {
   const read = parseProdigyExport(PRODIGY_EXPORT, "p.jsonl");
 

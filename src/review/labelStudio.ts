@@ -15,6 +15,11 @@
  * whose `result[].value.choices` hold the annotator's pick, `completed_by` the annotator (a user
  * id, or in older versions an object with an email), `created_at`/`updated_at` the time, and
  * `was_cancelled` set on a skipped one. See toolAnswers.ts for how annotations become answers.
+ *
+ * Or its JSON-MIN export (Export, "JSON-MIN"): one flat object per annotation, the task's data
+ * fields at the top (`text`, `file`, `line`, ...; `id` is Label Studio's task id, not ours), the
+ * choice under the control's name (`category`: a name, or a list when several were chosen), and
+ * `annotator`, `created_at`, `updated_at`. The records of one task id are read as one task.
  */
 import type { Category, InputProblem } from "../domain.js";
 import { SafetagError } from "../errors.js";
@@ -98,7 +103,7 @@ export function xmlAttribute(value: string): string {
 const XML_ESCAPES: Record<string,
   string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;", "\t": "&#9;", "\n": "&#10;", "\r": "&#13;" };
 
-const EXPORT_HINT = "in Label Studio, Export the project as JSON (not JSON-MIN or CSV) and give that file to `safetag accept`";
+const EXPORT_HINT = "in Label Studio, Export the project as JSON or JSON-MIN (not CSV) and give that file to `safetag accept`";
 
 /** Reads a Label Studio JSON export (see the module comment): its answers and everything that is not one, listed. */
 export function parseLabelStudioExport(text: string, file: string): ToolExport {
@@ -109,6 +114,7 @@ export function parseLabelStudioExport(text: string, file: string): ToolExport {
   if (!Array.isArray(parsed.value)) return none(
     { code: "E_REVIEW_EXPORT", file, line: 1, message: "a Label Studio export is a JSON array of tasks; this is not an array", hint: EXPORT_HINT });
   const lines = arrayElementLines(body);
+  if (parsed.value.length > 0 && parsed.value.every(isMinRecord)) return parseMinExport(parsed.value, lines, file);
   const problems: InputProblem[] = [];
   const skipped: SkippedAnnotation[] = [];
   const tasks: ToolTask[] = [];
@@ -123,7 +129,7 @@ export function parseLabelStudioExport(text: string, file: string): ToolExport {
     if (!isObject(raw)) return problem(undefined, "is not a JSON object");
     if (!isObject(raw.data)) return problem("data", "has no `data` object");
     if (!("annotations" in raw)) {
-      return problem("annotations", "has no `annotations`: this is a task file (what `safetag review` writes) or a JSON-MIN export, not a JSON export",
+      return problem("annotations", "has no `annotations`: this is a task file (what `safetag review` writes), not an export",
         "import the tasks into Label Studio, label them, then Export the project as JSON and accept that file");
     }
     if (!Array.isArray(raw.annotations)) return problem("annotations", "`annotations` is not a list");
@@ -160,6 +166,58 @@ export function parseLabelStudioExport(text: string, file: string): ToolExport {
   });
   const { answers, unanswered } = reconcile(tasks, file, problems);
   return { answers, unanswered, skipped, problems };
+}
+
+/** A JSON-MIN record: flat, the abstract at the top, no `data` or `annotations`. */
+function isMinRecord(raw: unknown): raw is Record<string, unknown> {
+  return isObject(raw) && !("data" in raw) && !("annotations" in raw) && typeof raw[LABEL_STUDIO.text] === "string";
+}
+
+/** The answers of a JSON-MIN export (see the module comment), one task per Label Studio task id. */
+function parseMinExport(records: readonly Record<string, unknown>[], lines: readonly number[], file: string): ToolExport {
+  const problems: InputProblem[] = [];
+  const byTask = new Map<string, ToolTask>();
+  const tasks: ToolTask[] = [];
+  records.forEach((r, k) => {
+    const line = lines[k] ?? 1;
+    const lsId = typeof r.id === "number" || typeof r.id === "string" ? String(r.id) : undefined;
+    const abstract = normalizeSpace(r[LABEL_STUDIO.text] as string);
+    const place = `record ${k + 1}${lsId === undefined ? "" : ` (Label Studio task ${lsId})`}`;
+    const key = lsId === undefined ? `#${k}` : `id ${lsId}`;
+    let task = byTask.get(key);
+    if (!task) {
+      task = { line, place, id: "", abstract, source: sourceOf(r.file, r.line), annotations: [] };
+      byTask.set(key, task);
+      tasks.push(task);
+    }
+    const problem = (column: string, message: string, value?: string) => problems.push(
+      { code: "E_REVIEW_EXPORT", file, line, column, message: `${place}: ${message}`, hint: EXPORT_HINT, ...(value === undefined ? {} : { value }) });
+    if (abstract === "") return problem(LABEL_STUDIO.text, "has no abstract");
+    if (task.abstract !== abstract) return problem(LABEL_STUDIO.text, "has another abstract than the earlier record of the same task");
+    const time = timeOf(r.updated_at ?? r.created_at);
+    if (time === null) return problem("updated_at", "the annotation's time is not a date and time", String(r.updated_at ?? r.created_at));
+    const choices = minChoices(r[LABEL_STUDIO.control]);
+    if (choices === undefined) return problem(LABEL_STUDIO.control, "the choice is not a name or a list of names", JSON.stringify(r[LABEL_STUDIO.control]));
+    if (r[LABEL_STUDIO.control] === undefined) return; // a record without the control: nothing chosen in it
+    const annotator = typeof r.annotator === "string" && r.annotator !== "" ? r.annotator : annotatorName(r.annotator); // JSON-MIN names an email
+    task.annotations.push({ annotator, choices, line, column: LABEL_STUDIO.control, ...(time ? { time } : {}) });
+  });
+  const { answers, unanswered } = reconcile(tasks, file, problems);
+  return { answers, unanswered, skipped: [], problems };
+}
+
+/** JSON-MIN's choice: a name, a list of names, or a list of `{ choices: [...] }`; undefined when it is none of these. */
+function minChoices(value: unknown): string[] | undefined {
+  if (value === undefined) return [];
+  if (typeof value === "string") return [normalizeSpace(value)];
+  if (!Array.isArray(value)) return isObject(value) ? minChoices(value.choices) : undefined;
+  const out: string[] = [];
+  for (const v of value) {
+    const more = typeof v === "string" ? [v] : isObject(v) ? minChoices(v.choices) : undefined;
+    if (more === undefined) return undefined;
+    out.push(...more.map(normalizeSpace));
+  }
+  return out;
 }
 
 /** The annotator as the export names them: a user id (`label-studio user 7`), or an older export's user object (its email). */
