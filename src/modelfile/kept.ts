@@ -299,25 +299,3 @@ export function findEntry(index: RegistryIndex, ref: string): RegistryEntry | un
   }
   return starts[0];
 }
-
-/** The list as terminal lines, oldest first, the current model marked with `*`. */
-export function formatRegistry(index: RegistryIndex): string[] {
-  if (index.models.length === 0) return ["no models kept yet: `safetag train` and `safetag run` keep every model they write"];
-  const fig = (x?: number) => (x === undefined ? "-" : x.toFixed(3));
-  const rows = index.models.map((m) => [
-    m.id === index.current ? "*" : " ",
-    m.id,
-    m.kind + (m.requested ? ` (${m.requested})` : ""),
-    String(m.data.rows),
-    String(m.categories.length),
-    fig(m.training?.macroF1),
-    fig(m.evaluation?.macroF1),
-    m.path,
-  ]);
-  const header = [" ", "id", "kind", "rows", "categories", "inner macro-F1", "cv macro-F1", "written to"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(header), ...rows.map(line), "",
-    "* current: the model at the path it was written to (the latest such, when several were written to one path); a kept model is " +
-      "used by its path, e.g. `safetag predict --model <folder>/registry/<id>.json`"];
-}
