@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LabeledAbstract } from "../src/domain.js";
 import { crossValidate } from "../src/evaluation/crossValidate.js";
 import { buildEvaluationReport, type EvaluationReport } from "../src/evaluation/report.js";
-import { renderJson } from "../src/report/json.js";
+import { inlineNumberLists, renderJson } from "../src/report/json.js";
 import { escapeMarkdown, renderMarkdown } from "../src/report/markdown.js";
 import { renderTerminal } from "../src/report/terminal.js";
 import type { Predictor, Trainer } from "../src/models/contract.js";
@@ -146,6 +146,12 @@ describe("renderJson", () => {
     ]);
     expect(Object.keys(JSON.parse(json).summary)).toEqual(["accuracy", "macroF1", "baseline"]);
     expect(Object.keys(JSON.parse(json).intervals)).toEqual(["resamples", "level", "seed", "unit", "accuracy", "macroF1", "perCategory"]);
+  });
+
+  it("writes a list of numbers on one line, and leaves strings and other lists as they are", () => {
+    expect(json).toMatch(/"perRepeat": \[[\d.]+, [\d.]+\]/);
+    expect(inlineNumberLists(JSON.stringify({ a: [1, 2.5, -3e-7], s: "[\n1, 2]", b: ["x", 1], m: [[1, 2], [3, 4]] }, null, 2)))
+      .toBe('{\n  "a": [1, 2.5, -3e-7],\n  "s": "[\\n1, 2]",\n  "b": [\n    "x",\n    1\n  ],\n  "m": [\n    [1, 2],\n    [3, 4]\n  ]\n}');
   });
 });
 

@@ -21,9 +21,20 @@ const KEY_ORDER = [
 ];
 const RANK: ReadonlyMap<string, number> = new Map(KEY_ORDER.map((k, i) => [k, i]));
 
-/** Pretty JSON with a stable key order, ending in a newline. */
+/** Pretty JSON with a stable key order, ending in a newline; a list of numbers on one line. */
 export function renderJson(report: EvaluationReport): string {
-  return `${JSON.stringify(ordered(report), null, 2)}\n`;
+  return `${inlineNumberLists(JSON.stringify(ordered(report), null, 2))}\n`;
+}
+
+/** A list that holds only numbers, as JSON.stringify indents it (one per line), joined on one line. */
+const NUMBER_LIST = /\[\n\s*(-?\d[\d.eE+-]*(?:,\n\s*-?\d[\d.eE+-]*)*)\n\s*\]/g;
+
+/**
+ * Indented JSON with each list of numbers (a row's probabilities, a confusion matrix row) on one
+ * line. Only structural line breaks are matched: a JSON string cannot hold a raw one.
+ */
+export function inlineNumberLists(json: string): string {
+  return json.replace(NUMBER_LIST, (_, items: string) => `[${items.split(/,\n\s*/).join(", ")}]`);
 }
 
 function ordered(value: unknown): unknown {
