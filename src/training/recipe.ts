@@ -32,7 +32,7 @@ export interface Recipe {
    * Safety papers of the background set: the gate learns from them that they are safety research,
    * and the category classifier learns their category (at `categorySafetyWeight`) when it is one of the model's.
    */
-  gateSafety: readonly LabeledAbstract[];
+  safetyPapers: readonly LabeledAbstract[];
   backgroundWeight: number;
   /** The outside answer, when rows teach it: the model is then two stages (see gated.ts). */
   outside?: Category;
@@ -109,14 +109,15 @@ function priorExamples(recipe: Recipe, priorWeight: number) {
 
 /**
  * The training set of `rows`: the rows (row i is example i), the taxonomy's descriptions weighing
- * `priorWeight` rows, then the background's safety papers (in the gate at the gate's weight for them, see
- * `gateWeights`; in the category classifier at `categorySafetyWeight` when their category is the model's). `texts`, when given, are this set's texts
- * from an earlier call on the same rows with a prior weight as far from 0 (only the weights differ),
- * so the spaces fitted on them serve this set too.
+ * `priorWeight` rows, then the background's safety papers (in the gate at the gate's weight for
+ * them, see `gateWeights`; in the category classifier at `categorySafetyWeight` when their category
+ * is the model's). `texts`, when given, are this set's texts from an earlier call on the same rows
+ * with a prior weight as far from 0 (only the weights differ), so the spaces fitted on them serve
+ * this set too.
  */
 export function trainingSetOf(recipe: Recipe, rows: readonly LabeledAbstract[], priorWeight: number, texts?: TrainingTexts): TrainingSet {
   const prior = priorExamples(recipe, priorWeight);
-  const safetyPapers = backgroundSafety(recipe);
+  const safetyPapers = safetyPapersOf(recipe);
   const gateWeight = recipe.backgroundWeight * recipe.gateSafetyWeight;
   const cw = recipe.categorySafetyWeight;
   // a background safety paper teaches its category too when the model has that category (the user's taxonomy may not)
@@ -142,9 +143,9 @@ function textsOf(recipe: Recipe, rows: readonly LabeledAbstract[], prior: readon
   return TrainingTexts.ofIds([...rows.map(ids), ...prior.map((e) => Int32Array.from(e.tokens, interned.intern)), ...safetyPapers.map(ids)], interned.terms);
 }
 
-/** Tokens every training set of the recipe has, whatever its rows: the taxonomy's descriptions and the gate's own safety papers. */
+/** Tokens every training set of the recipe has, whatever its rows: the taxonomy's descriptions and the background's safety papers. */
 export function alwaysKnownTokens(recipe: Recipe, priorWeight: number): string[] {
-  const safetyPapers = backgroundSafety(recipe);
+  const safetyPapers = safetyPapersOf(recipe);
   return [...priorExamples(recipe, priorWeight).flatMap((e) => e.tokens), ...safetyPapers.flatMap((r) => rowTokens(recipe, r))];
 }
 
@@ -173,6 +174,6 @@ export function heldOutText(recipe: Recipe, text: string, row?: LabeledAbstract)
 }
 
 /** The background's safety papers a training set holds: none in a one-stage model, which has no gate to teach. */
-function backgroundSafety(recipe: Recipe): readonly LabeledAbstract[] {
-  return recipe.outside === undefined ? [] : recipe.gateSafety;
+function safetyPapersOf(recipe: Recipe): readonly LabeledAbstract[] {
+  return recipe.outside === undefined ? [] : recipe.safetyPapers;
 }

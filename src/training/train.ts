@@ -130,7 +130,7 @@ export function trainModel(sheetRows: readonly LabeledAbstract[], options: Train
     titles: options.titles ?? false,
     categories: modelCategories(rows, options.taxonomy),
     background: new Set(background),
-    gateSafety: options.background?.safety ?? [],
+    safetyPapers: options.background?.safety ?? [],
     backgroundWeight: options.backgroundWeight ?? DEFAULT_BACKGROUND_WEIGHT,
     gateKind,
     gatePriorWeight: options.gatePriorWeight ?? DEFAULT_GATE_PRIOR_WEIGHT,
