@@ -57,15 +57,17 @@ const HASH_WORDS = 3;
 export function abstractDigester(): (abstract: string, into: Int32Array, at: number) => void {
   const key = new KeyBytes();
   return (abstract, into, at) => {
-    const digest = sha256Bytes(key.of(abstract) ?? abstractKey(abstract));
-    for (let w = 0; w < HASH_WORDS; w++) into[at + w] = digest.readInt32BE(4 * w);
+    const d = sha256Bytes(key.of(abstract) ?? abstractKey(abstract));
+    for (let w = 0, i = 0; w < HASH_WORDS; w++, i += 4) {
+      into[at + w] = (d.charCodeAt(i) << 24) | (d.charCodeAt(i + 1) << 16) | (d.charCodeAt(i + 2) << 8) | d.charCodeAt(i + 3); // big-endian, as hex reads
+    }
   };
 }
 
 /** `textHash(abstractKey(abstract))`, as `abstractDigester` makes it: training hashes every labeled row. */
 export function abstractHasher(): (abstract: string) => string {
   const key = new KeyBytes();
-  return (abstract) => sha256Bytes(key.of(abstract) ?? abstractKey(abstract)).toString("hex", 0, 4 * HASH_WORDS);
+  return (abstract) => sha256(key.of(abstract) ?? abstractKey(abstract)).slice(0, 8 * HASH_WORDS);
 }
 
 export interface KnownAbstract {
