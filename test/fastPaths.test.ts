@@ -84,13 +84,19 @@ describe("fast paths give exactly what the plain definitions give", () => {
       const settings = { ...DEFAULT_TOKENIZER, ...over };
       const tokenize = makeTokenizer(settings);
       const ids = makeTokenIds(settings, id);
+      const reading = { plain: !settings.lowercase }; // told every time: a reading left as it was would keep this
       fc.assert(
         fc.property(text, (t) => {
-          expect(ids(t)).toEqual(tokenize(t).map(id));
+          expect(ids(t, reading)).toEqual(tokenize(t).map(id));
+          // plain only for plain text (isPlain), and always so when the tokenizer lower-cases (it scans plain text as bytes)
+          expect([t, reading.plain]).toEqual([t, settings.lowercase && isPlain(t)]);
         }),
         { numRuns: 300 },
       );
     }
+    const reading = { plain: true };
+    makeTokenIds(DEFAULT_TOKENIZER, id)(`${"a".repeat(1 << 20)} b`, reading); // too long to copy: read as other text, plain or not
+    expect(reading.plain).toBe(false);
   });
 
   it("plain text has the tokens of its normalised form, so the byte scan and the known-abstract fingerprints may read it as ASCII", () => {

@@ -206,11 +206,13 @@ export class KnownAbstracts {
 
   /**
    * The labeled row `abstract` is, if any. `terms`, the sorted distinct indices of its terms in
-   * the model's feature space, let most abstracts skip the hash (see above).
+   * the model's feature space, let most abstracts skip the hash (see above); `plain` says the
+   * abstract is already known to be plain text (`isPlain`, as the tokenizer found), so it is not
+   * checked again.
    */
-  find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
+  find(abstract: string, terms?: ArrayLike<number>, plain = false): KnownAbstract | undefined {
     if (this.size === 0) return undefined;
-    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract, this.#breaks)) return undefined;
+    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && (plain || isPlain(abstract, this.#breaks))) return undefined;
     this.#digest(abstract, this.lookup, 0);
     const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
     return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };

@@ -85,8 +85,12 @@ export class WordTrie<T> {
     readonly maxNodes = 1 << 17,
   ) {}
 
-  /** Appends to `out` what each word of `text` becomes, in order, leaving out `skip`. */
-  read(text: string, out: T[], skip: T): void {
+  /**
+   * Appends to `out` what each word of `text` becomes, in order, leaving out `skip`. Says whether
+   * the text was scanned as plain text (so `isPlain(text)` holds); false for any other text, and
+   * for a text too long to copy, plain or not.
+   */
+  read(text: string, out: T[], skip: T): boolean {
     let n = -1;
     if (text.length <= MAX_SCANNED) {
       if (this.bytes.length < text.length * 3) this.bytes = new Uint8Array(text.length * 3);
@@ -99,7 +103,7 @@ export class WordTrie<T> {
         const v = this.valueOf(w);
         if (v !== skip) out.push(v);
       }
-      return;
+      return false;
     }
     const bytes = this.bytes;
     let i = 0;
@@ -134,6 +138,7 @@ export class WordTrie<T> {
       const v = this.valueAt(node, wide ? undefined : text, begin, i);
       if (v !== skip) out.push(v);
     }
+    return true;
   }
 
   /** The node of the word bytes[begin, end), added as needed; -1 when the trie is full. */
