@@ -13,7 +13,7 @@
  * belongs to a break, and U+2019 (’) between a word and a letter joins them as an apostrophe
  * does. test/fastPaths.test.ts checks both against the plain definitions on arbitrary text.
  */
-import { isPlain, PlainBreaks } from "./normalize.js";
+import { PlainBreaks } from "./normalize.js";
 
 
 /** Trie symbols per byte: 1-26 letters (either case), 27-36 digits, 0 for anything else. */
@@ -97,7 +97,7 @@ export class WordTrie<T> {
       n = encoder.encodeInto(text, this.bytes).written;
     }
     const wide = n !== text.length; // one byte per character only when every character is ASCII
-    if (wide && (n < 0 || !isPlain(text, this.breaks))) {
+    if (wide && (n < 0 || !this.breaks.allIn(text))) { // not all ASCII: plain (isPlain) when the rest are plain breaks
       // other text, and a huge text (not copied), is read by wordsOf
       for (const w of this.wordsOf(text)) {
         const v = this.valueOf(w);
