@@ -101,7 +101,8 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const { best, second } = topTwo(proba);
     const runnerUp = categories[second]!;
     const runnerUpConfidence = proba[second]!;
-    const terms = explainer.ofCounts(text.counts, best).map((e) => ({ term: shown(e.term), weight: e.weight }));
+    const terms = explainer.ofCounts(text.counts, best);
+    for (const e of terms) e.term = shown(e.term); // the explainer's own objects, made for this text
     const scope = text.scope;
     const known = model.known.find(input.abstract, text.counts.indices, text.plain);
     if (known) {
