@@ -12,6 +12,8 @@
 import { PlainBreaks } from "./normalize.js";
 
 const encoder = new TextEncoder();
+/** Whether a 32-bit word's first byte in memory is its lowest (as on x86 and ARM). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 export class KeyBytes {
   /** The key's bytes, and the same memory as 32-bit words (a length that is a multiple of 4). */
@@ -32,9 +34,9 @@ export class KeyBytes {
     const bytes = this.bytes;
     const n = encoder.encodeInto(text, bytes).written;
     if (n !== text.length && !this.keepsAll(text)) return undefined;
-    const spaced = text.includes("  ") || text.charCodeAt(0) === 0x20 || text.charCodeAt(text.length - 1) === 0x20;
+    const trimmed = n === 0 || (bytes[0] !== 0x20 && bytes[n - 1] !== 0x20);
     // most abstracts have single spaces only: letters lowered four at a time, and nothing to fold
-    return bytes.subarray(0, !spaced && lowered(this.words, bytes, n) ? n : folded(bytes, n));
+    return bytes.subarray(0, trimmed && lowered(this.words, bytes, n) ? n : folded(bytes, n));
   }
 
   /** Whether every character of `text` outside ASCII is kept as it is in its key. */
@@ -60,22 +62,30 @@ export class KeyBytes {
  * The first `n` bytes (the same memory as `words`) with ASCII capitals lowered, four bytes a step:
  * in each byte of a word whose top bit is clear (ASCII; a byte of a character outside ASCII has
  * it set, and is left as it is), adding 0x80 - c sets the top bit exactly when the byte is at
- * least c, and no sum carries into the next byte. False, with the bytes partly lowered, when a
- * byte is below 0x20 (a tab, a line break or another control character), which folding decides.
+ * least c, and no sum carries into the next byte; a space is a byte that x ^ 0x20 makes zero. False,
+ * with the bytes lowered, when a byte is below 0x20 (a tab, a line break or another control
+ * character) or two spaces meet, which folding decides. (Shifting a word's flags by 8 bits moves
+ * each to the byte next to it in memory, whichever the byte order.)
  */
 function lowered(words: Int32Array, bytes: Uint8Array, n: number): boolean {
   const full = n >>> 2;
+  let odd = 0; // the top bit of a byte below 0x20, or of a space after a space
+  let before = 0; // the previous word's last byte's space flag
   for (let w = 0; w < full; w++) {
     const x = words[w]!;
     const ascii = ~x & 0x80808080;
     const low = x & 0x7f7f7f7f;
-    if ((~((low + 0x60606060) | 0) & ascii) !== 0) return false; // a byte below 0x20
     const capitals = ((low + 0x3f3f3f3f) | 0) & ~((low + 0x25252525) | 0) & ascii; // from 0x41 (A) to 0x5a (Z)
-    words[w] = x | (capitals >>> 2); // 0x20 more
+    if (capitals !== 0) words[w] = x | (capitals >>> 2); // 0x20 more
+    const s = x ^ 0x20202020;
+    const spaces = ~(((s & 0x7f7f7f7f) + 0x7f7f7f7f) | s) & 0x80808080;
+    odd |= (~((low + 0x60606060) | 0) & ascii) | (spaces & ((spaces << 8) | before));
+    before = LITTLE_ENDIAN ? spaces >>> 24 : (spaces & 0x80) << 24; // the last byte's flag where the next word's first byte has it
   }
+  if (odd !== 0) return false;
   for (let i = full << 2; i < n; i++) {
     const b = bytes[i]!;
-    if (b < 0x20) return false;
+    if (b < 0x20 || (b === 0x20 && i > 0 && bytes[i - 1] === 0x20)) return false;
     if (b >= 0x41 && b <= 0x5a) bytes[i] = b | 0x20;
   }
   return true;
