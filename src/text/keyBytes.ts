@@ -62,10 +62,10 @@ export class KeyBytes {
  * The first `n` bytes (the same memory as `words`) with ASCII capitals lowered, four bytes a step:
  * in each byte of a word whose top bit is clear (ASCII; a byte of a character outside ASCII has
  * it set, and is left as it is), adding 0x80 - c sets the top bit exactly when the byte is at
- * least c, and no sum carries into the next byte; a space is a byte that x ^ 0x20 makes zero. False,
- * with the bytes lowered, when a byte is below 0x20 (a tab, a line break or another control
- * character) or two spaces meet, which folding decides. (Shifting a word's flags by 8 bits moves
- * each to the byte next to it in memory, whichever the byte order.)
+ * least c, and no sum carries into the next byte. False, with the bytes lowered, when a byte is
+ * below 0x20 (a tab, a line break or another control character) or two spaces meet, which folding
+ * decides. (Shifting a word's flags by 8 bits moves each to the byte next to it in memory,
+ * whichever the byte order.)
  */
 function lowered(words: Int32Array, bytes: Uint8Array, n: number): boolean {
   const full = n >>> 2;
@@ -77,10 +77,9 @@ function lowered(words: Int32Array, bytes: Uint8Array, n: number): boolean {
     const low = x & 0x7f7f7f7f;
     const capitals = ((low + 0x3f3f3f3f) | 0) & ~((low + 0x25252525) | 0) & ascii; // from 0x41 (A) to 0x5a (Z)
     if (capitals !== 0) words[w] = x | (capitals >>> 2); // 0x20 more
-    const s = x ^ 0x20202020;
-    const spaces = ~(((s & 0x7f7f7f7f) + 0x7f7f7f7f) | s) & 0x80808080;
-    odd |= (~((low + 0x60606060) | 0) & ascii) | (spaces & ((spaces << 8) | before));
-    before = LITTLE_ENDIAN ? spaces >>> 24 : (spaces & 0x80) << 24; // the last byte's flag where the next word's first byte has it
+    const blank = ~((low + 0x5f5f5f5f) | 0) & ascii; // bytes up to 0x20: a space, or below 0x20
+    odd |= (~((low + 0x60606060) | 0) & ascii) | (blank & ((blank << 8) | before)); // one below 0x20, or two side by side
+    before = LITTLE_ENDIAN ? blank >>> 24 : (blank & 0x80) << 24; // the last byte's flag where the next word's first byte has it
   }
   if (odd !== 0) return false;
   for (let i = full << 2; i < n; i++) {
