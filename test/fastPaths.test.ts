@@ -13,7 +13,8 @@ import { TermCounter, Vocabulary } from "../src/features/vocabulary.js";
 import { makeExplainer } from "../src/predict/explain.js";
 import { commonSpace, FeatureSpace, RAW_COUNTS, TFIDF } from "../src/features/featureSpace.js";
 import { TrainingTexts } from "../src/features/trainingTexts.js";
-import { abstractHasher, textHash } from "../src/modelfile/knownAbstracts.js";
+import { abstractDigester, abstractHasher, textHash } from "../src/modelfile/knownAbstracts.js";
+import { KeyBytes } from "../src/text/keyBytes.js";
 import { trainingSet, type FittedClassifier } from "../src/models/contract.js";
 import { BUILT_IN_KINDS } from "../src/models/kinds.js";
 import { fitGated, Gated } from "../src/models/gated.js";
@@ -83,13 +84,19 @@ describe("fast paths give exactly what the plain definitions give", () => {
       const settings = { ...DEFAULT_TOKENIZER, ...over };
       const tokenize = makeTokenizer(settings);
       const ids = makeTokenIds(settings, id);
+      const reading = { plain: !settings.lowercase }; // told every time: a reading left as it was would keep this
       fc.assert(
         fc.property(text, (t) => {
-          expect(ids(t)).toEqual(tokenize(t).map(id));
+          expect(ids(t, reading)).toEqual(tokenize(t).map(id));
+          // plain only for plain text (isPlain), and always so when the tokenizer lower-cases (it scans plain text as bytes)
+          expect([t, reading.plain]).toEqual([t, settings.lowercase && isPlain(t)]);
         }),
         { numRuns: 300 },
       );
     }
+    const reading = { plain: true };
+    makeTokenIds(DEFAULT_TOKENIZER, id)(`${"a".repeat(1 << 20)} b`, reading); // too long to copy: read as other text, plain or not
+    expect(reading.plain).toBe(false);
   });
 
   it("plain text has the tokens of its normalised form, so the byte scan and the known-abstract fingerprints may read it as ASCII", () => {
@@ -180,6 +187,9 @@ describe("fast paths give exactly what the plain definitions give", () => {
     }
     expect(foldSpace("a  b")).toBe("a b");
     const abstractHash = abstractHasher(); // one buffer for every text, as training and the known-abstract index use it
+    const digest = abstractDigester(); // the same, as the indexes keep it: three 32-bit words
+    const words = new Int32Array(4);
+    const hexOf = (w: Int32Array) => [...w].map((x) => (x >>> 0).toString(16).padStart(8, "0")).join("");
     // the key made as bytes: every ASCII character between two letters, and runs at either end
     for (let c =
       0; c < 128; c++) for (
@@ -191,10 +201,32 @@ describe("fast paths give exactly what the plain definitions give", () => {
         expect(nfkc(t)).toBe(t.normalize("NFKC"));
         expect(isAscii(t)).toBe(/^[\x00-\x7f]*$/.test(t));
         expect(abstractHash(t)).toBe(textHash(abstractKey(t)));
+        digest(t, words, 1);
+        expect(hexOf(words.subarray(1))).toBe(textHash(abstractKey(t)));
         expect(abstractKey(t)).toBe(t.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim());
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it("an abstract's key made as bytes is abstractKey's UTF-8, for every byte at every place in a 32-bit word; other text is left to abstractKey", () => {
+    const key = new KeyBytes(); // one buffer for every text, as a run uses it
+    const decoder = new TextDecoder();
+    const check = (t: string) => {
+      const bytes = key.of(t);
+      if (bytes !== undefined) expect([t, decoder.decode(bytes)]).toEqual([t, abstractKey(t)]);
+      return bytes !== undefined;
+    };
+    // each code unit at each of the four places of a word and in the last bytes (lengths 4k to 4k + 3), twice in a row and alone
+    for (let c = 0; c < 0x3000; c++) {
+      const ch = String.fromCharCode(c);
+      for (let pad = 0; pad < 4; pad++) for (const t of [`${"Ab".slice(0, pad)}${ch}Cd`, `Wxyz${"A".repeat(pad)}${ch}${ch}`, ch, ` ${ch} `]) check(t);
+    }
+    for (const ch of ["\u1680", "\u2028", "\u2029", "\ufeff", "\u3000", "\u00a0", "é", "ﬁ", "\ud800"]) expect(check(`a${ch}b`)).toBe(false);
+    // abstracts as they mostly are take the bytes path: plain text, capitals, single spaces, dashes and quotes
+    for (const t of ["The Reward Model’s “Honest” — Answer: 42% (RLHF).", "ZZZZ@[`{ AZaz", "", "x", "It's 3–4x."]) expect(check(t)).toBe(true);
+    expect(check("Tabs\tand  double  spaces\n")).toBe(true);
+    fc.assert(fc.property(text, (t) => void check(t)), { numRuns: 2000 });
   });
 
   it("vectorizing counts known terms, in index order, as a map would", () => {

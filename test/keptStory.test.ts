@@ -19,7 +19,7 @@ import { parseModel, serializeModel, type LoadedModel } from "../src/modelfile/m
 import { predictSources } from "../src/predict/run.js";
 import { repeatKey, SeenAbstracts } from "../src/predict/repeats.js";
 import { abstractKey } from "../src/text/normalize.js";
-import { DEFAULT_TOKENIZER } from "../src/text/tokenize.js";
+import { DEFAULT_TOKENIZER, makeTokenizer } from "../src/text/tokenize.js";
 import { trainModel } from "../src/training/train.js";
 import type { LabeledAbstract } from "../src/domain.js";
 import { fixture, parseCsv } from "./cliHarness.js";
@@ -235,6 +235,17 @@ describe("predict: a repeated abstract is labeled once and marked duplicate_of",
     expect(rows.map((r) => [r.id, r.duplicate_of])).toEqual([["a.txt:1", ""], ["b.txt:1", ""], ["b.txt:2", "a.txt:1"]]);
     expect(rows[2]!.category).toBe(rows[0]!.category);
   });
+  it("abstracts with the same terms that are not the same text are no repeats (punctuation, a stop word, word order, a number)", () => {
+    // each pair has one set of terms for the model (its fingerprint, see knownAbstracts.ts), and two normalised texts
+    const pairs = [["Reward models, again.", "reward models again"], ["The reward model of humans.", "Reward model of humans."],
+      ["Models reward humans.", "Humans reward models."], ["Reward models in 2024.", "Reward models in 2025."]];
+    const tokenize = makeTokenizer(parseModel(readFileSync(at("models", "model.json"), "utf8"), "model.json").tokenizer);
+    const terms = (t: string) => [...new Set(tokenize(t))].sort().join(" ");
+    for (const [a, b] of pairs) expect(terms(a!)).toBe(terms(b!));
+    writeFileSync(at("same-terms.txt"), pairs.flat().map((a) => `Abstract:${a}\n`).join("") + "Abstract:REWARD MODELS,  AGAIN.\n");
+    const rows = parseCsv(ok(["--quiet", "predict", "--model", "models/model.json", "--input", "same-terms.txt"]));
+    expect(rows.map((r) => r.duplicate_of)).toEqual(["", "", "", "", "", "", "", "", "same-terms.txt:1"]);
+  });
 });
 
 describe("a repeat the model would label otherwise gets its first occurrence's label", () => {
@@ -284,12 +295,22 @@ describe("the key of a repeat", () => {
     const n = 5000;
     // every other row has an id of its own (kept as bytes), the others `<source>:<line>` (kept as a source and a line)
     const row = (i: number) => (i % 2 === 0 ? { id: `row-${i}-${"é".repeat(i % 7)}` } : { id: `dump${i % 3}.txt:${i}`, source: `dump${i % 3}.txt`, line: i });
-    for (let i = 0; i < n; i++) expect(seen.see(repeatKey(`abstract number ${i}`), row(i)).repeat).toBe(false);
+    for (let i = 0; i < n; i++) expect(seen.see(`abstract number ${i}`, row(i))!.repeat).toBe(false);
     for (let i = 0; i < n; i += 499) {
-      const { entry, repeat } = seen.see(repeatKey(`ABSTRACT number ${i}`), { id: "later" });
+      const { entry, repeat } = seen.see(`ABSTRACT number ${i}`, { id: "later" })!;
       expect([repeat, seen.firstId(entry)]).toEqual([true, row(i).id]);
     }
     expect(seen.size).toBe(n);
+  });
+
+  it("blank abstracts have no entry; texts that differ by more than case and white space have their own", () => {
+    const seen = new SeenAbstracts(["A"]);
+    expect([seen.see("", { id: "a" }), seen.see(" \t\n", { id: "b" })]).toEqual([undefined, undefined]);
+    const texts = ["Reward models, again.", "reward models again", "Reward models again.", "reward models — again.", "reward models – again."];
+    expect(texts.map((t, i) => seen.see(t, { id: `r${i}` })!.repeat)).toEqual([false, false, false, false, false]);
+    expect(seen.see("  REWARD   models,\tagain. ", { id: "later" })).toEqual({ entry: 0, repeat: true });
+    expect(seen.see("Reward models \u2014 again.", { id: "later" })).toEqual({ entry: 3, repeat: true });
+    expect(seen.size).toBe(5);
   });
 });
 

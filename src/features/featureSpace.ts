@@ -1,5 +1,5 @@
 import { documentFrequencies, inverseDocumentFrequency, weight, type TfidfSettings } from "./tfidf.js";
-import { makeTokenIds, type TokenizerSettings } from "../text/tokenize.js";
+import { makeTokenIds, type TextReading, type TokenizerSettings } from "../text/tokenize.js";
 import { countByFirstSight, Vocabulary, type SparseVector } from "./vocabulary.js";
 
 export type FeatureSettings = TfidfSettings;
@@ -104,7 +104,7 @@ export class FeatureSpace {
   }
 
   /** A text's tokens as term ids of this space, -1 for a term it lacks (unigram settings only, see makeTokenIds). */
-  tokenIds(settings: TokenizerSettings): (text: string) => number[] {
+  tokenIds(settings: TokenizerSettings): (text: string, reading?: TextReading) => number[] {
     return makeTokenIds(settings, (token) => this.vocabulary.get(token) ?? -1);
   }
 

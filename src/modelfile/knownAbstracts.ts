@@ -15,8 +15,9 @@
  */
 import type { Category } from "../domain.js";
 import { abstractKey, isPlain, PlainBreaks } from "../text/normalize.js";
+import { KeyBytes } from "../text/keyBytes.js";
 import type { TokenizerSettings } from "../text/tokenize.js";
-import { sha256 } from "../io/hash.js";
+import { sha256, sha256Bytes } from "../io/hash.js";
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
@@ -44,37 +45,29 @@ export function textHash(normalised: string): string {
   return sha256(normalised).slice(0, 24);
 }
 
-const encoder = new TextEncoder();
+/** How many 32-bit words of a text hash the indexes keep: its 96 bits (24 hex digits). */
+const HASH_WORDS = 3;
 
 /**
- * `textHash(abstractKey(abstract))`, as a function that keeps its buffer from one abstract to the
- * next (whoever hashes many abstracts makes one). An ASCII abstract's key is made as bytes, in
- * place: letters lowered, each run of white space (tab to carriage return, and space: all
- * JavaScript's `\s` has in ASCII) one space, none at either end. Training hashes every labeled
- * row, and making the key as a string (lower case, then spaces folded) was most of that time.
+ * `textHash(abstractKey(abstract))` as three 32-bit words, written to `into[at, at + 3)` (the
+ * words `hashWords` reads from its hex), as a function that keeps its buffer from one abstract to
+ * the next (whoever hashes many abstracts makes one). A plain abstract's key is made as bytes, in
+ * place (see text/keyBytes.ts), and no hex is made.
  */
-export function abstractHasher(): (abstract: string) => string {
-  let bytes = new Uint8Array(1 << 12);
-  return (abstract) => {
-    if (bytes.length < abstract.length * 3) bytes = new Uint8Array(abstract.length * 3);
-    const n = encoder.encodeInto(abstract, bytes).written;
-    if (n !== abstract.length) return textHash(abstractKey(abstract));
-    let k = 0;
-    let space = false;
-    for (let i = 0; i < n; i++) {
-      const b = bytes[i]!;
-      if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) {
-        space = k > 0;
-        continue;
-      }
-      if (space) {
-        bytes[k++] = 0x20;
-        space = false;
-      }
-      bytes[k++] = b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+export function abstractDigester(): (abstract: string, into: Int32Array, at: number) => void {
+  const key = new KeyBytes();
+  return (abstract, into, at) => {
+    const d = sha256Bytes(key.of(abstract) ?? abstractKey(abstract));
+    for (let w = 0, i = 0; w < HASH_WORDS; w++, i += 4) {
+      into[at + w] = (d.charCodeAt(i) << 24) | (d.charCodeAt(i + 1) << 16) | (d.charCodeAt(i + 2) << 8) | d.charCodeAt(i + 3); // big-endian, as hex reads
     }
-    return sha256(bytes.subarray(0, k)).slice(0, 24);
   };
+}
+
+/** `textHash(abstractKey(abstract))`, as `abstractDigester` makes it: training hashes every labeled row. */
+export function abstractHasher(): (abstract: string) => string {
+  const key = new KeyBytes();
+  return (abstract) => sha256(key.of(abstract) ?? abstractKey(abstract)).slice(0, 8 * HASH_WORDS);
 }
 
 export interface KnownAbstract {
@@ -94,7 +87,7 @@ export interface KnownState {
 
 /** The 96 bits of a text hash (24 hex digits) as three 32-bit words. */
 function hashWords(hash: string, into: Int32Array, at: number): void {
-  for (let w = 0; w < 3; w++) into[at + w] = parseInt(hash.slice(w * 8, w * 8 + 8), 16) | 0;
+  for (let w = 0; w < HASH_WORDS; w++) into[at + w] = parseInt(hash.slice(w * 8, w * 8 + 8), 16) | 0;
 }
 
 function hexWord(w: number): string {
@@ -120,7 +113,7 @@ export class KnownAbstracts {
   private readonly fingerprints?: Int32Array;
   private readonly lookup = new Int32Array(3);
   /** Scratch space, not part of the index's value (a true private field, which no comparison of two indexes sees). */
-  readonly #hash = abstractHasher();
+  readonly #digest = abstractDigester();
   /** Which characters are plain breaks, worked out once per character for this index's lookups. */
   readonly #breaks = new PlainBreaks();
 
@@ -213,12 +206,14 @@ export class KnownAbstracts {
 
   /**
    * The labeled row `abstract` is, if any. `terms`, the sorted distinct indices of its terms in
-   * the model's feature space, let most abstracts skip the hash (see above).
+   * the model's feature space, let most abstracts skip the hash (see above); `plain` says the
+   * abstract is already known to be plain text (`isPlain`, as the tokenizer found), so it is not
+   * checked again.
    */
-  find(abstract: string, terms?: ArrayLike<number>): KnownAbstract | undefined {
+  find(abstract: string, terms?: ArrayLike<number>, plain = false): KnownAbstract | undefined {
     if (this.size === 0) return undefined;
-    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && isPlain(abstract, this.#breaks)) return undefined;
-    hashWords(this.#hash(abstract), this.lookup, 0);
+    if (this.fingerprints && terms && !this.hasFingerprint(fingerprint(terms)) && (plain || isPlain(abstract, this.#breaks))) return undefined;
+    this.#digest(abstract, this.lookup, 0);
     const e = this.slots[this.slotOf(this.lookup, 0)]! - 1;
     return e < 0 ? undefined : { id: this.id(e), category: this.categories[this.categoryOf[e]!]! };
   }

@@ -4,7 +4,7 @@ import type { SparseVector } from "../features/vocabulary.js";
 import type { LoadedModel } from "../modelfile/modelFile.js";
 import { probabilities, topTwo } from "../models/scoring.js";
 import { reviewThresholdOf } from "../models/contract.js";
-import { makeTokenizer, termShower, type TokenizerSettings } from "../text/tokenize.js";
+import { makeTokenizer, termShower, type TextReading, type TokenizerSettings } from "../text/tokenize.js";
 import { makeExplainer, type TermEvidence } from "./explain.js";
 
 export interface LabeledPrediction extends Prediction {
@@ -33,6 +33,8 @@ interface Reading {
   counts: SparseVector;
   scope?: number;
   unknownShare?: number;
+  /** The abstract was read as plain text (see TextReading), which the known-abstract lookup need not check again. */
+  plain: boolean;
 }
 
 /**
@@ -49,25 +51,33 @@ function makeReader(model: LoadedModel): (abstract: string) => Reading {
   const features = classifier.features;
   const readText = featureReader(model.tokenizer, features);
   const shared = scope !== undefined && scope.features.sameAs(features);
+  const reading: TextReading = { plain: false };
   return (abstract) => {
-    const text = readText(abstract);
+    const text = readText(abstract, reading);
     const jll = classifier.jointLogLikelihood(text.vector);
     const { counts } = text;
-    if (!scope) return { jll, counts };
-    if (shared) return { jll, counts, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare };
+    const { plain } = reading;
+    if (!scope) return { jll, counts, plain };
+    if (shared) return { jll, counts, scope: scope.scoreVector(text.vector), unknownShare: text.unknownShare, plain };
     const tokens = tokenize(abstract);
-    return { jll, counts, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens) };
+    return { jll, counts, scope: scope.score(tokens), unknownShare: scope.features.outOfVocabularyShare(tokens), plain };
   };
 }
 
-/** `features.read` of an abstract's tokens; for unigrams the words are looked up as they are tokenized (see makeTokenIds). */
-function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string) => TextFeatures {
+/**
+ * `features.read` of an abstract's tokens; for unigrams the words are looked up as they are
+ * tokenized (see makeTokenIds), which also says in `reading` whether the abstract is plain text.
+ */
+function featureReader(settings: TokenizerSettings, features: FeatureSpace): (abstract: string, reading: TextReading) => TextFeatures {
   if (settings.ngrams > 1) {
     const tokenize = makeTokenizer(settings);
-    return (abstract) => features.read(tokenize(abstract));
+    return (abstract, reading) => {
+      reading.plain = false;
+      return features.read(tokenize(abstract));
+    };
   }
   const ids = features.tokenIds(settings);
-  return (abstract) => features.readIds(ids(abstract));
+  return (abstract, reading) => features.readIds(ids(abstract, reading));
 }
 
 /**
@@ -92,9 +102,10 @@ export function makeLabeler(model: LoadedModel): (input: UnlabeledAbstract) => L
     const { best, second } = topTwo(proba);
     const runnerUp = categories[second]!;
     const runnerUpConfidence = proba[second]!;
-    const terms = explainer.ofCounts(text.counts, best).map((e) => ({ term: shown(e.term), weight: e.weight }));
+    const terms = explainer.ofCounts(text.counts, best);
+    for (const e of terms) e.term = shown(e.term); // the explainer's own objects, made for this text
     const scope = text.scope;
-    const known = model.known.find(input.abstract, text.counts.indices);
+    const known = model.known.find(input.abstract, text.counts.indices, text.plain);
     if (known) {
       const reason = `same abstract as labeled row ${known.id}`;
       return { input, id: input.id, runnerUp, runnerUpConfidence, terms, scope, outOfScope: false,

@@ -85,8 +85,9 @@ export function predictionHeader(format: OutputFormat): string {
 export function formatPrediction(p: LabeledPrediction, format: OutputFormat): string {
   const rec = predictionRecord(p);
   if (format !== "csv") return jsonLine(rec, p, format);
-  const shown = { ...rec, confidence: shownConfidence(p), runner_up_confidence: shownRunnerUpConfidence(p) };
-  return csvLine(PREDICTION_COLUMNS.map((c) => shown[c]));
+  rec.confidence = shownConfidence(p);
+  rec.runner_up_confidence = shownRunnerUpConfidence(p);
+  return csvLine(PREDICTION_COLUMNS.map((c) => rec[c]));
 }
 
 /**

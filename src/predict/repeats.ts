@@ -14,21 +14,17 @@
  * whatever the number of threads.
  */
 import type { Category, UnlabeledAbstract } from "../domain.js";
-import { abstractHasher } from "../modelfile/knownAbstracts.js";
+import { abstractDigester, abstractHasher } from "../modelfile/knownAbstracts.js";
+
+/** Whether an abstract has a key: one with no text is no repeat of another. */
+const hasText = (abstract: string) => /\S/.test(abstract);
 
 /**
- * `textHash(abstractKey(abstract))`, or "" for an abstract with no text (an empty abstract is no
- * repeat of another), as a function that keeps its buffer from one abstract to the next (the
- * known-abstract lookup's hasher: an ASCII key is made as bytes, in place).
+ * An abstract's key in the index, as its hex (`textHash(abstractKey(abstract))`), or "" for an
+ * abstract with no text: what `SeenAbstracts.see` keys on, as words.
  */
-export function repeatKeyer(): (abstract: string) => string {
-  const hash = abstractHasher();
-  return (abstract) => (/\S/.test(abstract) ? hash(abstract) : "");
-}
-
-/** `repeatKeyer()` for one abstract. */
 export function repeatKey(abstract: string): string {
-  return repeatKeyer()(abstract);
+  return hasText(abstract) ? abstractHasher()(abstract) : "";
 }
 
 /** The first occurrence's label, as its repeats get it. */
@@ -70,6 +66,8 @@ export class SeenAbstracts {
   private review = new Uint8Array(1024);
   private readonly categoryIndex: Map<Category, number>;
   private readonly lookup = new Int32Array(3);
+  /** Keeps its buffer from one abstract to the next. */
+  private readonly digest = abstractDigester();
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
@@ -84,11 +82,12 @@ export class SeenAbstracts {
   }
 
   /**
-   * The entry of the abstract with this key (from `repeatKey`, not ""), and whether an earlier row
-   * had it; a new key is added as read by `row`.
+   * The entry of `abstract` (its key: see `repeatKey`), and whether an earlier row had it; a new
+   * one is added as read by `row`. Undefined for an abstract with no text.
    */
-  see(key: string, row: RowName): { entry: number; repeat: boolean } {
-    words(key, this.lookup, 0);
+  see(abstract: string, row: RowName): { entry: number; repeat: boolean } | undefined {
+    if (!hasText(abstract)) return undefined;
+    this.digest(abstract, this.lookup, 0);
     const slot = this.slotOf(this.lookup, 0);
     const found = this.slots[slot]!;
     if (found !== 0) return { entry: found - 1, repeat: true };
@@ -167,11 +166,6 @@ export class SeenAbstracts {
     this.confidences = grown(this.confidences, cap);
     this.review = grown(this.review, cap);
   }
-}
-
-/** The 96 bits of a text hash (24 hex digits) as three 32-bit words. */
-function words(hash: string, into: Int32Array, at: number): void {
-  for (let w = 0; w < 3; w++) into[at + w] = parseInt(hash.slice(w * 8, w * 8 + 8), 16) | 0;
 }
 
 function grown<T extends Int32Array | Int16Array | Float64Array | Uint8Array>(a: T, length: number): T {

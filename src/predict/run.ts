@@ -7,7 +7,7 @@ import type { UnlabeledAbstract } from "../domain.js";
 import type { LabeledPrediction } from "./label.js";
 import type { LabeledBatch, PredictionDigest, RunAbstract } from "./batch.js";
 import { formatPrediction, outputFormat, predictionHeader, type OutputFormat, type OutputFormatName } from "./output.js";
-import { repeatKeyer, SeenAbstracts } from "./repeats.js";
+import { SeenAbstracts } from "./repeats.js";
 import { driftMeter } from "./drift.js";
 import { labelInOrder, type ParallelOptions } from "./parallel.js";
 
@@ -107,14 +107,12 @@ async function* abstractsOf(sources: readonly AbstractSource[], skipped: Skipped
 
 /** Each abstract marked as it is read, in input order: its entry in the run's index, and the first row it repeats (see repeats.ts). */
 async function* markRepeats(batches: AsyncIterable<UnlabeledAbstract[]>, seen: SeenAbstracts): AsyncGenerator<RunAbstract[]> {
-  const repeatKey = repeatKeyer();
   for await (const batch of batches) {
     for (const item of batch as RunAbstract[]) {
-      const key = repeatKey(item.abstract);
-      if (key === "") continue;
-      const { entry, repeat } = seen.see(key, item);
-      item.seen = entry; // the items are the run's own, fresh from the reader
-      if (repeat) item.duplicateOf = seen.firstId(entry);
+      const found = seen.see(item.abstract, item);
+      if (found === undefined) continue;
+      item.seen = found.entry; // the items are the run's own, fresh from the reader
+      if (found.repeat) item.duplicateOf = seen.firstId(found.entry);
     }
     yield batch;
   }

@@ -64,8 +64,8 @@ function wordsOf(text: string): string[] {
 }
 
 interface WordMemo<T> {
-  /** Appends to `out` what each word of `text` becomes, in order, leaving out `skip`. */
-  read(text: string, out: T[], skip: T): void;
+  /** Appends to `out` what each word of `text` becomes, in order, leaving out `skip`; says whether it read the text as plain text (see WordTrie.read). */
+  read(text: string, out: T[], skip: T): boolean;
 }
 
 /**
@@ -87,6 +87,7 @@ function wordMemo<T>(compute: (word: string) => T, settings: TokenizerSettings, 
         }
         if (v !== skip) out.push(v);
       }
+      return false;
     },
   };
 }
@@ -110,6 +111,12 @@ export function makeTokenizer(settings: TokenizerSettings = DEFAULT_TOKENIZER): 
   };
 }
 
+/** What reading a text found out about it, besides its tokens: filled in by whoever reads it (see makeTokenIds). */
+export interface TextReading {
+  /** The text was read as plain text, so `isPlain(text)` (normalize.ts) holds; false says nothing. */
+  plain: boolean;
+}
+
 /** Memo mark of a word the tokenizer drops (ids are -1 or more). */
 const DROPPED = -2;
 
@@ -119,18 +126,21 @@ const DROPPED = -2;
  * distinct word is tokenized and looked up once and remembered, so predicting does one memo
  * lookup per word (made without cutting the word out of the text, see wordTrie.ts) instead of
  * one for the token and another for its term. Unigrams only: an n-gram is several words, so for
- * `ngrams > 1` this throws and callers use `makeTokenizer`.
+ * `ngrams > 1` this throws and callers use `makeTokenizer`. Given a `reading`, it says whether the
+ * text was read as plain text (which the known-abstract lookup would otherwise work out again).
  */
-export function makeTokenIds(settings: TokenizerSettings, id: (token: string) => number, limit?: number): (text: string) => number[] {
+export function makeTokenIds(settings: TokenizerSettings, id: (token: string) => number,
+  limit?: number): (text: string, reading?: TextReading) => number[] {
   if (settings.ngrams > 1) throw new Error("makeTokenIds reads unigrams only");
   const tokenOf = tokenRule(settings);
   const memo = wordMemo((word) => {
     const token = tokenOf(word);
     return token === null ? DROPPED : id(token);
   }, settings, limit);
-  return (text: string) => {
+  return (text: string, reading?: TextReading) => {
     const ids: number[] = [];
-    memo.read(text, ids, DROPPED);
+    const plain = memo.read(text, ids, DROPPED);
+    if (reading) reading.plain = plain;
     return ids;
   };
 }

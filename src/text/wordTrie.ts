@@ -13,7 +13,7 @@
  * belongs to a break, and U+2019 (’) between a word and a letter joins them as an apostrophe
  * does. test/fastPaths.test.ts checks both against the plain definitions on arbitrary text.
  */
-import { isPlain, PlainBreaks } from "./normalize.js";
+import { PlainBreaks } from "./normalize.js";
 
 
 /** Trie symbols per byte: 1-26 letters (either case), 27-36 digits, 0 for anything else. */
@@ -85,21 +85,25 @@ export class WordTrie<T> {
     readonly maxNodes = 1 << 17,
   ) {}
 
-  /** Appends to `out` what each word of `text` becomes, in order, leaving out `skip`. */
-  read(text: string, out: T[], skip: T): void {
+  /**
+   * Appends to `out` what each word of `text` becomes, in order, leaving out `skip`. Says whether
+   * the text was scanned as plain text (so `isPlain(text)` holds); false for any other text, and
+   * for a text too long to copy, plain or not.
+   */
+  read(text: string, out: T[], skip: T): boolean {
     let n = -1;
     if (text.length <= MAX_SCANNED) {
       if (this.bytes.length < text.length * 3) this.bytes = new Uint8Array(text.length * 3);
       n = encoder.encodeInto(text, this.bytes).written;
     }
     const wide = n !== text.length; // one byte per character only when every character is ASCII
-    if (wide && (n < 0 || !isPlain(text, this.breaks))) {
+    if (wide && (n < 0 || !this.breaks.allIn(text))) { // not all ASCII: plain (isPlain) when the rest are plain breaks
       // other text, and a huge text (not copied), is read by wordsOf
       for (const w of this.wordsOf(text)) {
         const v = this.valueOf(w);
         if (v !== skip) out.push(v);
       }
-      return;
+      return false;
     }
     const bytes = this.bytes;
     let i = 0;
@@ -134,6 +138,7 @@ export class WordTrie<T> {
       const v = this.valueAt(node, wide ? undefined : text, begin, i);
       if (v !== skip) out.push(v);
     }
+    return true;
   }
 
   /** The node of the word bytes[begin, end), added as needed; -1 when the trie is full. */
