@@ -139,15 +139,8 @@ export class KnownAbstracts {
     if (state.fingerprints && fingerprintsApply(tokenizer)) this.fingerprints = Int32Array.from(state.fingerprints).sort();
   }
 
-  /** The slot holding the hash words[at, at + 3), or the empty slot where it would go. */
   private slotOf(words: Int32Array, at: number): number {
-    const mask = this.slots.length - 1;
-    let slot = words[at]! & mask; // a hash's bits are already uniform
-    for (let e = this.slots[slot]!; e !== 0; slot = (slot + 1) & mask, e = this.slots[slot]!) {
-      const h = 3 * (e - 1);
-      if (this.hashes[h] === words[at] && this.hashes[h + 1] === words[at + 1] && this.hashes[h + 2] === words[at + 2]) break;
-    }
-    return slot;
+    return hashSlot(this.slots, this.hashes, words, at);
   }
 
   private hasFingerprint(f: number): boolean {
@@ -228,4 +221,20 @@ export class KnownAbstracts {
     if (this.fingerprints) state.fingerprints = Array.from(this.fingerprints);
     return state;
   }
+}
+
+/**
+ * An open-addressing table of text hashes, each three 32-bit words (entry e at hashes[3e, 3e + 3)):
+ * the slot of `slots` (a power of two long; e + 1 in a slot, 0 for empty) that holds the hash
+ * words[at, at + 3), or the empty slot where it would go. The known-abstract index and the
+ * repeated-abstract index (predict/repeats.ts) both keep their hashes so.
+ */
+export function hashSlot(slots: Int32Array, hashes: Int32Array, words: Int32Array, at: number): number {
+  const mask = slots.length - 1;
+  let slot = words[at]! & mask; // a hash's bits are already uniform
+  for (let e = slots[slot]!; e !== 0; slot = (slot + 1) & mask, e = slots[slot]!) {
+    const h = 3 * (e - 1);
+    if (hashes[h] === words[at] && hashes[h + 1] === words[at + 1] && hashes[h + 2] === words[at + 2]) break;
+  }
+  return slot;
 }

@@ -14,7 +14,7 @@
  * whatever the number of threads.
  */
 import type { Category, UnlabeledAbstract } from "../domain.js";
-import { abstractDigester, abstractHasher } from "../modelfile/knownAbstracts.js";
+import { abstractDigester, abstractHasher, hashSlot } from "../modelfile/knownAbstracts.js";
 
 /** Whether an abstract has a key: one with no text is no repeat of another. */
 const hasText = (abstract: string) => /\S/.test(abstract);
@@ -142,13 +142,7 @@ export class SeenAbstracts {
   }
 
   private slotOf(w: Int32Array, at: number): number {
-    const mask = this.slots.length - 1;
-    let slot = w[at]! & mask; // a hash's bits are already uniform
-    for (let e = this.slots[slot]!; e !== 0; slot = (slot + 1) & mask, e = this.slots[slot]!) {
-      const h = 3 * (e - 1);
-      if (this.hashes[h] === w[at] && this.hashes[h + 1] === w[at + 1] && this.hashes[h + 2] === w[at + 2]) break;
-    }
-    return slot;
+    return hashSlot(this.slots, this.hashes, w, at);
   }
 
   private rehash(): void {
