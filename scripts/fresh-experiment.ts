@@ -41,7 +41,7 @@ function run(name: string, options: TrainOptions): void {
   const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
   const catAuto = outcomes.filter((o) => !o.needsReview && o.predicted !== outside && (!part || o.id.startsWith(part)));
   const safetyRows = outcomes.filter((o) => o.gold !== outside && (!part || o.id.startsWith(part)));
-  const catText = ` | category labels auto ${catAuto.length}/${safetyRows.length} safety papers, prec ${(catAuto.filter((o) => o.gold === o.predicted).length / Math.max(1, catAuto.length)).toFixed(3)}`;
+  const catText = ` | category labels auto ${catAuto.length} (safety papers ${safetyRows.length}), prec ${(catAuto.filter((o) => o.gold === o.predicted).length / Math.max(1, catAuto.length)).toFixed(3)}`;
   console.log(
     `${name.padEnd(30)} cv acc ${acc.toFixed(3)} mF1 ${mf.toFixed(3)} (->no ${(100 * toOutside).toFixed(0)}%) | fresh ` +
       `acc ${f.report.accuracy.toFixed(3)} mF1 ${f.report.macro.f1.toFixed(3)}` +

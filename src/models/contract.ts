@@ -116,15 +116,11 @@ export interface Trainer {
   train(rows: readonly LabeledAbstract[]): Predictor;
 }
 
-export interface Predictor {
+/** What cross-validation scores: probabilities, the review thresholds (see reviewThresholdOf) and the scope score. */
+export interface Predictor extends ReviewThresholds {
   readonly categories: readonly Category[];
   /** Probabilities per category (same order as `categories`), summing to 1. */
   predictProba(abstract: string): Float64Array;
-  /** Predictions less confident than this should go to a person (when the predictor sets one). */
-  readonly reviewThreshold?: number;
-  /** A two-stage model's threshold for its predictions of the outside answer, `outside` (see reviewThresholdOf). */
-  readonly outsideReviewThreshold?: number;
-  readonly outside?: Category;
   /** How much an abstract resembles the training data at all (higher = more alike), for out-of-scope detection. */
   scope?(abstract: string): number;
   /** Scope scores below this are "unlike every category". */
@@ -133,7 +129,9 @@ export interface Predictor {
 
 /** The review thresholds of a model or predictor: one, or one for the outside answer and one for the categories. */
 export interface ReviewThresholds {
+  /** Predictions less confident than this should go to a person (when set); of a safety category, when the next is set. */
   readonly reviewThreshold?: number;
+  /** A two-stage model's threshold for its predictions of the outside answer, `outside`. */
   readonly outsideReviewThreshold?: number;
   readonly outside?: Category;
 }
